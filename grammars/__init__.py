@@ -1,0 +1,19 @@
+"""Per-language parsing, syntax errors, tokens and edits. No ML, no LSP."""
+
+from .base import Grammar, SyntaxIssue, TextEdit, Token, TokenClass, apply_edits, line_col, offset_of
+from .errors import (
+    GrammarError,
+    InferenceError,
+    InputError,
+    LastfixError,
+    ModelLoadError,
+    UnknownLanguageError,
+)
+from .registry import LANGUAGES, get_grammar, language_for_id, language_for_path
+from .vocab import Vocabulary
+
+__all__ = [
+    "Grammar", "SyntaxIssue", "TextEdit", "Token", "TokenClass", "apply_edits", "line_col", "offset_of",
+    "LastfixError", "GrammarError", "UnknownLanguageError", "InputError", "ModelLoadError", "InferenceError",
+    "LANGUAGES", "get_grammar", "language_for_id", "language_for_path", "Vocabulary",
+]

@@ -1,0 +1,239 @@
+"""The shape every language shares: tokens with spans, syntax issues, text edits, and the Grammar interface.
+
+Offsets everywhere in this package are indices into the Python ``str`` (code points), never bytes or
+UTF-16 units; ``server.positions`` is the one place that converts to what an LSP client speaks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+__all__ = [
+    "TokenClass",
+    "Token",
+    "SyntaxIssue",
+    "TextEdit",
+    "Grammar",
+    "line_col",
+    "offset_of",
+    "apply_edits",
+    "is_placeholder",
+    "placeholder",
+]
+
+
+class TokenClass(str, enum.Enum):
+    """Lexical class of a token; decides whether it is closed (kept as itself) or anonymisable."""
+
+    KEYWORD = "keyword"
+    PUNCT = "punct"
+    OPERATOR = "operator"
+    NAME = "name"  # identifiers, function names, cmdlets, parameters, variables
+    STRING = "string"
+    NUMBER = "number"
+    REFERENCE = "reference"  # Excel cell/range references
+    LAYOUT = "layout"  # Python NEWLINE / INDENT / DEDENT
+    OTHER = "other"  # anything the lexer could not classify (stray characters)
+
+
+# Classes the sketch metric anonymises (paper: constants and cell references).
+SKETCH_ANONYMISED = frozenset({TokenClass.STRING, TokenClass.NUMBER, TokenClass.REFERENCE})
+
+
+def placeholder(name: str) -> str:
+    """The vocabulary symbol of a typed placeholder, e.g. ``placeholder("STRING") == "<STRING>"``."""
+    return f"<{name}>"
+
+
+def is_placeholder(symbol: str) -> bool:
+    """Typed placeholders are upper-case in angle brackets; special tokens (``<pad>``) are lower-case."""
+    return len(symbol) > 2 and symbol[0] == "<" and symbol[-1] == ">" and symbol[1:-1].isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexer token: ``kind`` is the closed symbol or typed placeholder, ``text`` the exact source."""
+
+    kind: str  # "(" / "IF" / "def" for closed classes; "<STRING>", "<NAME>", ... for open ones
+    text: str  # exactly the source text of the span
+    start: int  # code-point offset of the first character
+    end: int  # code-point offset one past the last character
+    cls: TokenClass
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxIssue:
+    """A syntax error: where (code-point offsets, end exclusive; may be empty at a point) and what."""
+
+    start: int
+    end: int
+    message: str  # human words: "missing ')'", "unexpected ','"
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace ``text[start:end]`` with ``new_text`` (code-point offsets into the original text)."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """0-based (line, column in code points) of ``offset``; lines end at \\n (a \\r before it is content)."""
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return line, offset - line_start
+
+
+def offset_of(text: str, line: int, col: int) -> int:
+    """Inverse of :func:`line_col`; clamps past-the-end lines and columns to the text."""
+    start = 0
+    for _ in range(line):
+        nl = text.find("\n", start)
+        if nl < 0:
+            return len(text)
+        start = nl + 1
+    nl = text.find("\n", start)
+    line_end = len(text) if nl < 0 else nl
+    return min(start + col, line_end)
+
+
+def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
+    """Apply non-overlapping edits (any order) to ``text``."""
+    out = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos:
+            raise ValueError(f"overlapping edits at offset {e.start}")
+        out.append(text[pos : e.start])
+        out.append(e.new_text)
+        pos = e.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_$"
+
+
+class Grammar(ABC):
+    """One language: error detection, the validity oracle, tokens, edits and sketches.
+
+    Subclasses implement the abstract methods; the token-to-edit mapping is shared so that every
+    language keeps untouched tokens byte-for-byte (DESIGN.md "Tokens").
+    """
+
+    name: ClassVar[str]  # "python" | "powershell" | "excel"
+    language_ids: ClassVar[tuple[str, ...]]  # LSP language ids
+    extensions: ClassVar[tuple[str, ...]]  # file extensions with the dot, lower-case
+    canvas: ClassVar[int]  # model canvas length in tokens (incl. EOS)
+    case_sensitive: ClassVar[bool]
+
+    # ----- what each language provides -------------------------------------------------------
+
+    @abstractmethod
+    def errors(self, text: str) -> list[SyntaxIssue]:
+        """Syntax errors in document order; empty exactly when :meth:`is_valid` is true."""
+
+    @abstractmethod
+    def is_valid(self, text: str) -> bool:
+        """The validity oracle: does the language accept ``text``?"""
+
+    @abstractmethod
+    def tokenize(self, text: str) -> list[Token]:
+        """Lexer tokens with spans (comments and insignificant whitespace dropped); never raises."""
+
+    @abstractmethod
+    def filler(self, symbol: str) -> str:
+        """Text written for an inserted placeholder, e.g. ``"<STRING>" -> '""'`` (user completes it)."""
+
+    @abstractmethod
+    def statements(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the top-level statements (formula, command/pipeline, statement/def/class)."""
+
+    def closed_symbols(self) -> tuple[str, ...]:
+        """Closed symbols the vocabulary always holds, seen in the corpus or not (e.g. Excel's functions)."""
+        return ()
+
+    # ----- shared behaviour -------------------------------------------------------------------
+
+    def render(self, symbol: str) -> str:
+        """Text for an inserted symbol: closed symbols and promoted lexemes are written as themselves."""
+        return self.filler(symbol) if is_placeholder(symbol) else symbol
+
+    def separator(self, left: str, right: str) -> str:
+        """Whitespace to put between two texts when one of them is inserted: a space between words."""
+        if left and right and _is_word_char(left[-1]) and _is_word_char(right[0]):
+            return " "
+        return ""
+
+    def normalize(self, text: str) -> str:
+        """Case-fold closed symbols/lexemes for comparison in case-insensitive languages."""
+        return text if self.case_sensitive else text.upper()
+
+    def exact(self, text: str) -> list[str]:
+        """Token texts, whitespace and comments ignored: the exact-match metric compares these."""
+        return [t.text for t in self.tokenize(text)]
+
+    def sketch(self, text: str) -> list[str]:
+        """Token texts with strings, numbers and references anonymised (the paper's sketch metric)."""
+        return [
+            placeholder(t.cls.name) if t.cls in SKETCH_ANONYMISED else self.normalize(t.text)
+            for t in self.tokenize(text)
+        ]
+
+    def edits_for(self, text: str, tokens: Sequence[Token], old: Sequence[str], new: Sequence[str]) -> list[TextEdit]:
+        """Minimal text edits that turn ``tokens`` (whose model symbols are ``old``) into symbols ``new``.
+
+        Tokens the alignment keeps keep their exact text; deleted tokens lose their span (and the
+        whitespace run after it, so no double spaces remain); inserted ones are rendered.
+        """
+        if len(tokens) != len(old):
+            raise ValueError("tokens and old symbols differ in length")
+        matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
+        edits: list[TextEdit] = []
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            inserted = [self.render(s) for s in new[j1:j2]]
+            if i1 < i2:  # replace or delete: the span of the old tokens
+                start, end = tokens[i1].start, tokens[i2 - 1].end
+                if not inserted:
+                    end = _skip_spaces(text, end) if _space_before(text, start) or start == 0 else end
+            else:  # insert after the previous token (or before the first)
+                start = end = tokens[i1 - 1].end if i1 > 0 else (tokens[0].start if tokens else len(text))
+            left = text[:start]
+            right = text[end:]
+            edits.append(TextEdit(start, end, self._join(left, inserted, right)))
+        return edits
+
+    def _join(self, left: str, pieces: Sequence[str], right: str) -> str:
+        """Concatenate inserted pieces with the separators the language needs on both sides."""
+        if not pieces:
+            return ""
+        out = ""
+        prev = left
+        for piece in pieces:
+            sep = self.separator(prev, piece) if not (prev and prev[-1].isspace()) else ""
+            out += sep + piece
+            prev = piece
+        if right and not right[0].isspace():
+            out += self.separator(prev, right)
+        return out
+
+
+def _space_before(text: str, offset: int) -> bool:
+    return offset > 0 and text[offset - 1] in " \t"
+
+
+def _skip_spaces(text: str, offset: int) -> int:
+    while offset < len(text) and text[offset] in " \t":
+        offset += 1
+    return offset

@@ -1,0 +1,1 @@
+"""Inference only (numpy + onnxruntime): the sampler, the repair search, the shipped models."""

@@ -1,0 +1,1 @@
+"""The pygls language server and the ``lastfix`` command line."""
