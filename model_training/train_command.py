@@ -1,0 +1,104 @@
+"""``lastfix train``: pre-train a diffusion model on correct snippets, or fine-tune it as a repair operator."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from grammars import LANGUAGES
+from grammars.errors import InputError
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the corpus")
+    parser.add_argument("--corpus", nargs="*", default=None, metavar="PATH",
+                        help="a directory written by `lastfix corpus` (snippets.jsonl + vocab.json), or raw "
+                             "source files/JSONL to build one from (default: the shared corpus)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="checkpoint directory (train.log, metrics)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--minutes", type=float, help="train for this many minutes of wall clock")
+    length.add_argument("--steps", type=int, help="train until this many steps in total (resumed ones count)")
+    parser.add_argument("--resume", action="store_true", help="continue the checkpoint in --out exactly")
+    parser.add_argument("--stage", choices=("pretrain", "repair"), default="pretrain",
+                        help="pretrain on correct code, or fine-tune as a repair operator (needs --init or --resume)")
+    parser.add_argument("--init", metavar="DIR", help="start from this checkpoint's weights (repair stage)")
+    parser.add_argument("--pairs", nargs="*", default=(), metavar="PAIRS.jsonl",
+                        help='repair stage: JSONL of {"broken", "fixed"} added to the rule-based corruptions')
+    parser.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
+    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:1, ...")
+    parser.add_argument("--config", action="append", default=[], metavar="SECTION.NAME=VALUE",
+                        help="override a setting, e.g. model.d=256 train.lr=3e-4 (repeatable)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (train.log still written)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import torch
+
+    from grammars import get_grammar
+
+    from .checkpoint import has_checkpoint, load_run
+    from .config import ModelConfig, RunConfig, apply_overrides
+    from .data import encode_snippets, split_held_apart
+    from .train import TrainData, train
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    grammar = get_grammar(args.lang)
+    out = Path(args.out)
+    texts, vocab = _snippets_and_vocab(args.lang, args.corpus)
+    if args.resume or args.init:
+        source = out if args.resume else Path(args.init)
+        if args.resume and not has_checkpoint(out):
+            raise InputError(f"{out}: nothing to resume (no checkpoint.pt); drop --resume to start a new run")
+        config, vocab = load_run(source)
+        if config.language != grammar.name:
+            raise InputError(f"{source} holds a {config.language} model, not {grammar.name}")
+        config = apply_overrides(config, args.config)
+    else:
+        if args.stage == "repair":
+            raise InputError("--stage repair fine-tunes a trained model: give --init PRETRAINED_DIR (or --resume)")
+        if has_checkpoint(out):
+            raise InputError(f"{out} already holds a checkpoint; pass --resume to continue it or choose another --out")
+        config = RunConfig(grammar.name, ModelConfig(vocab_size=len(vocab), canvas=grammar.canvas))
+        config = apply_overrides(config, args.config)
+    encoded = encode_snippets(grammar, vocab, texts, config.model.canvas)
+    if not encoded.ids:
+        raise InputError(f"no snippet of the corpus fits a canvas of {config.model.canvas} tokens")
+    train_index, eval_index = split_held_apart(len(encoded.ids), config.train.eval_snippets, config.train.seed)
+    data = TrainData(encoded.ids, train_index, eval_index)
+    if args.stage == "repair":
+        from .repair_data import build_repair_data
+
+        data = build_repair_data(grammar, vocab, config, encoded, train_index, eval_index, args.pairs)
+    print(f"lastfix train: {len(encoded.ids):,} snippets ({encoded.skipped:,} too long for the canvas), "
+          f"vocabulary {len(vocab)}, held apart {len(eval_index)}; logging to {out / 'train.log'}")
+    result = train(config, vocab, data, out, stage=args.stage, steps=args.steps, minutes=args.minutes,
+                   resume=args.resume, init_from=args.init, device=args.device, progress=not args.no_progress)
+    print(f"lastfix train: step {result.step}, {result.samples_per_s:.0f} samples/s"
+          + ("" if not result.metrics else " | " + " ".join(f"{k}={v:.3f}" for k, v in result.metrics.items())))
+    print(f"lastfix train: checkpoint in {out}; export with `lastfix export --checkpoint {out} --out MODEL_DIR`")
+    return 0
+
+
+def _snippets_and_vocab(language: str, corpus: list[str] | None):  # type: ignore[no-untyped-def]
+    """Snippet texts and vocabulary from a corpus directory, raw sources, or the default shared corpus."""
+    from grammars.vocab import Vocabulary
+
+    paths = [Path(p) for p in corpus or ()]
+    if len(paths) == 1 and paths[0].is_dir() and (paths[0] / "snippets.jsonl").is_file():
+        d = paths[0]
+        texts = [json.loads(line)["text"] for line in (d / "snippets.jsonl").read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+        if not (d / "vocab.json").is_file():
+            raise InputError(f"{d}: snippets.jsonl without vocab.json; rebuild it with `lastfix corpus`")
+        return texts, Vocabulary.load(d / "vocab.json")
+    for p in paths:
+        if not p.exists():
+            raise InputError(f"{p}: no such file or directory")
+    from .corpus import build_corpus, build_vocabulary
+
+    built = build_corpus(language, [str(p) for p in paths] or None)
+    return built.snippets, build_vocabulary(language, built.snippets)

@@ -1,0 +1,49 @@
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from model_training.checkpoint import load_checkpoint
+from model_training.config import tiny_config
+from model_training.train import TrainData, train
+
+from .toy import toy_rows, toy_vocab
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    torch.set_num_threads(1)
+
+
+def _data(vocab):
+    rows = toy_rows(vocab, 300)
+    return TrainData(rows, np.arange(260), np.arange(260, 300))
+
+
+def test_tiny_model_learns_to_reconstruct(tmp_path):
+    vocab = toy_vocab()
+    cfg = tiny_config("toy", len(vocab), canvas=16)
+    result = train(cfg, vocab, _data(vocab), tmp_path, steps=300, progress=False)
+    assert result.step == 300 and result.metrics["exact@0.1"] >= 0.8
+    assert result.metrics["exact@0.1"] >= result.metrics["exact@0.9"]
+    for name in ("checkpoint.pt", "config.json", "vocab.json", "train.log", "metrics.jsonl"):
+        assert (tmp_path / name).is_file()
+    assert "samples/s" in (tmp_path / "train.log").read_text()
+    assert json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 300
+
+
+def test_resume_continues_the_same_run_exactly(tmp_path):
+    vocab = toy_vocab()
+    cfg = tiny_config("toy", len(vocab), canvas=16)
+    cfg = dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, batch=8, eval_every=10**6))
+    data = _data(vocab)
+    train(cfg, vocab, data, tmp_path / "straight", steps=12, progress=False)
+    train(cfg, vocab, data, tmp_path / "split", steps=5, progress=False)
+    train(cfg, vocab, data, tmp_path / "split", steps=12, resume=True, progress=False)
+    a = load_checkpoint(tmp_path / "straight")
+    b = load_checkpoint(tmp_path / "split")
+    assert a["step"] == b["step"] == 12
+    for k, v in a["model"].items():
+        assert torch.allclose(v, b["model"][k], atol=1e-6), k
