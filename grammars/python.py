@@ -1,0 +1,95 @@
+"""The Python grammar: CPython as the oracle, tree-sitter-python for error regions, a lenient lexer.
+
+Tokens (see ``python_lexer``): keywords and soft keywords, operators and punctuation as themselves,
+``<NAME>``, ``<STRING>``, ``<NUMBER>``, and the layout tokens ``<NEWLINE>``, ``<INDENT>``, ``<DEDENT>``
+(class LAYOUT, empty text; NEWLINE spans its line break, INDENT/DEDENT are zero-width at the first
+token of the line). Comments are dropped. Edits are layout-aware (``python_edits``).
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import ClassVar
+
+from .base import SKETCH_ANONYMISED, Grammar, SyntaxIssue, TextEdit, Token, TokenClass, placeholder
+from .python_edits import python_edits
+from .python_edits import separator as python_separator
+from .python_errors import find_issues, is_valid_python
+from .python_lexer import DEDENT, INDENT, KEYWORDS, NAME, NEWLINE, NUMBER, OPERATORS, OTHER, SOFT_KEYWORDS, STRING, lex
+from .python_parse import IncrementalDocument, PythonParser
+from .python_statements import statement_spans
+
+__all__ = ["PythonGrammar", "PYTHON_BUILTINS"]
+
+# Lower-case builtins (functions and types) are closed symbols: frequent in any Python, and a repair
+# that writes ``len``/``range`` must not turn them into a ``<NAME>`` placeholder.
+PYTHON_BUILTINS: tuple[str, ...] = tuple(
+    sorted(n for n in dir(builtins) if n.islower() and not n.startswith("_") and n not in ("copyright", "credits", "license", "exit", "quit"))
+) + ("self", "cls")
+
+_FILLERS = {NAME: "name", STRING: '""', NUMBER: "0", OTHER: "", NEWLINE: "\n", INDENT: "    ", DEDENT: ""}
+
+
+class PythonGrammar(Grammar):
+    """Python 3 (the running CPython's grammar)."""
+
+    name: ClassVar[str] = "python"
+    language_ids: ClassVar[tuple[str, ...]] = ("python",)
+    extensions: ClassVar[tuple[str, ...]] = (".py", ".pyw")
+    canvas: ClassVar[int] = 128
+    case_sensitive: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        self._parser = PythonParser()
+
+    # ----- errors and the oracle ----------------------------------------------------------------
+
+    def errors(self, text: str) -> list[SyntaxIssue]:
+        return find_issues(text, self._parser)
+
+    def is_valid(self, text: str) -> bool:
+        return is_valid_python(text)
+
+    def document(self) -> IncrementalDocument:
+        """A document that keeps its tree-sitter tree: feed it each new text, then ask ``errors_in``."""
+        return IncrementalDocument(self._parser)
+
+    def errors_in(self, document: IncrementalDocument, text: str) -> list[SyntaxIssue]:
+        """Like :meth:`errors`, re-parsing only what changed since the document's previous text."""
+        try:
+            tree = document.update(text)
+        except Exception:  # noqa: BLE001 - fall back to a fresh parse rather than fail diagnostics
+            return self.errors(text)
+        return find_issues(text, self._parser, tree)
+
+    # ----- tokens --------------------------------------------------------------------------------
+
+    def tokenize(self, text: str) -> list[Token]:
+        return lex(text)
+
+    def filler(self, symbol: str) -> str:
+        return _FILLERS.get(symbol, "")
+
+    def statements(self, text: str) -> list[tuple[int, int]]:
+        return statement_spans(lex(text))
+
+    def closed_symbols(self) -> tuple[str, ...]:
+        return tuple(sorted(KEYWORDS | SOFT_KEYWORDS)) + OPERATORS + (NEWLINE, INDENT, DEDENT, NAME, STRING, NUMBER) + PYTHON_BUILTINS
+
+    def separator(self, left: str, right: str) -> str:
+        return python_separator(left, right)
+
+    def edits_for(self, text: str, tokens: Sequence[Token], old: Sequence[str], new: Sequence[str]) -> list[TextEdit]:
+        return python_edits(text, tokens, old, new, self.render)
+
+    # ----- metrics: layout compares by kind, not by its (empty) text ------------------------------
+
+    def exact(self, text: str) -> list[str]:
+        return [t.kind if t.cls is TokenClass.LAYOUT else t.text for t in lex(text)]
+
+    def sketch(self, text: str) -> list[str]:
+        return [
+            placeholder(t.cls.name) if t.cls in SKETCH_ANONYMISED else t.kind if t.cls is TokenClass.LAYOUT else t.text
+            for t in lex(text)
+        ]
