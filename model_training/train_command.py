@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from grammars import LANGUAGES
@@ -85,20 +84,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _snippets_and_vocab(language: str, corpus: list[str] | None):  # type: ignore[no-untyped-def]
     """Snippet texts and vocabulary from a corpus directory, raw sources, or the default shared corpus."""
-    from grammars.vocab import Vocabulary
+    from .corpus import build_corpus, build_vocabulary, load_corpus
 
     paths = [Path(p) for p in corpus or ()]
     if len(paths) == 1 and paths[0].is_dir() and (paths[0] / "snippets.jsonl").is_file():
-        d = paths[0]
-        texts = [json.loads(line)["text"] for line in (d / "snippets.jsonl").read_text(encoding="utf-8").splitlines()
-                 if line.strip()]
-        if not (d / "vocab.json").is_file():
-            raise InputError(f"{d}: snippets.jsonl without vocab.json; rebuild it with `lastfix corpus`")
-        return texts, Vocabulary.load(d / "vocab.json")
+        return load_corpus(paths[0])
     for p in paths:
         if not p.exists():
             raise InputError(f"{p}: no such file or directory")
-    from .corpus import build_corpus, build_vocabulary
-
-    built = build_corpus(language, [str(p) for p in paths] or None)
+    built = build_corpus(language, paths or None)
     return built.snippets, build_vocabulary(language, built.snippets)
