@@ -43,6 +43,7 @@ _OPERATOR_TEXTS = frozenset({"=", "<>", "<", ">", "<=", ">=", "+", "-", "*", "/"
 _PUNCT_TEXTS = ("(", ")", ",", ";", "{", "}", "!")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _LINE = re.compile(r"[^\n]+")
+_LAYOUT = " \t\r"
 
 
 def _model_token(lx: Lexeme) -> Token:
@@ -82,9 +83,9 @@ class ExcelGrammar(Grammar):
         spans = []
         for m in _LINE.finditer(text):
             line = m.group()
-            stripped = line.strip()
+            stripped = line.strip(_LAYOUT)  # the lexer's whitespace only, so spans and tokens agree
             if stripped:
-                start = m.start() + (len(line) - len(line.lstrip()))
+                start = m.start() + (len(line) - len(line.lstrip(_LAYOUT)))
                 spans.append((start, start + len(stripped)))
         return spans
 

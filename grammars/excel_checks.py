@@ -24,11 +24,14 @@ Arg = tuple["Tree[Token] | None", int, int]  # (expression or None when empty, s
 
 
 def _tokens(node: Tree[Token]) -> Iterator[Token]:
-    for child in node.children:
-        if isinstance(child, Token):
-            yield child
-        elif isinstance(child, Tree):
-            yield from _tokens(child)
+    """Tokens under ``node`` in text order; iterative, so deeply nested formulas cannot overflow the stack."""
+    stack: list[object] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            yield item
+        elif isinstance(item, Tree):
+            stack.extend(reversed(item.children))
 
 
 def _arguments(arguments: Tree[Token]) -> list[Arg]:
@@ -74,8 +77,10 @@ def _check_call(name_tok: Token, arguments: Tree[Token], rpar: Token, table: Fun
     name = spec.name
     args = _arguments(arguments)
     if spec.max_args is not None and len(args) > spec.max_args:
-        first_extra = args[spec.max_args]
-        return first_extra[1], args[-1][2], (
+        # An empty argument ("VLOOKUP(F:F,L:M,,2,0)") is the likeliest extra one; else the trailing ones.
+        empty = [a for a in args if a[0] is None]
+        start, end = (empty[0][1], empty[0][2]) if empty else (args[spec.max_args][1], args[-1][2])
+        return start, end, (
             f"too many arguments for {name}: takes {_count_words(spec)}, got {len(args)}")
     if spec.min_args is not None and len(args) < spec.min_args:
         return name_tok.start_pos or 0, rpar.end_pos or 0, (

@@ -144,6 +144,13 @@ def lex(text: str, builtins: frozenset[str], ref_functions: frozenset[str]) -> l
             continue
         kind = m.lastgroup or "OTHER"
         value = m.group()
+        if kind == "SHEET" and ":" in value and not value.startswith("["):
+            cell = _CELL_PARTS.match(text, i)
+            if cell is not None and text.startswith(":", cell.end()) and is_cell_text(cell.group()):
+                # "A1:Sheet2!B2" is a range, not a 3-D prefix: Excel quotes sheet names that look like cells
+                out.append(Lexeme("CELL", cell.group(), i, cell.end()))
+                i = cell.end()
+                continue
         if kind == "SHEET_Q":
             kind = "SHEET"
         elif kind == "OP":

@@ -22,6 +22,7 @@ _OPERAND_END = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CEL
 _OPERAND_START = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CELL", "VRANGE", "HRANGE", "NAME",
                             "STRUCT", "SHEET", "FUNC", "REFFUNC", "UDF", "LPAR", "LBRACE"})
 _FUNCTIONS = frozenset({"FUNC", "REFFUNC", "UDF"})
+_BINARY = frozenset({"EQ", "NE", "LT", "GT", "LE", "GE", "STAR", "SLASH", "CARET", "AMP", "PERCENT"})
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def describe_failure(f: Failure) -> tuple[int, int, str]:
         start, end = _span(tokens[-1])
         if prev_kind in _OPERATORS or prev_kind == "COMMA" and stack[-1:] == ["{"]:
             return start, end, f"missing operand after '{prev}'"
+        if prev_kind == "SHEET":
+            return start, end, f"missing reference after '{prev}'"
         if stack:
             return start, end, "missing '}'" if stack[-1] == "{" else "missing ')'"
         return start, end, "incomplete formula"
@@ -109,6 +112,8 @@ def describe_failure(f: Failure) -> tuple[int, int, str]:
         return start, end, "unexpected ';'"
     if kind == "EQ" and f.index == 1 and prev_kind == "EQ":
         return start, end, "unexpected '=' (the formula already starts with '=')"
+    if prev_kind == "SHEET":
+        return start, end, f"expected a reference after '{prev}', got {describe_token(tok)}"
     if prev_kind == "COLON":
         return start, end, f"expected a reference after ':', got {describe_token(tok)}"
     if kind == "COLON":
@@ -117,6 +122,10 @@ def describe_failure(f: Failure) -> tuple[int, int, str]:
         nxt = tokens[f.index + 1]
         where = "',' or operator" if stack[-1:] == ["f("] else "operator"
         return (*_span(nxt), f"missing {where} before {describe_token(nxt)}")
+    if kind in _BINARY and (prev_kind in ("LPAR", "COMMA") or (f.index == 1 and prev_kind == "EQ")):
+        return start, end, f"missing operand before '{tok}'"
+    if kind == "RBRACE" and prev_kind == "LBRACE":
+        return start, end, "empty array"
     if prev_kind in _OPERATORS and kind not in _OPERAND_START:
         return start, end, f"missing operand after '{prev}'"
     if kind == "RPAR":
@@ -135,7 +144,20 @@ def describe_failure(f: Failure) -> tuple[int, int, str]:
             return start, end, "unexpected ',' inside parentheses that are not a function call"
     if prev_kind == "COMMA" and stack[-1:] == ["("]:
         return start, end, f"unexpected {describe_token(tok)}: ',' in plain parentheses joins references only"
+    if stack[-1:] == ["{"] and kind in _OPERAND_START:
+        return start, end, f"unexpected {describe_token(tok)}: arrays hold only constants"
     if prev_kind in _OPERAND_END and kind in _OPERAND_START:
         where = "',' or operator" if stack[-1:] == ["f("] else "operator"
         return start, end, f"missing {where} before {describe_token(tok)}"
-    return start, end, f"unexpected {describe_token(tok)}"
+    return start, end, f"unexpected {describe_token(tok)}{_expected_words(f.expected)}"
+
+
+_PUNCT_WORDS = {"RPAR": "')'", "COMMA": "','", "RBRACE": "'}'", "SEMI": "';'", "LPAR": "'('", "COLON": "':'"}
+
+
+def _expected_words(expected: frozenset[str]) -> str:
+    """"; expected ')' or ','" when Lark's expected set is a few punctuation marks, else nothing."""
+    if not expected or len(expected) > 3 or not expected <= _PUNCT_WORDS.keys():
+        return ""
+    words = sorted(_PUNCT_WORDS[e] for e in expected)
+    return "; expected " + " or ".join(words)
