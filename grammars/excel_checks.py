@@ -70,7 +70,9 @@ def _count_words(spec: FunctionSpec) -> str:
     return f"{lo} to {hi} arguments"
 
 
-def _check_call(name_tok: Token, arguments: Tree[Token], rpar: Token, table: FunctionTable) -> tuple[int, int, str] | None:
+def _check_call(
+    name_tok: Token, arguments: Tree[Token], rpar: Token, table: FunctionTable
+) -> tuple[int, int, str] | None:
     spec = table.get(str(name_tok))
     if spec is None:
         return None
@@ -92,7 +94,7 @@ def _check_call(name_tok: Token, arguments: Tree[Token], rpar: Token, table: Fun
 
 
 def check_calls(tree: Tree[Token], table: FunctionTable) -> tuple[int, int, str] | None:
-    """The innermost call Excel would refuse (wrong argument count, a value for a range): the most precise spot."""
+    """The innermost call Excel would refuse (argument count, a value for a range): the most precise spot."""
     found: list[tuple[int, int, str]] = []
     for node in tree.iter_subtrees():
         if node.data in ("call", "ref_call"):

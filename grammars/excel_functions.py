@@ -1,4 +1,4 @@
-"""Excel's built-in functions: names, argument counts and reference-only parameters (data/excel_functions.txt)."""
+"""Excel's built-in functions: names, argument counts, reference parameters (data/excel_functions.txt)."""
 
 from __future__ import annotations
 
@@ -41,11 +41,11 @@ class FunctionTable:
 
     specs: dict[str, FunctionSpec]
 
-    @property
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         return frozenset(self.specs)
 
-    @property
+    @functools.cached_property
     def reference_functions(self) -> frozenset[str]:
         return frozenset(n for n, s in self.specs.items() if s.returns_reference)
 
@@ -96,7 +96,9 @@ def load_functions() -> FunctionTable:
     try:
         data = resources.files("grammars").joinpath("data/excel_functions.txt").read_text(encoding="utf-8")
     except OSError as e:
-        raise GrammarError(f"cannot read grammars/data/excel_functions.txt ({e}); reinstall lastfix") from None
+        raise GrammarError(
+            f"cannot read grammars/data/excel_functions.txt ({e}); reinstall lastfix"
+        ) from None
     specs: dict[str, FunctionSpec] = {}
     for line_no, raw in enumerate(data.splitlines(), 1):
         line = raw.strip()

@@ -17,9 +17,11 @@ __all__ = ["Failure", "describe_failure", "describe_token"]
 
 _OPERATORS = frozenset({"EQ", "NE", "LT", "GT", "LE", "GE", "PLUS", "MINUS", "STAR", "SLASH", "CARET", "AMP",
                         "COLON", "AT"})
-_OPERAND_END = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CELL", "VRANGE", "HRANGE", "NAME",
+_OPERAND_END = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CELL", "VRANGE", "HRANGE",
+                          "NAME",
                           "STRUCT", "RPAR", "RBRACE", "PERCENT", "HASH"})
-_OPERAND_START = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CELL", "VRANGE", "HRANGE", "NAME",
+_OPERAND_START = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CELL", "VRANGE", "HRANGE",
+                            "NAME",
                             "STRUCT", "SHEET", "FUNC", "REFFUNC", "UDF", "LPAR", "LBRACE"})
 _FUNCTIONS = frozenset({"FUNC", "REFFUNC", "UDF"})
 _BINARY = frozenset({"EQ", "NE", "LT", "GT", "LE", "GE", "STAR", "SLASH", "CARET", "AMP", "PERCENT"})
@@ -117,7 +119,8 @@ def describe_failure(f: Failure) -> tuple[int, int, str]:
     if prev_kind == "COLON":
         return start, end, f"expected a reference after ':', got {describe_token(tok)}"
     if kind == "COLON":
-        return start, end, f"':' joins references, not {describe_token(prev) if prev is not None else 'nothing'}"
+        what = describe_token(prev) if prev is not None else "nothing"
+        return start, end, f"':' joins references, not {what}"
     if kind == "INTERSECT":
         nxt = tokens[f.index + 1]
         where = "',' or operator" if stack[-1:] == ["f("] else "operator"

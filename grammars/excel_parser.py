@@ -9,7 +9,7 @@ the entry-time checks Excel itself makes (argument counts, reference-only parame
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -42,7 +42,7 @@ class _NoLexer(Lexer):
     def __init__(self, lexer_conf: object) -> None:
         pass
 
-    def lex(self, lexer_state: object, parser_state: object) -> object:  # pragma: no cover - never called
+    def lex(self, lexer_state: object, parser_state: object) -> Iterator[Token]:  # pragma: no cover - unused
         return iter(())
 
 
@@ -53,7 +53,9 @@ def build_parser() -> Lark:
         grammar = resources.files("grammars").joinpath("excel.lark").read_text(encoding="utf-8")
         return Lark(grammar, parser="lalr", lexer=_NoLexer, maybe_placeholders=True)
     except (OSError, LarkGrammarError) as e:
-        raise GrammarError(f"cannot build the Excel grammar from grammars/excel.lark ({e}); reinstall lastfix") from None
+        raise GrammarError(
+            f"cannot build the Excel grammar from grammars/excel.lark ({e}); reinstall lastfix"
+        ) from None
 
 
 def parser_tokens(lexemes: Sequence[Lexeme]) -> list[Token]:
@@ -92,7 +94,7 @@ def _strip_entry_syntax(tokens: list[Token]) -> tuple[list[Token], FormulaError 
     return tokens, None
 
 
-def parse_formula(lexemes: Sequence[Lexeme]) -> tuple[Tree | None, FormulaError | None]:
+def parse_formula(lexemes: Sequence[Lexeme]) -> tuple[Tree[Token] | None, FormulaError | None]:
     """Parse tree, or the first error; lexemes of one formula (no newline inside)."""
     tokens = parser_tokens(lexemes)
     if not tokens:

@@ -67,7 +67,8 @@ def test_operator_precedence_matches_excel(formula, tree):
 @pytest.mark.parametrize(
     "formula",
     [
-        "=A1", "=$A$1", "=$A1+A$1", "=XFD1048576", "=A1:B2", "=$A$1:$B$10", "=A:A", "=$A:$C", "=1:1", "=$2:$5",
+        "=A1", "=$A$1", "=$A1+A$1", "=XFD1048576", "=A1:B2", "=$A$1:$B$10", "=A:A", "=$A:$C", "=1:1",
+        "=$2:$5",
         "=Sheet1!A1", "=Sheet1!A:A", "=Sheet1!1:1", "='My Sheet'!A1", "='It''s'!A1:B2", "=Sheet1:Sheet3!A1",
         "='Jan 13:Mar 13'!B2", "=[Book1]Sheet1!A1", "='[Book 1.xlsx]Sheet 1'!$A$1", "=[1]Sheet1!A1",
         "='C:\\data\\[Book.xlsx]Sheet1'!A1", "=Table1[Col]", "=Table1[[#This Row],[Col]]", "=[@Col]",
@@ -169,7 +170,8 @@ def test_tokens_classes_and_placeholders():
     for t in toks:
         assert text[t.start:t.end] == t.text
     kinds = [t.kind for t in toks]
-    assert kinds == ["=", "SUM", "(", "<SHEET>", "<CELL>", ":", "<CELL>", ",", "<COLUMNS>", ",", "<ROWS>", ",",
+    assert kinds == ["=", "SUM", "(", "<SHEET>", "<CELL>", ":", "<CELL>", ",", "<COLUMNS>", ",", "<ROWS>",
+                     ",",
                      "<NAME>", "<TABLE>", ",", "<NAME>", ",", "<STRING>", ",", "<NUMBER>", ",", "TRUE", ",",
                      "#N/A", ",", "<NAME>", "(", "<NUMBER>", ")", ")", ";", "<OTHER>"]
     by_kind = {t.kind: t.cls for t in toks}
@@ -186,7 +188,8 @@ def test_unclosed_string_lexes_as_a_quote_then_formula_text():
 
 
 def test_sketch_anonymises_strings_numbers_and_references():
-    assert G.sketch('=IF(Sheet1!A1>5,"a",b)') == ["=", "IF", "(", "<REFERENCE>", "<REFERENCE>", ">", "<NUMBER>",
+    assert G.sketch('=IF(Sheet1!A1>5,"a",b)') == ["=", "IF", "(", "<REFERENCE>", "<REFERENCE>", ">",
+                                                  "<NUMBER>",
                                                   ",", "<STRING>", ",", "B", ")"]
 
 
@@ -194,7 +197,8 @@ def test_closed_symbols_hold_the_full_function_list_and_literals():
     closed = G.closed_symbols()
     assert len(closed) == len(set(closed))
     assert len(load_functions().names) > 500
-    for name in ("SUM", "XLOOKUP", "TEXTJOIN", "NORM.S.DIST", "LET", "TRUE", "#N/A", "#GETTING_DATA", "(", "<>"):
+    for name in ("SUM", "XLOOKUP", "TEXTJOIN", "NORM.S.DIST", "LET", "TRUE", "#N/A", "#GETTING_DATA", "(",
+                 "<>"):
         assert name in closed
 
 
