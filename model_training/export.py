@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -117,10 +116,15 @@ def export_model(checkpoint_dir: str | Path, out_dir: str | Path, *, quantize: b
 
 def _quantize(out: Path) -> None:
     """int8 dynamic quantisation of the weights of both graphs (MatMul/Gemm), in place."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     for name in ("denoiser.onnx", "decoder.onnx"):
         tmp = out / (name + ".fp32")
-        shutil.move(out / name, tmp)
+        proto = onnx.load(str(out / name))
+        # The exporter's intermediate shapes carry the example batch; the quantiser's shape inference
+        # then disagrees with them, so let it infer every intermediate shape afresh.
+        del proto.graph.value_info[:]
+        onnx.save(proto, str(tmp))
         quantize_dynamic(str(tmp), str(out / name), weight_type=QuantType.QInt8)
         tmp.unlink()

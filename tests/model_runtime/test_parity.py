@@ -1,0 +1,155 @@
+"""PyTorch vs ONNX Runtime: the same model, the same noise, the same answer; and how much faster ONNX is.
+
+The speed comparison is reported (pytest-benchmark groups, and the ratio printed/recorded by
+test_onnx_vs_torch_speed_ratio), never asserted: the target is ONNX >= 1.5x eager PyTorch.
+"""
+
+import dataclasses
+import functools
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from model_runtime.model_files import load_model
+from model_runtime.schedule import timestep_of
+from model_training.checkpoint import load_checkpoint, load_run
+from model_training.network import CodeFusion
+from model_training.sampler_torch import torch_resume
+from model_training.schedule import Schedule
+
+from tests.model_training.tiny_model import tiny_excel_model
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def tiny(shared):
+    return tiny_excel_model(shared)
+
+
+def _torch_model(checkpoint):
+    config, _ = load_run(checkpoint)
+    model = CodeFusion(config.model)
+    model.load_state_dict(load_checkpoint(checkpoint)["model"])
+    return model.eval(), Schedule(config.schedule)
+
+
+@pytest.mark.parametrize("clamp", [False, True])
+def test_onnx_sampler_matches_the_pytorch_reference(tiny, clamp):
+    torch.set_num_threads(1)
+    runtime = load_model(tiny.model_dir, device="cpu", threads=1)
+    model, schedule = _torch_model(tiny.checkpoint)
+    ids = np.stack([runtime.encode_canvas(runtime.vocab.symbols_of(__import__("grammars").get_grammar("excel")
+                                                                   .tokenize(t))) for t in tiny.held_apart[:8]])
+    noise = np.linspace(0.1, 0.9, 8)
+    keep = np.zeros(ids.shape, dtype=bool)
+    keep[::2, :2] = True
+    eps = np.random.default_rng(7).standard_normal((10, 8, runtime.canvas, runtime.d), dtype=np.float32)
+    onnx_out = runtime.resume(ids, noise, keep, steps=10, eps=eps, clamp=clamp, trajectory=True)
+    ref_ids, ref_x0, ref_path = torch_resume(model, schedule, ids, timestep_of(noise, runtime.T), eps, keep=keep,
+                                             clamp=clamp, trajectory=True)
+    np.testing.assert_allclose(onnx_out.x0_hat, ref_x0, atol=1e-4, rtol=1e-4)
+    assert np.array_equal(onnx_out.ids, ref_ids)
+    assert all(np.array_equal(a, b) for a, b in zip(onnx_out.trajectory, ref_path))
+
+
+# ----- speed: a default-size model (weights untrained: timing does not depend on them) -----------------
+
+
+@functools.cache
+def _default_size_model():
+    from grammars import get_grammar
+    from model_training.checkpoint import save_checkpoint
+    from model_training.config import ModelConfig, RunConfig
+    from model_training.corpus import build_vocabulary
+    from model_training.export import export_model
+
+    torch.manual_seed(0)
+    texts = ["=SUM(A1:B2)", "=IF(A1>0,\"yes\",NA())"]
+    vocab = build_vocabulary("excel", texts)
+    config = RunConfig("excel", ModelConfig(vocab_size=len(vocab), canvas=get_grammar("excel").canvas))
+    model = CodeFusion(config.model).eval()
+    root = Path(tempfile.mkdtemp(prefix="lastfix-bench-"))
+    save_checkpoint(root / "ckpt", {"model": model.state_dict(), "step": 0}, config, vocab)
+    export_model(root / "ckpt", root / "model")
+    return model, Schedule(config.schedule), load_model(root / "model", device="cpu", threads=1)
+
+
+@pytest.fixture(scope="module")
+def bench_models():
+    torch.set_num_threads(1)
+    return _default_size_model()
+
+
+def _inputs(runtime, batch=8, steps=10):
+    rng = np.random.default_rng(0)
+    ids = rng.integers(4, len(runtime.vocab), size=(batch, runtime.canvas))
+    eps = rng.standard_normal((steps, batch, runtime.canvas, runtime.d), dtype=np.float32)
+    return ids, eps
+
+
+def _one_step_onnx(runtime, x, t):
+    return runtime.denoise(x, t)
+
+
+def _one_step_torch(model, x, t):
+    with torch.no_grad():
+        return model.N(torch.from_numpy(x), torch.from_numpy(t)).numpy()
+
+
+@pytest.mark.benchmark(group="reverse step 8x64")
+@pytest.mark.parametrize("engine", ["onnx", "torch"])
+def test_bench_reverse_step(benchmark, bench_models, engine):
+    model, _, runtime = bench_models
+    _, eps = _inputs(runtime)
+    t = np.full(8, 300, dtype=np.int64)
+    fn = (lambda: _one_step_onnx(runtime, eps[0], t)) if engine == "onnx" else (lambda: _one_step_torch(model, eps[0], t))
+    out = benchmark.pedantic(fn, rounds=10, iterations=1, warmup_rounds=2)
+    assert out.shape == (8, runtime.canvas, runtime.d)
+
+
+@pytest.mark.benchmark(group="repair run 8 candidates x 10 steps")
+@pytest.mark.parametrize("engine", ["onnx", "torch"])
+def test_bench_repair_run(benchmark, bench_models, engine):
+    model, schedule, runtime = bench_models
+    ids, eps = _inputs(runtime)
+    noise = np.full(8, 0.3)
+    if engine == "onnx":
+        def fn():
+            return runtime.resume(ids, noise, eps=eps).ids
+    else:
+        def fn():
+            return torch_resume(model, schedule, ids, timestep_of(noise, runtime.T), eps)[0]
+    out = benchmark.pedantic(fn, rounds=3, iterations=1, warmup_rounds=1)
+    assert out.shape == ids.shape
+
+
+def _best_of(fn, repeat):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_onnx_vs_torch_speed_ratio(bench_models, record_property, capsys):
+    model, schedule, runtime = bench_models
+    ids, eps = _inputs(runtime)
+    noise = np.full(8, 0.3)
+    t = np.full(8, 300, dtype=np.int64)
+    step = (_best_of(lambda: _one_step_torch(model, eps[0], t), 10),
+            _best_of(lambda: _one_step_onnx(runtime, eps[0], t), 10))
+    run = (_best_of(lambda: torch_resume(model, schedule, ids, timestep_of(noise, runtime.T), eps), 3),
+           _best_of(lambda: runtime.resume(ids, noise, eps=eps), 3))
+    record_property("step_ratio", step[0] / step[1])
+    record_property("run_ratio", run[0] / run[1])
+    with capsys.disabled():
+        print(f"\n[speed, 1 thread, {runtime.params:,} params] reverse step 8x64: torch {step[0] * 1e3:.1f} ms, "
+              f"onnx {step[1] * 1e3:.1f} ms ({step[0] / step[1]:.2f}x); repair run 8x10 steps: torch "
+              f"{run[0] * 1e3:.1f} ms, onnx {run[1] * 1e3:.1f} ms ({run[0] / run[1]:.2f}x)")
+    assert step[1] > 0 and run[1] > 0
