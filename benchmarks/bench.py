@@ -1,0 +1,226 @@
+"""The benchmark harness: run the real repair engine on {"id","broken","fixed"} records and score it.
+
+One block per engine (DESIGN.md "Measuring": diffusion only = the paper's protocol, grammar-guided edits
+ranked by distance = no model, hybrid = the product): exact/sketch/valid/close at 1 and k, latency, and,
+with a noise sweep, accuracy per noise level (paper fig. 5), the any/best/vote pooling (table 1) and the
+band of noise levels that repaired each error size (fig. 6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grammars.base import Grammar
+from grammars.errors import InputError
+from model_runtime.noise_table import SWEEP_LEVELS
+from model_runtime.ranking import token_distance
+from model_runtime.repair import Repairer, RepairSettings
+from model_runtime.windows import error_size, find_windows
+
+from .metrics import Judgement, at_k, judge_all, latency_summary, pooling
+
+if TYPE_CHECKING:
+    from model_runtime.sampler import DiffusionRuntime
+
+__all__ = ["BenchSettings", "RecordResult", "load_records", "model_info", "run_engine", "engine_block",
+           "sweep", "repair_time_size", "size_bucket", "stderr_progress", "MAX_FAILURES"]
+
+MAX_FAILURES = 50
+_SIZE_BUCKETS = ((1, "1"), (2, "2"), (3, "3"), (4, "4"), (8, "5-8"), (16, "9-16"))
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """What one bench run measures."""
+
+    k: int = 5
+    time_budget_ms: int = 1000  # the product's default budget per repair
+    seeds: int = 8
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """One record's outcome under one engine (and noise level)."""
+
+    id: str
+    outputs: tuple[str, ...]  # candidate texts, best first
+    noises: tuple[float | None, ...]
+    judgements: tuple[Judgement, ...]
+    ms: float
+
+
+def load_records(path: str | Path, limit: int | None = None) -> list[dict[str, str]]:
+    """Records of a benchmark JSONL; InputError naming the line that is not a record."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such benchmark file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{p}: cannot read benchmark file ({e})") from None
+    out: list[dict[str, str]] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            if not all(isinstance(rec.get(f), str) for f in ("broken", "fixed")):
+                raise ValueError('"broken" and "fixed" must be strings')
+        except (json.JSONDecodeError, ValueError, AttributeError) as e:
+            raise InputError(f'{p}:{n}: not a {{"id","broken","fixed"}} record ({e})') from None
+        out.append({"id": str(rec.get("id", n)), "broken": rec["broken"], "fixed": rec["fixed"]})
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
+def model_info(model_dir: str | Path | None, runtime: DiffusionRuntime | None) -> dict[str, Any] | None:
+    """Path, sha256 of the weights (denoiser, decoder, embedding, vocabulary) and parameter count."""
+    if model_dir is None or runtime is None:
+        return None
+    d = Path(model_dir)
+    h = hashlib.sha256()
+    # config.json is left out on purpose: calibration rewrites its noise table without changing weights.
+    for name in ("denoiser.onnx", "decoder.onnx", "embedding.npy", "vocab.json"):
+        f = d / name
+        if f.exists():
+            h.update(name.encode())
+            h.update(f.read_bytes())
+    return {"path": str(d), "sha256": h.hexdigest(), "params": int(runtime.params)}
+
+
+def run_engine(
+    grammar: Grammar,
+    runtime: DiffusionRuntime | None,
+    records: Sequence[dict[str, str]],
+    engine: str,
+    settings: BenchSettings,
+    *,
+    noise: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[RecordResult]:
+    """Repair every record with one engine; the whole-document repair the CLI runs."""
+    repairer = Repairer(grammar, runtime, RepairSettings(k=settings.k, engine=engine,
+                                                         time_budget_ms=settings.time_budget_ms,
+                                                         seeds=settings.seeds, noise=noise))
+    out: list[RecordResult] = []
+    for i, rec in enumerate(records):
+        t0 = time.perf_counter()
+        cands = repairer.repair(rec["broken"])
+        ms = (time.perf_counter() - t0) * 1000.0
+        texts = tuple(c.text for c in cands)
+        out.append(RecordResult(rec["id"], texts, tuple(c.noise for c in cands),
+                                tuple(judge_all(grammar, rec["broken"], rec["fixed"], texts)), ms))
+        if progress is not None:
+            progress(i + 1, len(records))
+    return out
+
+
+def _metrics(results: Sequence[RecordResult], k: int) -> dict[str, float]:
+    js = [r.judgements for r in results]
+    m = {
+        "exact@1": at_k(js, "exact", 1), "exact@k": at_k(js, "exact", k),
+        "sketch@1": at_k(js, "sketch", 1), "sketch@k": at_k(js, "sketch", k),
+        "valid@1": at_k(js, "valid", 1),
+        "close@1": at_k(js, "close", 1), "close@k": at_k(js, "close", k),
+        "no_candidate": (sum(1 for r in results if not r.outputs) / len(results)) if results else 0.0,
+    }
+    return {key: round(v, 4) for key, v in m.items()}
+
+
+def engine_block(records: Sequence[dict[str, str]], results: Sequence[RecordResult], k: int,
+                 sweep_result: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON block of one engine: metrics, latency, pooling, by-noise accuracy and the first failures."""
+    by_id = {r["id"]: r for r in records}
+    failures = []
+    for r in results:
+        if r.judgements and r.judgements[0].exact:
+            continue
+        rec = by_id[r.id]
+        failures.append({"id": r.id, "broken": rec["broken"], "expected": rec["fixed"],
+                         "got": r.outputs[0] if r.outputs else None})
+        if len(failures) >= MAX_FAILURES:
+            break
+    block: dict[str, Any] = {
+        "metrics": _metrics(results, k),
+        "latency_ms": latency_summary([r.ms for r in results]),
+        "pooling": {"any": None, "best": None, "vote": None},
+        "by_noise": {},
+        "failures": failures,
+    }
+    if sweep_result is not None:
+        block.update(sweep_result)
+    return block
+
+
+def repair_time_size(grammar: Grammar, broken: str, canvas: int) -> int:
+    """The error size the engine sees at repair time (the noise table's key): tokens under the first window's issues."""
+    issues = grammar.errors(broken)
+    if not issues:
+        return 1
+    tokens = grammar.tokenize(broken)
+    return error_size(tokens, find_windows(grammar, broken, tokens, issues, canvas)[0])
+
+
+def size_bucket(size: int) -> str:
+    """Label of the error-size bucket (token edit distance broken -> fixed) for the fig. 6 band."""
+    for bound, label in _SIZE_BUCKETS:
+        if size <= bound:
+            return label
+    return f"{_SIZE_BUCKETS[-1][0] + 1}+"
+
+
+def sweep(
+    grammar: Grammar,
+    runtime: DiffusionRuntime,
+    records: Sequence[dict[str, str]],
+    engine: str,
+    settings: BenchSettings,
+    levels: Sequence[float] = SWEEP_LEVELS,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[dict[str, Any], list[tuple[int, dict[float, bool]]]]:
+    """Run ``engine`` at each fixed noise level: (report fields, per-record (repair-time size, {level: ok}))."""
+    per_level: dict[float, list[RecordResult]] = {}
+    for level in levels:
+        if progress is not None:
+            progress(f"{engine}: noise {level:.1f}")
+        per_level[level] = run_engine(grammar, runtime, records, engine, settings, noise=level)
+    by_noise = {f"{lv:.1f}": _metrics(res, settings.k) for lv, res in per_level.items()}
+    top1: list[dict[float, tuple[str | None, bool]]] = []
+    calib: list[tuple[int, dict[float, bool]]] = []
+    band: dict[str, list[float]] = {}
+    band_n: dict[str, int] = {}
+    for i, rec in enumerate(records):
+        row = {lv: (res[i].outputs[0] if res[i].outputs else None,
+                    bool(res[i].judgements and res[i].judgements[0].sketch)) for lv, res in per_level.items()}
+        top1.append(row)
+        calib.append((repair_time_size(grammar, rec["broken"], runtime.canvas),
+                       {lv: ok for lv, (_, ok) in row.items()}))
+        # fig. 6: levels at which the right code was generated at least once (any of the top k)
+        bucket = size_bucket(token_distance(grammar.exact(rec["broken"]), grammar.exact(rec["fixed"])))
+        band_n[bucket] = band_n.get(bucket, 0) + 1
+        band.setdefault(bucket, []).extend(lv for lv, res in per_level.items()
+                                          if any(j.sketch for j in res[i].judgements))
+    noise_band = [{"size": b, "n": band_n[b], "min": min(band[b]) if band[b] else None,
+                   "max": max(band[b]) if band[b] else None}
+                  for b in [label for _, label in _SIZE_BUCKETS] + [f"{_SIZE_BUCKETS[-1][0] + 1}+"] if b in band_n]
+    return {"by_noise": by_noise, "pooling": pooling(top1), "noise_band": noise_band}, calib
+
+
+def stderr_progress(label: str) -> Callable[[int, int], None]:
+    """A progress counter on stderr when it is a terminal (silent in logs and tests)."""
+
+    def show(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            end = "\n" if done == total else ""
+            print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+

@@ -1,0 +1,107 @@
+"""``lastfix bench``: run the repair engines on a JSONL benchmark and write the JSON scoreboard."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_arguments", "run", "format_table"]
+
+_ENGINES = ("diffusion", "edits", "hybrid")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from grammars import LANGUAGES
+
+    parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the benchmark")
+    parser.add_argument("--data", required=True, metavar="FILE.jsonl", help='records {"id","broken","fixed"}')
+    parser.add_argument("-k", type=int, default=5, help="candidates per repair (default 5)")
+    parser.add_argument("--limit", type=int, metavar="N", help="only the first N records")
+    parser.add_argument("--noise", choices=("auto", "sweep"), default="auto",
+                        help="auto: the model's noise table; sweep: also every level 0.1..0.9 (paper fig. 5)")
+    parser.add_argument("--engine", choices=(*_ENGINES, "all"), default="all",
+                        help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default)")
+    parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    parser.add_argument("--budget-ms", type=int, default=1000, help="time budget per repair (default 1000)")
+    parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
+    parser.add_argument("--out", required=True, metavar="report.json", help="where to write the JSON report")
+    parser.add_argument("--plots", metavar="DIR", help="write fig. 5/6 PNGs here (needs --noise sweep)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from grammars import get_grammar
+    from grammars.errors import InputError
+
+    from .bench import BenchSettings, engine_block, load_records, model_info, run_engine, stderr_progress, sweep
+    from .model_choice import load_runtime
+
+    if args.k < 1 or (args.limit is not None and args.limit < 1) or args.budget_ms < 1 or args.seeds < 1:
+        raise InputError("-k, --limit, --budget-ms and --seeds must be positive")
+    if args.plots and args.noise != "sweep":
+        raise InputError("--plots draws the noise sweep: add --noise sweep")
+    engines = _ENGINES if args.engine == "all" else (args.engine,)
+    grammar = get_grammar(args.lang)
+    records = load_records(args.data, args.limit)
+    if not records:
+        raise InputError(f"{args.data}: no records")
+    runtime = model_dir = None
+    if any(e != "edits" for e in engines):
+        model_dir, runtime = load_runtime(args.lang, args.model)
+    settings = BenchSettings(k=args.k, time_budget_ms=args.budget_ms, seeds=args.seeds)
+    blocks: dict[str, dict[str, Any]] = {}
+    for engine in engines:
+        results = run_engine(grammar, runtime, records, engine, settings, progress=stderr_progress(engine))
+        swept = None
+        if args.noise == "sweep" and engine != "edits" and runtime is not None:
+            swept, _ = sweep(grammar, runtime, records, engine, settings,
+                             progress=lambda msg: print(msg, file=sys.stderr) if sys.stderr.isatty() else None)
+        blocks[engine] = engine_block(records, results, args.k, swept)
+    report: dict[str, Any] = {"lang": args.lang, "n": len(records), "k": args.k, "data": str(args.data),
+                              "budget_ms": args.budget_ms, "noise": args.noise,
+                              "model": model_info(model_dir, runtime)}
+    if args.engine == "all":
+        report["engine"] = "all"
+        report["engines"] = blocks
+    else:
+        report["engine"] = args.engine
+        report.update(blocks[args.engine])
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.plots:
+        from .plots import plot_noise_band, plot_noise_curve
+
+        plot_noise_curve(report, Path(args.plots) / f"{args.lang}-fig5-noise.png")
+        plot_noise_band(report, Path(args.plots) / f"{args.lang}-fig6-band.png")
+    print(format_table(report))
+    print(f"report: {out}")
+    return 0
+
+
+def engine_blocks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The per-engine blocks of a report, whether it holds one engine or all."""
+    if "engines" in report:
+        return dict(report["engines"])
+    return {str(report.get("engine", "?")): report}
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """One screen: a row per engine with the metrics and latency."""
+    cols = ("exact@1", "exact@k", "sketch@1", "sketch@k", "valid@1", "close@1", "no_candidate")
+    model = report.get("model") or {}
+    params = f" ({int(model.get('params', 0)):,} params)" if model else ""
+    head = f"{report['lang']}: n={report['n']} k={report['k']}  model={model.get('path', 'none')}{params}"
+    lines = [head, f"{'engine':<10}" + "".join(f"{c:>13}" for c in cols) + f"{'p50 ms':>9}{'p95 ms':>9}"]
+    for name, block in engine_blocks(report).items():
+        m, lat = block["metrics"], block["latency_ms"]
+        row = f"{name:<10}" + "".join(f"{m[c]:>13.3f}" for c in cols)
+        row += f"{lat['p50'] or 0:>9.0f}{lat['p95'] or 0:>9.0f}"
+        lines.append(row)
+        pool = block.get("pooling") or {}
+        if pool.get("any") is not None:
+            lines.append(f"{'':<10}pooling over noise levels (sketch): any {pool['any']:.3f}  best {pool['best']:.3f}"
+                         f"  vote {pool['vote']:.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,204 @@
+"""Grammar-guided edit candidates: single-token and paired insertions, deletions and substitutions.
+
+The symbolic half of the hybrid search (DESIGN.md "Repair", step 3), in the spirit of LaMirage
+(Bavishi et al. 2022): last-mile errors are mostly one or two tokens away from a valid program, so try
+every such edit inside the error window, nearest the error first, and keep what the oracle accepts.
+Edits are enumerated in order of weighted token distance (``ranking.EditCosts``: a missing bracket is
+cheaper than a new keyword) and of nearness to where the parser saw the error, so a time budget cuts the
+least likely ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_placeholder
+
+from .hints import NO_HINTS, EditHints
+from .ranking import EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
+from .windows import Window
+
+__all__ = ["EditCandidate", "EditSearchSettings", "edit_alphabet", "propose_edits", "search_edits"]
+
+# Punctuation and operators common to the three languages; each grammar keeps those it lexes as one
+# closed token (see edit_alphabet), so this list only has to be broad, not exact.
+_GENERIC_SYMBOLS = (
+    "(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "=", "==", "!=", "<", ">", "<=", ">=", "<>", "+", "-",
+    "*", "/", "%", "^", "&", "|", "!", "@", "$", "#", "~", "->", "**", "//", "+=", "-=", "::", "..", "|>",
+    "&&", "||", "=>",
+)
+_EDITABLE = frozenset({TokenClass.PUNCT, TokenClass.OPERATOR, TokenClass.KEYWORD})
+# Paired insertions (DESIGN "Repair": "common two-token: paired brackets, quotes").
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ('"', '"'), ("'", "'"))
+_QUOTES = ('"', "'")
+_FILLABLE = frozenset({TokenClass.STRING, TokenClass.NUMBER, TokenClass.NAME, TokenClass.REFERENCE})
+
+
+@dataclass(frozen=True)
+class EditCandidate:
+    """One accepted edit: the repaired document and how far it is from the original, in tokens."""
+
+    text: str
+    edits: tuple[TextEdit, ...]
+    cost: float  # weighted token edit distance (ranking.EditCosts) of the re-tokenized result
+    proximity: int  # tokens between the edit and the error
+
+
+@dataclass(frozen=True)
+class EditSearchSettings:
+    """Limits of the symbolic search."""
+
+    pairs: bool = True  # try paired bracket/quote insertions after all single edits
+    max_pair_span: int = 24  # tokens between the two halves of a pair
+    max_accepted: int = 48  # stop once this many candidates are accepted (they come cheapest first)
+
+
+@functools.cache
+def _grammar_alphabet(grammar: Grammar) -> tuple[str, ...]:
+    return _filter_alphabet(grammar, tuple(grammar.closed_symbols()) + _GENERIC_SYMBOLS)
+
+
+def _filter_alphabet(grammar: Grammar, symbols: Sequence[str]) -> tuple[str, ...]:
+    """Symbols the grammar lexes back as exactly one punctuation, operator or keyword token of that kind."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for s in symbols:
+        if not s or s in seen or is_placeholder(s) or (s.startswith("<") and s.endswith(">") and s.islower()):
+            continue
+        seen.add(s)
+        toks = [t for t in grammar.tokenize(s) if t.cls is not TokenClass.LAYOUT]  # Python adds NEWLINE
+        if len(toks) == 1 and toks[0].cls in _EDITABLE and toks[0].text == s:
+            out.append(s)
+    return tuple(out)
+
+
+def edit_alphabet(grammar: Grammar, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    """Closed punctuation, operators and keywords the edits may insert or substitute (``extra``: vocabulary)."""
+    base = _grammar_alphabet(grammar)
+    if not extra:
+        return base
+    more = _filter_alphabet(grammar, [s for s in extra if s not in set(base)])
+    return base + more
+
+
+@dataclass(frozen=True)
+class _Proposal:
+    edits: tuple[TextEdit, ...]
+    cost: float  # weighted token edit distance planned (ranking.EditCosts)
+    proximity: int
+
+
+def _edit(grammar: Grammar, text: str, tokens: Sequence[Token], i: int, j: int, new: Sequence[str]) -> TextEdit | None:
+    """The one text edit replacing tokens[i:j] by symbols ``new``, via the grammar's mapping (keeps spacing)."""
+    lo, hi = max(0, i - 1), min(len(tokens), j + 1)  # a neighbour each side anchors the insertion point
+    ctx = tokens[lo:hi]
+    if not ctx:
+        return TextEdit(len(text), len(text), "".join(grammar.render(s) for s in new)) if new else None
+    old = [t.kind for t in ctx]
+    new_syms = old[: i - lo] + list(new) + old[j - lo:]
+    edits = grammar.edits_for(text, ctx, old, new_syms)
+    if len(edits) != 1:
+        return None
+    return edits[0]
+
+
+@functools.cache
+def _symbol_class(grammar: Grammar, symbol: str) -> TokenClass:
+    """Lexical class of a symbol the search inserts (quotes count as punctuation)."""
+    if symbol in _QUOTES:
+        return TokenClass.PUNCT
+    toks = [t for t in grammar.tokenize(symbol) if t.cls is not TokenClass.LAYOUT]
+    return toks[0].cls if len(toks) == 1 else TokenClass.OTHER
+
+
+def propose_edits(
+    grammar: Grammar, text: str, tokens: Sequence[Token], window: Window, alphabet: Sequence[str],
+    settings: EditSearchSettings = EditSearchSettings(), costs: EditCosts = EditCosts(),
+    hints: EditHints = NO_HINTS,
+) -> Iterator[_Proposal]:
+    """Every single edit and paired insertion in the window, cheapest (ranking.EditCosts) and nearest first."""
+    first, last = window.first, window.last
+    # Typed constants/names the window already uses, inserted as fillers the user completes; layout
+    # tokens (Python NEWLINE/INDENT) are not edits a user would recognise.
+    placeholders = sorted({t.kind for t in tokens[first:last] if is_placeholder(t.kind) and t.cls in _FILLABLE})
+    ins = {s: insert_cost(s, _symbol_class(grammar, s), costs, hints) for s in (*alphabet, *_QUOTES)}
+    ins.update({p: costs.content for p in placeholders})
+    plan: list[tuple[float, int, int, int, int, tuple[str, ...]]] = []  # (cost, proximity, order, i, j, new)
+    n = 0
+    for g in range(first, last + 1):  # insertion at gap g (before token g)
+        prox = window.gap_proximity(g)
+        for s, c in ins.items():
+            plan.append((c, prox, n, g, g, (s,)))
+            n += 1
+    for i in range(first, last):
+        tok = tokens[i]
+        prox = window.token_proximity(i)
+        plan.append((delete_cost(tok.text, tok.cls, costs, hints), prox, n, i, i + 1, ()))
+        n += 1
+        if tok.cls not in _EDITABLE and tok.cls is not TokenClass.OTHER:
+            continue  # a name or constant replaced by punctuation is a deletion plus an insertion
+        for s in alphabet:
+            if s != tok.kind:
+                c = substitute_cost((tok.text, tok.cls), (s, _symbol_class(grammar, s)), costs, hints)
+                plan.append((c, prox, n, i, i + 1, (s,)))
+                n += 1
+    if settings.pairs:  # encoded with i = open gap, j = -1 - close gap, new = the pair
+        for p in range(first, last + 1):
+            for q in range(p, min(last, p + settings.max_pair_span) + 1):
+                prox = min(window.gap_proximity(p), window.gap_proximity(q))
+                for open_, close in _PAIRS:
+                    c = (insert_cost(open_, TokenClass.PUNCT, costs, hints)
+                         + insert_cost(close, TokenClass.PUNCT, costs, hints))
+                    plan.append((c, prox, n, p, -1 - q, (open_, close)))
+                    n += 1
+    plan.sort()
+    for cost, prox, _, i, j, new in plan:
+        if j >= 0:
+            e = _edit(grammar, text, tokens, i, j, new)
+            edits = (e,) if e is not None else None
+        elif i == -1 - j:
+            e = _edit(grammar, text, tokens, i, i, new)
+            edits = (e,) if e is not None else None
+        else:
+            a, b = _edit(grammar, text, tokens, i, i, new[:1]), _edit(grammar, text, tokens, -1 - j, -1 - j, new[1:])
+            edits = (a, b) if a is not None and b is not None and a.end <= b.start else None
+        if edits:
+            yield _Proposal(edits, cost, prox)
+
+
+def search_edits(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    accept: Callable[[str], bool],
+    *,
+    alphabet: Sequence[str] | None = None,
+    deadline: float | None = None,
+    cancel: threading.Event | None = None,
+    settings: EditSearchSettings = EditSearchSettings(),
+    hints: EditHints = NO_HINTS,
+) -> list[EditCandidate]:
+    """Proposals the ``accept`` oracle takes, in proposal order; stops at the deadline (time.monotonic)."""
+    alphabet = edit_alphabet(grammar) if alphabet is None else alphabet
+    seen: set[str] = {text}
+    out: list[EditCandidate] = []
+    for n, prop in enumerate(propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)):
+        if n % 32 == 0 and ((deadline is not None and time.monotonic() > deadline)
+                            or (cancel is not None and cancel.is_set())):
+            break
+        new_text = apply_edits(text, prop.edits)
+        if new_text in seen:
+            continue
+        seen.add(new_text)
+        if accept(new_text):
+            # The planned cost can understate: an inserted '[' may re-lex a function name as a table name.
+            cost = max(prop.cost, weighted_distance(tokens, grammar.tokenize(new_text), hints=hints))
+            out.append(EditCandidate(new_text, prop.edits, cost, prop.proximity))
+            if len(out) >= settings.max_accepted:
+                break
+    return out

@@ -1,0 +1,152 @@
+"""Token edit distance, its weighted form, and the ranking score of repair candidates (DESIGN.md "Repair", 4).
+
+Last-mile repair looks for the valid program closest to what the user wrote (paper 3: c* = argmin d(c, ĉ)),
+so the edit distance leads. Plain token distance ties too often to rank on its own (in Python, inserting
+``not`` or ``-`` before a name is as short as closing a bracket), so the distance is weighted by what
+human last-mile errors usually are (LaMirage, Bavishi et al. 2022; BIFI's error classes): a missing or
+extra bracket, comma, colon or quote is cheap, a new keyword or name dear, and deleting what the user
+typed dearer than inserting punctuation. Among close candidates the diffusion model decides: votes among
+its samples (the paper's vote pooling, table 1) and its naturalness (its denoising loss at low noise),
+which tells ``=IF(FALSE,NA)`` from the human's ``=IF(FALSE,NA())``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from grammars.base import Token, TokenClass
+
+from .hints import NO_HINTS, EditHints
+
+__all__ = ["token_distance", "EditCosts", "weighted_distance", "insert_cost", "delete_cost",
+           "substitute_cost", "RankingWeights", "hybrid_score", "edits_score"]
+
+# The punctuation of most last-mile errors: unbalanced brackets, missing separators, unclosed quotes.
+_LAST_MILE = frozenset({"(", ")", "[", "]", "{", "}", ",", ":", ";", '"', "'"})
+
+
+def _trim(a: Sequence[object], b: Sequence[object], same: object = None) -> tuple[int, int, int]:
+    """(common prefix length, end of a's differing middle, end of b's) — repairs touch few tokens."""
+    eq = (lambda x, y: x == y) if same is None else same
+    lo = 0
+    while lo < len(a) and lo < len(b) and eq(a[lo], b[lo]):  # type: ignore[operator]
+        lo += 1
+    hi_a, hi_b = len(a), len(b)
+    while hi_a > lo and hi_b > lo and eq(a[hi_a - 1], b[hi_b - 1]):  # type: ignore[operator]
+        hi_a -= 1
+        hi_b -= 1
+    return lo, hi_a, hi_b
+
+
+def token_distance(a: Sequence[str], b: Sequence[str]) -> int:
+    """Levenshtein distance between two token sequences (insert, delete, substitute cost 1)."""
+    lo, hi_a, hi_b = _trim(a, b)
+    x, y = a[lo:hi_a], b[lo:hi_b]
+    if not x or not y:
+        return max(len(x), len(y))
+    prev = list(range(len(y) + 1))
+    for i, xi in enumerate(x, 1):
+        cur = [i] + [0] * len(y)
+        for j, yj in enumerate(y, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (xi != yj))
+        prev = cur
+    return prev[-1]
+
+
+@dataclass(frozen=True)
+class EditCosts:
+    """Cost of one token edit by the token's class: a prior over the errors people make."""
+
+    last_mile: float = 1.0  # inserting a bracket, comma, colon, semicolon or quote
+    punct: float = 1.2  # other punctuation
+    operator: float = 1.5
+    keyword: float = 2.0
+    content: float = 2.0  # a name, string, number or reference (a placeholder the user completes)
+    layout: float = 1.0  # Python NEWLINE / INDENT / DEDENT
+    delete_extra: float = 0.2  # deleting what the user typed costs this much more than inserting it
+    substitute_discount: float = 0.8  # of insert + delete: replacing ';' by ',' is one slip, not two
+    hinted: float = 0.4  # factor for doing what the error message asks (hints.py)
+
+
+def insert_cost(text: str, cls: TokenClass, costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS) -> float:
+    """Cost of inserting a token of class ``cls`` whose text is ``text``."""
+    return _base_cost(text, cls, costs) * (costs.hinted if text in hints.insert else 1.0)
+
+
+def _base_cost(text: str, cls: TokenClass, costs: EditCosts) -> float:
+    if text in _LAST_MILE:
+        return costs.last_mile
+    if cls is TokenClass.PUNCT:
+        return costs.punct
+    if cls is TokenClass.OPERATOR:
+        return costs.operator
+    if cls is TokenClass.KEYWORD:
+        return costs.keyword
+    if cls is TokenClass.LAYOUT:
+        return costs.layout
+    return costs.content
+
+
+def delete_cost(text: str, cls: TokenClass, costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS) -> float:
+    """Cost of deleting a token the user typed."""
+    return (_base_cost(text, cls, costs) + costs.delete_extra) * (costs.hinted if text in hints.delete else 1.0)
+
+
+def substitute_cost(old: tuple[str, TokenClass], new: tuple[str, TokenClass], costs: EditCosts = EditCosts(),
+                    hints: EditHints = NO_HINTS) -> float:
+    """Cost of replacing one token by another: one slip, cheaper than a deletion plus an insertion."""
+    return costs.substitute_discount * (delete_cost(*old, costs, hints) + insert_cost(*new, costs, hints))
+
+
+def weighted_distance(a: Sequence[Token], b: Sequence[Token], costs: EditCosts = EditCosts(),
+                      hints: EditHints = NO_HINTS) -> float:
+    """Edit distance between token sequences (compared by text) with per-class costs and message hints."""
+    lo, hi_a, hi_b = _trim(a, b, lambda s, t: s.text == t.text and s.cls == t.cls)
+    x = [(t.text, t.cls) for t in a[lo:hi_a]]
+    y = [(t.text, t.cls) for t in b[lo:hi_b]]
+    prev = [0.0]
+    for yj in y:
+        prev.append(prev[-1] + insert_cost(*yj, costs, hints))
+    for xi in x:
+        d = delete_cost(*xi, costs, hints)
+        cur = [prev[0] + d]
+        for j, yj in enumerate(y, 1):
+            sub = 0.0 if xi == yj else substitute_cost(xi, yj, costs, hints)
+            cur.append(min(prev[j] + d, cur[j - 1] + insert_cost(*yj, costs, hints), prev[j - 1] + sub))
+        prev = cur
+    return prev[-1]
+
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """Weights of the hybrid score; higher score is better."""
+
+    distance: float = 1.0  # per unit of weighted edit cost: the last-mile prior
+    votes: float = 0.5  # per log2(1 + votes): agreement among diffusion samples
+    naturalness: float = 1.0  # per nat of mean cross-entropy above the most natural candidate
+    both_sources: float = 0.25  # found by the diffusion sampler and by the symbolic search alike
+
+
+def hybrid_score(
+    cost: float,
+    votes: int,
+    naturalness: float | None,
+    best_naturalness: float | None,
+    both: bool,
+    weights: RankingWeights = RankingWeights(),
+) -> float:
+    """Score of one candidate; naturalness is relative to the most natural candidate so scores compare."""
+    score = -weights.distance * cost + weights.votes * math.log2(1 + votes)
+    if naturalness is not None and best_naturalness is not None and math.isfinite(naturalness):
+        score -= weights.naturalness * (naturalness - best_naturalness)
+    if both:
+        score += weights.both_sources
+    return score
+
+
+def edits_score(cost: float, proximity: int) -> float:
+    """Model-free score of the `edits` engine: weighted distance first, then nearness to the error."""
+    # One float, so every engine ranks by the same "higher is better" field; proximity only breaks ties.
+    return -(round(cost, 3) * 10_000 + min(proximity, 9_999))
