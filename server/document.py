@@ -1,0 +1,86 @@
+"""An open document: one immutable version of its text, which is also the snapshot model work runs on.
+
+A change makes a new :class:`Document`, so a repair running in a worker thread keeps reading the version
+it started from (ruff_server's DocumentQuery snapshot) and the server can tell a stale result by its
+version. The line index and the syntax errors are computed at most once per version, on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+
+from grammars import Grammar, SyntaxIssue, UnknownLanguageError, get_grammar, language_for_id, language_for_path
+
+from .positions import UTF16, LineIndex
+
+__all__ = ["Document", "language_of", "apply_content_changes"]
+
+
+def language_of(uri: str, language_id: str | None) -> str | None:
+    """lastfix's language for an LSP document: by language id, else by the file extension of the URI."""
+    if language_id:
+        language = language_for_id(language_id)
+        if language is not None:
+            return language
+    path = unquote(urlparse(uri).path) or uri
+    try:
+        return language_for_path(PurePosixPath(path).name)
+    except UnknownLanguageError:
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """One version of an open document; ``language`` is None for documents lastfix does not handle."""
+
+    uri: str
+    language: str | None
+    version: int
+    text: str
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @functools.cached_property
+    def index(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @property
+    def grammar(self) -> Grammar | None:
+        return get_grammar(self.language) if self.language else None
+
+    def issues(self) -> tuple[SyntaxIssue, ...]:
+        """The grammar's syntax errors of this version (computed once; safe to call from any thread)."""
+        cached = self.__dict__.get("_issues")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        with self._lock:
+            if "_issues" not in self.__dict__:
+                grammar = self.grammar
+                issues = tuple(grammar.errors(self.text)) if grammar else ()
+                self.__dict__["_issues"] = issues
+            return self.__dict__["_issues"]  # type: ignore[no-any-return]
+
+    def with_text(self, version: int, text: str) -> Document:
+        return Document(self.uri, self.language, version, text)
+
+
+def apply_content_changes(
+    index: LineIndex, changes: Sequence[types.TextDocumentContentChangeEvent], encoding: str = UTF16
+) -> str:
+    """Apply didChange content changes in order (each range refers to the text after the previous one)."""
+    text = index.text
+    for i, change in enumerate(changes):
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            # The current version's index serves the first change (the usual keystroke) at no cost.
+            current = index if i == 0 else LineIndex(text)
+            start, end = current.offsets_of(change.range, encoding)
+            text = text[:start] + change.text + text[end:]
+        else:
+            text = change.text
+    return text

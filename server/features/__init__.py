@@ -1,0 +1,1 @@
+"""One module per LSP feature; ``server.lsp_server`` registers them all in one place."""

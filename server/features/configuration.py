@@ -1,0 +1,78 @@
+"""Settings from initializationOptions, workspace/didChangeConfiguration and workspace/configuration.
+
+pygls has no built-in handler for configuration. The server pulls the ``lastfix`` section only when the
+client declared ``workspace.configuration`` (LSP 3.17); a didChangeConfiguration whose ``settings`` hold
+no lastfix values (vscode-languageclient sends ``{settings: null}``) means "pull again".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.lsp.server import LanguageServer
+
+from ..session import Session
+from ..settings import SECTION, parse_settings, section_of
+from .diagnostics import Diagnostics
+
+__all__ = ["Configuration"]
+
+logger = logging.getLogger(__name__)
+
+
+class Configuration:
+    """Keeps ``session.settings`` in step with the client."""
+
+    def __init__(self, server: LanguageServer, session: Session, diagnostics: Diagnostics) -> None:
+        self._server = server
+        self._session = session
+        self._diagnostics = diagnostics
+
+    def initialize(self, params: types.InitializeParams) -> None:
+        settings, warnings = parse_settings(params.initialization_options)
+        encoding = ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities)
+        self._session.initialize(params.capabilities, str(encoding), settings)
+        for w in warnings:
+            logger.warning("initializationOptions: %s", w)
+
+    async def initialized(self, params: types.InitializedParams) -> None:
+        if self._session.client.configuration:
+            await self.pull()
+
+    async def did_change(self, params: types.DidChangeConfigurationParams) -> None:
+        if section_of(params.settings) is not None:
+            self._apply(params.settings, "didChangeConfiguration")
+        elif self._session.client.configuration:
+            await self.pull()
+
+    async def pull(self) -> None:
+        """Ask the client for the ``lastfix`` section and apply it over the initializationOptions."""
+        try:
+            result = await asyncio.wait_for(
+                self._server.workspace_configuration_async(
+                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+                ),
+                timeout=5.0,
+            )
+        except Exception as e:  # a client that fails the pull keeps the settings it had
+            logger.warning("workspace/configuration failed (%s); keeping the current settings", e)
+            return
+        if result:
+            self._apply({SECTION: result[0]} if isinstance(result[0], dict) else None, "workspace/configuration")
+
+    def _apply(self, raw: Any, origin: str) -> None:
+        old = self._session.settings
+        new, warnings = parse_settings(raw, self._session.base_settings)
+        for w in warnings:
+            logger.warning("%s: %s", origin, w)
+        self._session.settings = new
+        if new != old:
+            logger.info("settings from %s: %s", origin, new)
+        if new.enable != old.enable:
+            self._diagnostics.refresh_all()
+
+

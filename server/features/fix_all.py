@@ -1,0 +1,68 @@
+"""``source.fixAll.lastfix``: the top fix of every error whose fix is confident and small, in one edit.
+
+Clients that resolve code actions get the action at once and the edit on codeAction/resolve, so listing
+actions never waits for the model (LSP 3.16 codeAction resolveSupport); others get the edit inline.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+
+from ..document import Document
+from ..fix_policy import FixPolicy
+from ..repair_service import SAVE_BUDGET_MS, RepairService
+from ..session import Session
+from ..workspace_edits import workspace_edit
+
+__all__ = ["FIX_ALL_KIND", "FixAll", "policy_of"]
+
+logger = logging.getLogger(__name__)
+
+FIX_ALL_KIND = "source.fixAll.lastfix"
+_TITLE = "lastfix: Fix all syntax errors with a confident fix"
+
+
+def policy_of(session: Session) -> FixPolicy:
+    return FixPolicy(max_deleted_tokens=session.settings.fix_on_save_max_deleted_tokens)
+
+
+class FixAll:
+    """Builds and resolves the fix-all code action."""
+
+    def __init__(self, session: Session, repairs: RepairService) -> None:
+        self._session = session
+        self._repairs = repairs
+
+    async def action(self, doc: Document) -> types.CodeAction | None:
+        """The fix-all action for ``doc`` (None when it has no error, or no confident fix to apply)."""
+        if not doc.issues():
+            return None
+        if self._session.client.resolve_edit and self._session.client.data_support:
+            return types.CodeAction(
+                title=_TITLE, kind=FIX_ALL_KIND, data={"fixAll": doc.uri, "version": doc.version}
+            )
+        edit = await self._edit(doc)
+        return types.CodeAction(title=_TITLE, kind=FIX_ALL_KIND, edit=edit) if edit is not None else None
+
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        data = action.data
+        if not isinstance(data, dict) or "fixAll" not in data:
+            return action
+        doc = self._session.get(str(data["fixAll"]))
+        if doc is None or doc.version != data.get("version"):
+            logger.info("fix-all not resolved: %s changed since the action was listed", data["fixAll"])
+            return action
+        edit = await self._edit(doc)
+        if edit is not None:
+            action.edit = edit
+        return action
+
+    async def _edit(self, doc: Document) -> types.WorkspaceEdit | None:
+        budget = max(self._session.settings.time_budget_ms, SAVE_BUDGET_MS)
+        result = await self._repairs.fix_all(doc, policy_of(self._session), budget)
+        if result is None or not result.edits or not self._session.is_current(doc):
+            return None
+        logger.info("fix-all %s v%s: %d fixed, %d left", doc.uri, doc.version, result.fixed, result.remaining)
+        return workspace_edit(doc, result.edits, self._session.encoding, self._session.client.document_changes)

@@ -1,0 +1,124 @@
+"""When a fix may be applied without the user choosing it (fix-all, fix on save) and how to apply many.
+
+DESIGN.md "Editors": users of fix-on-save tools most often complain about fixes that delete code they
+are still typing (ruff-vscode#88). So a fix is applied unasked only when the candidates agree on it
+(:func:`confident`) and it deletes at most a few tokens (:func:`deleted_tokens`); anything else stays a
+quick fix the user picks by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from grammars import Grammar, SyntaxIssue, TextEdit, apply_edits
+
+from .text_diff import diff_edits
+
+__all__ = ["CandidateLike", "FixPolicy", "FixAllResult", "confident", "deleted_tokens", "fix_all"]
+
+
+class CandidateLike(Protocol):
+    """The fields of ``model_runtime.repair.Candidate`` the policy reads."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def edits(self) -> tuple[TextEdit, ...]: ...
+    @property
+    def distance(self) -> int: ...
+    @property
+    def votes(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class FixPolicy:
+    """Limits of an unasked fix."""
+
+    max_deleted_tokens: int = 3
+    max_fixes: int = 50  # errors fixed in one fix-all, so a garbage file cannot take the whole budget
+
+
+@dataclass(frozen=True)
+class FixAllResult:
+    text: str  # the document after the applied fixes
+    edits: tuple[TextEdit, ...]  # minimal edits on the original document
+    fixed: int
+    remaining: int  # errors left: no candidate, not confident, too destructive, or out of time
+
+
+def confident(candidates: Sequence[CandidateLike]) -> bool:
+    """Does the first candidate clearly lead? Alone; or it leads the votes 2:1; or the runner-up costs 2x.
+
+    Votes are the diffusion samples that produced a candidate (the paper's vote pooling, table 1). Without
+    a vote lead the ranking score decides: scores are "higher is better" and, for edit-only candidates,
+    minus a weighted edit cost, so a runner-up scoring at most twice the leader's (negative) score is a
+    clearly worse repair, while two equally cheap repairs (``print((1)``: close a paren or drop one) tie.
+    """
+    if not candidates:
+        return False
+    if len(candidates) == 1:
+        return True
+    top, second = candidates[0], candidates[1]
+    if top.votes >= 2 and top.votes >= 2 * second.votes:
+        return True
+    if top.votes < second.votes:
+        return False
+    if top.score < 0:
+        return second.score <= 2 * top.score
+    return top.score - second.score >= 1.0
+
+
+def deleted_tokens(text: str, edits: Sequence[TextEdit], grammar: Grammar) -> int:
+    """Tokens of ``text`` an edit removes or overwrites (a substitution deletes one token)."""
+    count = 0
+    for e in edits:
+        if e.end <= e.start:
+            continue
+        # Tokenize only the neighbourhood: a fix touches a few tokens of a possibly huge document.
+        lo = max(0, text.rfind("\n", 0, max(0, e.start - 1)) + 1)
+        hi = text.find("\n", e.end)
+        hi = len(text) if hi < 0 else hi
+        for t in grammar.tokenize(text[lo:hi]):
+            start, end = t.start + lo, t.end + lo
+            if start < e.end and end > e.start:
+                count += 1
+    return count
+
+
+def fix_all(
+    text: str,
+    grammar: Grammar,
+    repair: Callable[[str, SyntaxIssue], Sequence[CandidateLike]],
+    policy: FixPolicy,
+    cancel: threading.Event | None = None,
+) -> FixAllResult:
+    """Apply the top fix of every error whose fix is confident and small, last error first.
+
+    Going from the end keeps what is left to visit (everything before the last fix) where the grammar
+    reports it; errors are recomputed after each fix because one fix can resolve or move others. The
+    result is reported as a diff against the original.
+    """
+    current = text
+    fixed = 0
+    boundary = len(text) + 1  # errors starting at or after this were visited already
+    while fixed < policy.max_fixes and not (cancel is not None and cancel.is_set()):
+        pending = [i for i in grammar.errors(current) if i.start < boundary]
+        if not pending:
+            break
+        issue = max(pending, key=lambda i: (i.start, i.end))
+        boundary = issue.start
+        candidates = repair(current, issue)
+        top = candidates[0] if candidates else None
+        if top is None or not confident(candidates) or (
+            deleted_tokens(current, top.edits, grammar) > policy.max_deleted_tokens
+        ):
+            continue
+        current = apply_edits(current, top.edits)
+        boundary = min([boundary] + [e.start for e in top.edits])
+        fixed += 1
+    return FixAllResult(current, tuple(diff_edits(text, current)), fixed, len(grammar.errors(current)))

@@ -1,0 +1,168 @@
+"""Model work off the event loop, on a snapshot, cancellable, cached per (document version, error).
+
+DESIGN.md "Conventions" (after ruff_server): cheap work runs on every change, model work only on request,
+in a worker thread, on a read-only snapshot (the immutable Document), and its result is dropped when the
+document moved on. A ``$/cancelRequest`` cancels the handler's task; the task then sets the
+``threading.Event`` the Repairer polls, so a worker that already started stops early too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from grammars import LastfixError, SyntaxIssue
+
+from .client_ui import ClientUI
+from .document import Document
+from .fix_policy import FixAllResult, FixPolicy, fix_all
+from .model_store import ModelKey, ModelStore
+from .session import Session
+from .settings import Settings
+
+__all__ = ["RepairService", "SAVE_BUDGET_MS"]
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# VS Code gives a save participant about 1.5 s before it gives up on it; stay well inside.
+SAVE_BUDGET_MS = 1200
+_CACHE_SIZE = 256
+
+
+class RepairService:
+    """Runs the Repairer for the features; one worker thread, so repairs never compete for the CPU."""
+
+    def __init__(self, session: Session, store: ModelStore, ui: ClientUI) -> None:
+        self._session = session
+        self._store = store
+        self._ui = ui
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lastfix-repair")
+        self._cache: collections.OrderedDict[tuple[Any, ...], list[Any]] = collections.OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._loading: dict[ModelKey, asyncio.Lock] = {}
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # ----- plumbing ---------------------------------------------------------------------------
+
+    async def _in_worker(self, fn: Callable[[], T], cancel: threading.Event, budget_ms: int | None = None) -> T:
+        """Run ``fn`` in the worker; cancelling the awaiting task (or the budget running out) sets ``cancel``."""
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(budget_ms / 1000, cancel.set) if budget_ms is not None else None
+        try:
+            return await loop.run_in_executor(self._executor, fn)
+        except asyncio.CancelledError:
+            cancel.set()
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    async def _ready(self, language: str, settings: Settings) -> ModelKey:
+        """The model key for the language, its model loaded (with work-done progress the first time)."""
+        key = self._store.key(language, settings)
+        if self._store.is_loaded(key):
+            return key
+        lock = self._loading.setdefault(key, asyncio.Lock())
+        async with lock:
+            if not self._store.is_loaded(key):
+                async with self._ui.progress(f"lastfix: loading the {language} model", key.directory):
+                    await self._in_worker(lambda: self._store.load(key), threading.Event())
+        return key
+
+    def _cache_get(self, key: tuple[Any, ...]) -> list[Any] | None:
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
+
+    def _cache_put(self, key: tuple[Any, ...], value: list[Any]) -> None:
+        with self._cache_lock:
+            self._cache[key] = value
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+
+    def forget(self, uri: str) -> None:
+        """Drop cached repairs of a closed document."""
+        with self._cache_lock:
+            for key in [k for k in self._cache if k[0] == uri]:
+                del self._cache[key]
+
+    # ----- what the features call -------------------------------------------------------------
+
+    async def candidates(self, doc: Document, issue: SyntaxIssue) -> list[Any]:
+        """Repair candidates for one error of ``doc`` (best first; empty when stale, failed or none)."""
+        if doc.language is None:
+            return []
+        settings = self._session.settings
+        key = (doc.uri, doc.version, issue, settings.candidates, settings.time_budget_ms, settings.model_dir,
+               settings.device)
+        hit = self._cache_get(key)
+        if hit is not None:
+            return hit
+        model = await self._ready(doc.language, settings)
+        cancel = threading.Event()
+        session = self._session
+
+        def work() -> list[Any] | None:
+            hit = self._cache_get(key)
+            if hit is not None:
+                return hit
+            if session.get(doc.uri) is not doc:  # edited while queued: nobody wants this result
+                return None
+            repairer = self._store.repairer(model, settings)
+            return list(repairer.repair(doc.text, issue, k=max(2, settings.candidates), cancel=cancel))
+
+        try:
+            result = await self._in_worker(work, cancel)
+        except LastfixError as e:
+            logger.warning("no fix for %s v%s: %s", doc.uri, doc.version, e)
+            return []
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("repair failed for %s v%s", doc.uri, doc.version)
+            return []
+        if result is None:
+            return []
+        if not cancel.is_set():  # a cancelled run may have stopped early: never cache a partial answer
+            self._cache_put(key, result)
+        return result
+
+    async def fix_all(self, doc: Document, policy: FixPolicy, budget_ms: int) -> FixAllResult | None:
+        """Every confident fix of ``doc`` within ``budget_ms`` (None when stale or failed)."""
+        if doc.language is None or doc.grammar is None:
+            return None
+        grammar = doc.grammar
+        settings = self._session.settings
+        model = await self._ready(doc.language, settings)
+        cancel = threading.Event()
+        session = self._session
+
+        def work() -> FixAllResult | None:
+            if session.get(doc.uri) is not doc:
+                return None
+            repairer = self._store.repairer(model, settings)
+
+            def repair(text: str, issue: SyntaxIssue) -> list[Any]:
+                found = list(repairer.repair(text, issue, k=2, cancel=cancel))
+                # A repair cut short by the budget may lack the runner-up that would have made it doubtful.
+                return [] if cancel.is_set() else found
+
+            return fix_all(doc.text, grammar, repair, policy, cancel)
+
+        try:
+            return await self._in_worker(work, cancel, budget_ms)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("fix-all failed for %s v%s", doc.uri, doc.version)
+            return None

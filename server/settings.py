@@ -1,0 +1,130 @@
+"""The server's settings: one frozen dataclass, parsed leniently from what clients send.
+
+Clients send settings three ways: ``initializationOptions``, the ``settings`` of
+``workspace/didChangeConfiguration``, and the answer to a ``workspace/configuration`` pull of the
+``lastfix`` section. Each may nest the values under ``"lastfix"`` or not, and VS Code may flatten them
+as ``"lastfix.candidates"``. A bad value never fails the server: it is reported and the previous value
+stays (ruff_server's settings resolution works the same way).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from grammars import LANGUAGES
+
+__all__ = ["SECTION", "DEVICES", "Settings", "parse_settings", "section_of"]
+
+SECTION = "lastfix"
+DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user can configure (names are the camelCase keys under ``lastfix``)."""
+
+    enable: Mapping[str, bool] = field(default_factory=lambda: {lang: True for lang in LANGUAGES})
+    candidates: int = 3  # quick fixes offered per error
+    fix_on_save: bool = False  # opt-in: fixes that delete code still being typed annoy (ruff-vscode#88)
+    fix_on_save_max_deleted_tokens: int = 3
+    device: str = "auto"
+    time_budget_ms: int = 1000  # per repair request; a save participant gets at most SAVE_BUDGET_MS
+    model_dir: str | Mapping[str, str] | None = None  # a folder of <language>/ model dirs, or one per language
+    diagnostics_delay_ms: int = 50  # debounce of diagnostics after a change
+
+    def enabled(self, language: str | None) -> bool:
+        return language is not None and self.enable.get(language, False)
+
+
+# camelCase key -> (field name, validator returning the parsed value or raising ValueError)
+def _bool(v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    raise ValueError("expected true or false")
+
+
+def _int_in(lo: int, hi: int):  # type: ignore[no-untyped-def]
+    def parse(v: Any) -> int:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or int(v) != v or not lo <= v <= hi:
+            raise ValueError(f"expected a whole number from {lo} to {hi}")
+        return int(v)
+
+    return parse
+
+
+def _enable(v: Any) -> Mapping[str, bool]:
+    if isinstance(v, bool):
+        return {lang: v for lang in LANGUAGES}
+    if isinstance(v, Mapping):
+        out = {lang: True for lang in LANGUAGES}
+        for key, value in v.items():
+            lang = {"excel-formula": "excel"}.get(key, key)
+            if lang not in LANGUAGES or not isinstance(value, bool):
+                raise ValueError(f"expected true/false or {{language: bool}} with languages {', '.join(LANGUAGES)}")
+            out[lang] = value
+        return out
+    raise ValueError("expected true/false or an object {language: true/false}")
+
+
+def _device(v: Any) -> str:
+    if v in DEVICES:
+        return str(v)
+    raise ValueError(f"expected one of {', '.join(DEVICES)}")
+
+
+def _model_dir(v: Any) -> str | Mapping[str, str] | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, str):
+        return v
+    if isinstance(v, Mapping) and all(k in LANGUAGES and isinstance(p, str) for k, p in v.items()):
+        return dict(v)
+    raise ValueError(f"expected a folder path or {{language: folder}} with languages {', '.join(LANGUAGES)}")
+
+
+_FIELDS: dict[str, tuple[str, Any]] = {
+    "enable": ("enable", _enable),
+    "candidates": ("candidates", _int_in(1, 20)),
+    "fixOnSave": ("fix_on_save", _bool),
+    "fixOnSaveMaxDeletedTokens": ("fix_on_save_max_deleted_tokens", _int_in(0, 50)),
+    "device": ("device", _device),
+    "timeBudgetMs": ("time_budget_ms", _int_in(10, 60_000)),
+    "modelDir": ("model_dir", _model_dir),
+    "diagnosticsDelayMs": ("diagnostics_delay_ms", _int_in(0, 5_000)),
+}
+
+
+def section_of(raw: Any) -> Mapping[str, Any] | None:
+    """The ``lastfix`` values inside whatever a client sent, or None when it holds none."""
+    if not isinstance(raw, Mapping):
+        return None
+    if isinstance(raw.get(SECTION), Mapping):
+        return raw[SECTION]  # type: ignore[no-any-return]
+    dotted = {k[len(SECTION) + 1 :]: v for k, v in raw.items() if isinstance(k, str) and k.startswith(SECTION + ".")}
+    if dotted:
+        return dotted
+    if any(k in _FIELDS for k in raw):
+        return raw
+    return None
+
+
+def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
+    """Settings from a client's values over ``base``, and one warning per value that was ignored."""
+    base = base or Settings()
+    values = section_of(raw)
+    if values is None:
+        return base, []
+    changes: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in values.items():
+        if key not in _FIELDS:
+            continue  # client-side keys (the VS Code extension's interpreter path, trace.server, ...)
+        name, parse = _FIELDS[key]
+        try:
+            changes[name] = parse(value)
+        except (ValueError, TypeError) as e:
+            warnings.append(f"lastfix.{key} = {value!r} ignored: {e}")
+    return dataclasses.replace(base, **changes), warnings

@@ -1,0 +1,94 @@
+"""Quick fixes from the real server: valid, minimal, versioned, titled by their edit; resolve; stale drops."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
+
+from grammars import get_grammar
+from tests.server.lsp_support import (
+    BROKEN,
+    EXPECTED_FIX,
+    apply_text_edits,
+    change_document,
+    code_actions,
+    edits_of_action,
+    install_client_handlers,
+    open_document,
+    server_config,
+    uri_for,
+    wait_for_diagnostics,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
+async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
+    install_client_handlers(lsp_client)
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        initialization_options={"lastfix": {"candidates": 3, "timeBudgetMs": 5000}},
+    ))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.parametrize("language", sorted(BROKEN))
+async def test_every_offered_fix_makes_the_document_valid(client: LanguageClient, tmp_path, language: str):
+    language_id, name, text = BROKEN[language]
+    uri = uri_for(tmp_path, name)
+    open_document(client, uri, language_id, text)
+    diags = await wait_for_diagnostics(client, uri)
+    actions = await code_actions(client, uri, diags[:1], only=[types.CodeActionKind.QuickFix])
+    assert actions, "no quick fix offered"
+    assert len(actions) <= 3
+    grammar = get_grammar(language)
+    for action in actions:
+        assert action.kind == types.CodeActionKind.QuickFix
+        assert action.title.startswith("lastfix: ")
+        assert action.diagnostics and action.diagnostics[0].message == diags[0].message
+        edits, version = edits_of_action(action, uri)
+        assert version == 1  # versioned: the client refuses the edit once the text moved on
+        fixed = apply_text_edits(text, edits)
+        assert grammar.is_valid(fixed), (action.title, fixed)
+        # Minimal: the edits touch only a few characters of the document.
+        assert sum(len(e.new_text) for e in edits) <= 20
+    if language in EXPECTED_FIX:
+        first = actions[0]
+        assert apply_text_edits(text, edits_of_action(first, uri)[0]) == EXPECTED_FIX[language]
+        assert first.title == "lastfix: Insert ')' after A3"
+        assert first.is_preferred is True
+
+
+async def test_no_actions_away_from_errors_and_none_unasked(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "ok.xlf")
+    open_document(client, uri, "excel-formula", "=SUM(A1:A3)\n=A1+(1\n")
+    diags = await wait_for_diagnostics(client, uri)
+    line0 = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=3))
+    assert await code_actions(client, uri, [], range_=line0) == []
+    # A refactor request is not a request for quick fixes.
+    assert await code_actions(client, uri, diags, only=[types.CodeActionKind.Refactor]) == []
+
+
+async def test_actions_for_an_older_version_are_not_offered(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "stale.xlf")
+    text = "=SUM(A1:A3\n"
+    open_document(client, uri, "excel-formula", text)
+    diags = await wait_for_diagnostics(client, uri)
+    change_document(client, uri, 2, text, 0, 0, "")  # an empty change: only the version moves
+    actions = await code_actions(client, uri, diags)
+    for action in actions:
+        assert edits_of_action(action, uri)[1] in (None, 2)  # never an edit stamped with version 1
+
+
+async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "closed.xlf")
+    open_document(client, uri, "excel-formula", "=SUM(\n")
+    await wait_for_diagnostics(client, uri)
+    client.text_document_did_close(types.DidCloseTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)
+    assert await code_actions(client, uri, []) == []

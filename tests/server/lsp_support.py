@@ -1,0 +1,147 @@
+"""Helpers for the end-to-end tests that drive the real ``python -m server serve`` over stdio.
+
+Edits are applied here with an implementation independent of ``server.positions`` (UTF-16 through
+Python's codec), so a conversion bug in the server cannot cancel out in the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+__all__ = [
+    "SERVER_COMMAND", "server_config", "install_client_handlers", "wait_until", "wait_for_diagnostics",
+    "open_document", "change_document", "apply_text_edits", "edits_of_action", "code_actions",
+    "BROKEN", "EXPECTED_FIX", "uri_for",
+]
+
+REPO = Path(__file__).resolve().parents[2]
+SERVER_COMMAND = [sys.executable, "-m", "server", "serve"]
+
+# One broken document per language (LSP language id, file name, text).
+BROKEN: dict[str, tuple[str, str, str]] = {
+    "excel": ("excel-formula", "book.xlf", "=SUM(A1:A3\n=A1+1\n"),
+    "python": ("python", "script.py", "def total(xs):\n    return sum(xs\n\nprint(total([1, 2]))\n"),
+    "powershell": ("powershell", "script.ps1", "$items = @(1, 2, 3\nWrite-Output $items\n"),
+}
+# Fixes the edits engine (and any sensible model) must find: a single missing closing bracket.
+EXPECTED_FIX = {"excel": "=SUM(A1:A3)\n=A1+1\n"}
+
+
+def server_config() -> ClientServerConfig:
+    return ClientServerConfig(server_command=SERVER_COMMAND)
+
+
+def uri_for(tmp: Path | str, name: str) -> str:
+    return Path(tmp, name).resolve().as_uri()
+
+
+def install_client_handlers(client: LanguageClient) -> list[types.ApplyWorkspaceEditParams]:
+    """The handlers pytest-lsp lacks: registerCapability and applyEdit (records the edits it is asked to apply)."""
+    applied: list[types.ApplyWorkspaceEditParams] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        return None
+
+    @client.feature(types.WORKSPACE_APPLY_EDIT)
+    def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+        applied.append(params)
+        return types.ApplyWorkspaceEditResult(applied=True)
+
+    return applied
+
+
+async def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something truthy (race-free with notifications)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+async def wait_for_diagnostics(
+    client: LanguageClient, uri: str, predicate: Callable[[Sequence[types.Diagnostic]], bool] = bool,
+    timeout: float = 15.0,
+) -> Sequence[types.Diagnostic]:
+    def ready() -> Any:
+        diags = client.diagnostics.get(uri)
+        return diags is not None and predicate(diags) and (diags or True)
+
+    await wait_until(ready, timeout, f"diagnostics of {uri}")
+    return client.diagnostics[uri]
+
+
+def open_document(client: LanguageClient, uri: str, language_id: str, text: str, version: int = 1) -> None:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)))
+
+
+def _offset(text: str, pos: types.Position) -> int:
+    """Code-point offset of a UTF-16 position (lines end at \\n); independent of server.positions."""
+    lines = text.split("\n")
+    line = min(pos.line, len(lines) - 1)
+    start = sum(len(x) + 1 for x in lines[:line])
+    units = lines[line].encode("utf-16-le")[: 2 * pos.character]
+    return start + len(units.decode("utf-16-le", "ignore"))
+
+
+def apply_text_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
+    spans = sorted(((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits),
+                   reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def change_document(client: LanguageClient, uri: str, version: int, text: str, start: int, end: int,
+                    new: str) -> str:
+    """Send one incremental change replacing text[start:end] by ``new``; returns the new text."""
+    def pos(offset: int) -> types.Position:
+        line = text.count("\n", 0, offset)
+        col = offset - (text.rfind("\n", 0, offset) + 1)
+        return types.Position(line=line, character=len(text[offset - col : offset].encode("utf-16-le")) // 2)
+
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=pos(start), end=pos(end)), text=new)],
+    ))
+    return text[:start] + new + text[end:]
+
+
+def edits_of_action(action: types.CodeAction, uri: str) -> tuple[list[types.TextEdit], int | None]:
+    """The text edits of a code action for ``uri`` and the document version they were made for."""
+    edit = action.edit
+    assert edit is not None, f"action {action.title!r} has no edit"
+    if edit.document_changes:
+        for change in edit.document_changes:
+            assert isinstance(change, types.TextDocumentEdit)
+            if change.text_document.uri == uri:
+                return list(change.edits), change.text_document.version  # type: ignore[arg-type]
+        return [], None
+    return list((edit.changes or {}).get(uri, [])), None
+
+
+async def code_actions(
+    client: LanguageClient, uri: str, diagnostics: Sequence[types.Diagnostic], only: list[str] | None = None,
+    range_: types.Range | None = None,
+) -> list[types.CodeAction]:
+    rng = range_ or (diagnostics[0].range if diagnostics else types.Range(
+        start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)))
+    result = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=rng,
+        context=types.CodeActionContext(diagnostics=list(diagnostics), only=only),
+    ))
+    return [a for a in (result or []) if isinstance(a, types.CodeAction)]
