@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .base import Token, is_placeholder
+from .base import Token, TokenClass, is_placeholder
 from .errors import ModelLoadError
 
 __all__ = ["PAD", "EOS", "BLANK", "UNK", "SPECIALS", "Vocabulary", "VOCAB_FORMAT"]
@@ -21,6 +21,10 @@ __all__ = ["PAD", "EOS", "BLANK", "UNK", "SPECIALS", "Vocabulary", "VOCAB_FORMAT
 PAD, EOS, BLANK, UNK = "<pad>", "<eos>", "<blank>", "<unk>"
 SPECIALS: tuple[str, ...] = (PAD, EOS, BLANK, UNK)  # ids 0..3, in this order
 VOCAB_FORMAT = 1
+# Open classes whose frequent lexemes become symbols of their own. References are never promoted: which
+# cell a formula names is not learnable syntax, and the sketch metric anonymises them anyway.
+MAX_LEXEME_CHARS = 24  # longer lexemes are data, not vocabulary
+PROMOTABLE = frozenset({TokenClass.NAME, TokenClass.NUMBER, TokenClass.STRING})
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ class Vocabulary:
         for tokens in snippets:
             for t in tokens:
                 kinds[t.kind] += 1
-                if is_placeholder(t.kind) and t.text:
+                if is_placeholder(t.kind) and 0 < len(t.text) <= MAX_LEXEME_CHARS and t.cls in PROMOTABLE:
                     key = t.text if case_sensitive else t.text.upper()
                     lexemes[key] += 1
                     spelling.setdefault(key, Counter())[t.text] += 1
