@@ -44,6 +44,8 @@ def separator(left: str, right: str) -> str:
     if not left or not right or left[-1].isspace() or right[0].isspace():
         return ""
     last, first = left[-1], right[0]
+    if (first == "." and re.search(r"(?<![\w.])\d[\w.]*\Z", left)) or (last == "." and (first.isdigit() or first == ".")):
+        return " "  # ``1 .real``, ``x. 5``, ``. .`` must not lex as ``1.``, ``.5``, ``...``
     if first in _TIGHT_RIGHT or last in _TIGHT_LEFT:
         return ""
     if first in "([":
