@@ -62,7 +62,7 @@ class EditCosts:
     last_mile: float = 1.0  # inserting a bracket, comma, colon, semicolon or quote
     punct: float = 1.2  # other punctuation
     operator: float = 1.5
-    keyword: float = 2.0
+    keyword: float = 2.5
     content: float = 2.0  # a name, string, number or reference (a placeholder the user completes)
     layout: float = 1.0  # Python NEWLINE / INDENT / DEDENT
     delete_extra: float = 0.2  # deleting what the user typed costs this much more than inserting it

@@ -1,0 +1,78 @@
+"""The paper's figures from a bench report: accuracy by noise level (fig. 5), noise band by error size (fig. 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from grammars.errors import InputError
+
+__all__ = ["plot_noise_curve", "plot_noise_band"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # files only: no display on a server or in CI
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise InputError("--plots needs matplotlib: pip install 'lastfix[train]' (or matplotlib)") from None
+    return plt
+
+
+def _blocks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return dict(report["engines"]) if "engines" in report else {str(report.get("engine", "?")): report}
+
+
+def plot_noise_curve(report: dict[str, Any], out: str | Path, metric: str = "sketch@1") -> Path | None:
+    """Fig. 5: ``metric`` at each injected noise level, per engine, with each engine's best level marked."""
+    curves = {name: b["by_noise"] for name, b in _blocks(report).items() if b.get("by_noise")}
+    if not curves:
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for name, by_noise in curves.items():
+        levels = sorted(by_noise, key=float)
+        ys = [by_noise[lv][metric] for lv in levels]
+        xs = [float(lv) for lv in levels]
+        ax.plot(xs, ys, marker="o", label=name)
+        best = max(range(len(ys)), key=lambda i: ys[i])
+        ax.scatter([xs[best]], [ys[best]], s=120, facecolors="none", edgecolors="black")
+    ax.set_xlabel("noise injected (fraction of T)")
+    ax.set_ylabel(metric)
+    ax.set_title(f"{report['lang']}: repair accuracy by noise level (n={report['n']})")
+    ax.legend()
+    fig.tight_layout()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out
+
+
+def plot_noise_band(report: dict[str, Any], out: str | Path) -> Path | None:
+    """Fig. 6: min and max noise level that produced the right sketch, by token edit distance of the fix."""
+    bands = {name: b["noise_band"] for name, b in _blocks(report).items() if b.get("noise_band")}
+    if not bands:
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for name, band in bands.items():
+        rows = [r for r in band if r["min"] is not None]
+        if not rows:
+            continue
+        xs = list(range(len(rows)))
+        ax.fill_between(xs, [r["min"] for r in rows], [r["max"] for r in rows], alpha=0.3, label=name)
+        ax.set_xticks(xs, [r["size"] for r in rows])
+    ax.set_xlabel("token edit distance broken -> fixed")
+    ax.set_ylabel("noise level that repaired")
+    ax.set_ylim(0, 1)
+    ax.set_title(f"{report['lang']}: noise band by error size")
+    ax.legend()
+    fig.tight_layout()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    return out

@@ -1,0 +1,131 @@
+"""``lastfix repair``: repair the syntax errors of a file; print the fix, a diff, JSON, or write it in place.
+
+Exit status: 0 repaired (or nothing to repair), 1 no valid fix found (the file is left untouched),
+2 usage errors, unreadable input, or a missing/corrupt model (one message on stderr, no traceback).
+``--in-place`` keeps the original as ``FILE.orig`` (``FILE.orig.1``, ... if that exists already).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_arguments", "run", "backup_path"]
+
+_ENGINES = ("hybrid", "edits", "diffusion")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from grammars import LANGUAGES
+
+    parser.add_argument("--lang", choices=LANGUAGES, help="language (default: from the file's extension)")
+    parser.add_argument("-k", type=int, default=5, help="candidates to compute (default 5; --json lists them)")
+    parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
+    parser.add_argument("--engine", choices=_ENGINES, default="hybrid",
+                        help="hybrid (default: diffusion + grammar edits ranked by the model), edits (no model), "
+                             "diffusion (the paper's protocol)")
+    parser.add_argument("--budget-ms", type=int, default=1000, help="time budget of the repair (default 1000)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print every candidate with its edits as JSON")
+    out.add_argument("--diff", action="store_true", help="print a unified diff of the best repair")
+    out.add_argument("--in-place", action="store_true",
+                     help="rewrite FILE with the best repair (only if one is valid); keep FILE.orig")
+    parser.add_argument("file", metavar="FILE", help="file to repair (- for standard input)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from grammars import get_grammar, language_for_path
+    from grammars.errors import InputError
+    from grammars.source_files import read_source
+    from model_runtime.repair import Repairer, RepairSettings
+
+    if args.k < 1 or args.budget_ms < 1:
+        raise InputError("-k and --budget-ms must be positive")
+    if args.in_place and args.file == "-":
+        raise InputError("--in-place needs a FILE, not standard input")
+    if args.lang is None and args.file == "-":
+        raise InputError("reading standard input: pass --lang (python, powershell, excel)")
+    language = args.lang or language_for_path(args.file)
+    grammar = get_grammar(language)
+    text = read_source(args.file)
+    runtime = None
+    if args.engine != "edits":
+        from benchmarks.model_choice import load_runtime
+
+        _, runtime = load_runtime(language, args.model)
+    issues = grammar.errors(text)
+    if not issues:
+        if args.json:
+            _print_json(args.file, language, text, [], [])
+        elif not (args.diff or args.in_place):
+            sys.stdout.write(text)
+        print(f"{args.file}: no syntax errors", file=sys.stderr)
+        return 0
+    repairer = Repairer(grammar, runtime, RepairSettings(k=args.k, engine=args.engine, time_budget_ms=args.budget_ms))
+    candidates = repairer.repair(text)
+    if args.json:
+        _print_json(args.file, language, text, issues, candidates)
+    if not candidates:
+        print(f"{args.file}: no valid fix found for {len(issues)} syntax error(s); the file is unchanged",
+              file=sys.stderr)
+        return 1
+    best = candidates[0].text
+    if args.diff:
+        name = "stdin" if args.file == "-" else args.file
+        sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), best.splitlines(keepends=True),
+                                                   f"a/{name}", f"b/{name}"))
+    elif args.in_place:
+        backup = _write_in_place(Path(args.file), best)
+        print(f"{args.file}: repaired ({len(candidates[0].edits)} edit(s)); original kept as {backup}",
+              file=sys.stderr)
+    elif not args.json:
+        sys.stdout.write(best)
+    return 0
+
+
+def backup_path(path: Path) -> Path:
+    """``FILE.orig``, or the first free ``FILE.orig.N``: an earlier backup is never overwritten."""
+    candidate = path.with_name(path.name + ".orig")
+    n = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.orig.{n}")
+        n += 1
+    return candidate
+
+
+def _write_in_place(path: Path, repaired: str) -> Path:
+    """Copy the original bytes to the backup, then replace the file atomically (keeping a UTF-8 BOM)."""
+    original = path.read_bytes()
+    backup = backup_path(path)
+    backup.write_bytes(original)
+    bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
+    tmp = path.with_name(path.name + ".lastfix-tmp")
+    tmp.write_bytes(bom + repaired.encode("utf-8"))  # bytes: CRLF and tabs stay exactly as repaired
+    tmp.replace(path)
+    return backup
+
+
+def _print_json(file: str, language: str, text: str, issues: list[Any], candidates: list[Any]) -> None:
+    from grammars import line_col
+
+    def pos(offset: int) -> dict[str, int]:
+        line, col = line_col(text, offset)
+        return {"line": line, "col": col}
+
+    doc = {
+        "file": file,
+        "language": language,
+        "errors": [{"start": pos(i.start), "end": pos(i.end), "message": i.message} for i in issues],
+        "candidates": [
+            {"text": c.text, "score": round(c.score, 4), "distance": c.distance, "votes": c.votes,
+             "noise": c.noise, "source": c.source,
+             "edits": [{"start": pos(e.start), "end": pos(e.end), "offsets": [e.start, e.end], "new_text": e.new_text}
+                       for e in c.edits]}
+            for c in candidates
+        ],
+    }
+    print(json.dumps(doc, ensure_ascii=False, indent=2))

@@ -1,0 +1,78 @@
+"""Grammar-guided edit candidates and the token-to-text mapping of their edits (real grammars)."""
+
+from grammars import get_grammar
+from grammars.base import apply_edits
+from model_runtime.edit_candidates import edit_alphabet, propose_edits, search_edits
+from model_runtime.hints import hints_from_messages
+from model_runtime.windows import find_window
+
+
+def _search(lang, text, **kw):
+    g = get_grammar(lang)
+    tokens = g.tokenize(text)
+    issues = g.errors(text)
+    w = find_window(g, text, tokens, issues[0], 32)
+    hints = hints_from_messages(i.message for i in issues)
+    return g, search_edits(g, text, tokens, w, g.is_valid, hints=hints, **kw)
+
+
+def test_alphabet_is_the_languages_own_punctuation_and_keywords():
+    excel, python = edit_alphabet(get_grammar("excel")), edit_alphabet(get_grammar("python"))
+    assert {"(", ")", ",", ":", "&"} <= set(excel) and "SUM" not in excel  # functions are names, not edits
+    assert {"(", ")", ":", ",", "not", "in", "**"} <= set(python)
+
+
+def test_every_accepted_candidate_is_valid_and_its_edits_produce_it():
+    g, cands = _search("excel", "=IF(SUM(B1:B2<1,B3,\"\")")
+    assert cands
+    for c in cands:
+        assert g.is_valid(c.text) and apply_edits("=IF(SUM(B1:B2<1,B3,\"\")", c.edits) == c.text
+
+
+def test_the_fix_the_parser_asks_for_comes_first():
+    _, cands = _search("excel", "=SUM(A1:A3")
+    assert cands[0].text == "=SUM(A1:A3)"
+    _, cands = _search("python", "if x > 1\n    y = 2\n")
+    assert cands[0].text == "if x > 1:\n    y = 2\n"
+
+
+def test_kept_tokens_keep_their_text_crlf_and_tabs():
+    text = "def f(a,\tb):\r\n\tif a >  b\r\n\t\treturn  a\t# keep\r\n\treturn b\r\n"
+    g, cands = _search("python", text)
+    colon = text.index("b\r\n\t\treturn") + 1
+    assert cands[0].text == text[:colon] + ":" + text[colon:]
+    # every candidate changes only what its edits cover; the rest of the file is byte-for-byte the same
+    for c in cands:
+        assert apply_edits(text, c.edits) == c.text
+        untouched = [text[a:b] for a, b in _gaps(text, c.edits)]
+        assert all(piece in c.text for piece in untouched)
+
+
+def _gaps(text, edits):
+    """Spans of ``text`` outside every edit."""
+    pos = 0
+    for e in sorted(edits, key=lambda e: e.start):
+        yield pos, e.start
+        pos = e.end
+    yield pos, len(text)
+
+
+def test_excel_kept_spaces_and_a_paired_insertion():
+    text = "=IF( A1>B1 , \"up\" ,  \"down\" "
+    g, cands = _search("excel", text)
+    assert cands[0].text == text.rstrip() + ") "  # after the last token; the user's trailing space stays
+    assert g.is_valid(cands[0].text)
+    _, cands = _search("python", "print x\n")
+    assert cands[0].text == "print(x)\n"  # the paired '(' ')' that CPython's message asks for
+
+
+def test_proposals_come_cheapest_first_and_the_deadline_stops_the_search():
+    g = get_grammar("excel")
+    text = "=IF(A2>7;7;A2)"
+    tokens = g.tokenize(text)
+    w = find_window(g, text, tokens, g.errors(text)[0], 32)
+    costs = [p.cost for p in propose_edits(g, text, tokens, w, edit_alphabet(g))]
+    assert costs == sorted(costs) and len(costs) > 100
+    calls = []
+    out = search_edits(g, text, tokens, w, lambda t: calls.append(t) or False, deadline=0.0)
+    assert out == [] and len(calls) <= 32

@@ -1,0 +1,63 @@
+"""Token edit distance, its weighted form, message hints and the ranking scores."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grammars import get_grammar
+from model_runtime.hints import hints_from_messages
+from model_runtime.ranking import (
+    RankingWeights,
+    edits_score,
+    hybrid_score,
+    token_distance,
+    weighted_distance,
+)
+
+tokens = st.lists(st.sampled_from(["(", ")", ",", "x", "y", "1"]), max_size=8)
+
+
+def test_token_distance_basics():
+    assert token_distance([], []) == 0
+    assert token_distance(["a"], []) == 1
+    assert token_distance(list("kitten"), list("sitting")) == 3
+    assert token_distance(["=", "SUM", "(", "A1"], ["=", "SUM", "(", "A1", ")"]) == 1
+
+
+@given(tokens, tokens, tokens)
+def test_token_distance_is_a_metric(a, b, c):
+    assert token_distance(a, b) == token_distance(b, a)
+    assert (token_distance(a, b) == 0) == (a == b)
+    assert token_distance(a, c) <= token_distance(a, b) + token_distance(b, c)
+    assert token_distance(a, b) <= max(len(a), len(b))
+
+
+def test_weighted_distance_prefers_closing_a_bracket_to_a_keyword():
+    g = get_grammar("python")
+    broken = g.tokenize("print x\n")
+    bracket = weighted_distance(broken, g.tokenize("print(x)\n"))
+    keyword = weighted_distance(broken, g.tokenize("print and x\n"))
+    comma = weighted_distance(broken, g.tokenize("print, x\n"))
+    assert comma < bracket < keyword
+    # the parser said what it wants: with its hint the parenthesised call is the cheapest
+    hints = hints_from_messages([i.message for i in g.errors("print x\n")])
+    assert weighted_distance(broken, g.tokenize("print(x)\n"), hints=hints) < weighted_distance(
+        broken, g.tokenize("print, x\n"), hints=hints)
+
+
+def test_hints_from_messages():
+    h = hints_from_messages(["unexpected ';' (Excel uses ',' between arguments)"])
+    assert h.insert == {","} and h.delete == {";"}
+    assert hints_from_messages(["'(' was never closed"]).insert == {")"}
+    assert hints_from_messages(["expected ':'"]).insert == {":"}
+    assert hints_from_messages(["missing operand after '='"]).insert == set()  # '=' is where, not what
+    assert hints_from_messages(["no hint here"]) == hints_from_messages([])
+
+
+def test_scores_order_candidates():
+    w = RankingWeights()
+    assert hybrid_score(1.0, 0, None, None, False, w) > hybrid_score(2.0, 0, None, None, False, w)
+    assert hybrid_score(1.0, 7, None, None, False, w) > hybrid_score(1.0, 1, None, None, False, w)
+    # the more natural of two equally close candidates wins (paper: =IF(FALSE,NA()) over =IF(FALSE,NA))
+    assert hybrid_score(1.0, 0, 2.0, 2.0, False, w) > hybrid_score(1.0, 0, 3.5, 2.0, False, w)
+    assert hybrid_score(1.0, 0, None, None, True, w) > hybrid_score(1.0, 0, None, None, False, w)
+    assert edits_score(1.0, 5) > edits_score(1.2, 0) and edits_score(1.0, 0) > edits_score(1.0, 3)

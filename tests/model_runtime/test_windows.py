@@ -1,0 +1,71 @@
+"""Error windows: the enclosing statement, grown by whole statements up to the canvas."""
+
+from grammars import get_grammar
+from grammars.base import SyntaxIssue
+from model_runtime.windows import error_size, find_window, find_windows
+
+
+def _window_text(text, tokens, w):
+    return text[tokens[w.first].start : tokens[w.last - 1].end]
+
+
+def test_window_is_the_enclosing_formula_when_not_grown():
+    g = get_grammar("excel")
+    text = "=SUM(A1:A3)\n=IF(A1,\n=MAX(B1:B9)\n"
+    tokens = g.tokenize(text)
+    (issue,) = g.errors(text)
+    w = find_window(g, text, tokens, issue, 64, grow=False)
+    assert _window_text(text, tokens, w) == "=IF(A1,"
+    assert tokens[w.focus - 1].text == "," or tokens[w.focus].text == ","
+
+
+def test_window_grows_by_whole_statements_up_to_the_limit():
+    g = get_grammar("excel")
+    text = "=SUM(A1:A3)\n=IF(A1,\n=MAX(B1:B9)\n"
+    tokens = g.tokenize(text)
+    (issue,) = g.errors(text)
+    assert _window_text(text, tokens, find_window(g, text, tokens, issue, 64)) == text.rstrip("\n")
+    # 5 (IF line) + 7 (either neighbour) tokens fit 12 but not 19: one whole neighbour, never a part of one
+    w = find_window(g, text, tokens, issue, 12)
+    assert _window_text(text, tokens, w) in ("=SUM(A1:A3)\n=IF(A1,", "=IF(A1,\n=MAX(B1:B9)")
+
+
+def test_a_statement_longer_than_the_limit_keeps_the_tokens_around_the_error():
+    g = get_grammar("excel")
+    text = "=SUM(" + ",".join(f"A{i}" for i in range(1, 40)) + ";A40)"
+    tokens = g.tokenize(text)
+    issue = g.errors(text)[0]
+    w = find_window(g, text, tokens, issue, 10)
+    assert w.size == 10 and w.first <= w.focus <= w.last
+
+
+def test_issues_in_one_statement_share_a_window_and_separate_ones_do_not():
+    g = get_grammar("excel")
+    text = "=SUM(A1\n=B1\n=IF(A1,\n"
+    tokens = g.tokenize(text)
+    issues = g.errors(text)
+    ws = find_windows(g, text, tokens, issues, 64, grow=False)
+    assert len(ws) == len(issues) == 2
+    assert ws[0].last <= ws[1].first
+    merged = find_windows(g, text, tokens, [SyntaxIssue(1, 2, "a"), SyntaxIssue(5, 6, "b")], 64, grow=False)
+    assert len(merged) == 1 and len(merged[0].issues) == 2
+
+
+def test_error_size_counts_tokens_under_the_issues():
+    g = get_grammar("excel")
+    text = "=IF(A1=,1,2)"
+    tokens = g.tokenize(text)
+    w = find_window(g, text, tokens, SyntaxIssue(4, 12, "wide"), 64)
+    assert error_size(tokens, w) == len([t for t in tokens if t.start >= 4])
+    point = find_window(g, text, tokens, SyntaxIssue(7, 7, "point"), 64)
+    assert error_size(tokens, point) == 1
+
+
+def test_proximity_is_zero_inside_the_error_span():
+    g = get_grammar("python")
+    text = "x = (1, 2\n"
+    tokens = g.tokenize(text)
+    (issue,) = g.errors(text)
+    w = find_window(g, text, tokens, issue, 128)
+    inside = [i for i, t in enumerate(tokens) if issue.start <= t.start < issue.end]
+    assert all(w.token_proximity(i) == 0 for i in inside)
