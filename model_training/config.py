@@ -63,6 +63,7 @@ class TrainConfig:
     pretrain_share: float = 0.3
     repair_noise_min: float = 0.05
     repair_noise_max: float = 0.5
+    repair_pool: int = 20_000  # rule-based corruptions made up front from the training snippets
     # bookkeeping
     log_every: int = 50
     eval_every: int = 1000

@@ -265,4 +265,6 @@ def train(config: RunConfig, vocab: Vocabulary, data: TrainData, out_dir: str | 
     if handler is not None:
         log.removeHandler(handler)
         handler.close()
+    if world > 1:
+        dist.destroy_process_group()
     return TrainResult(step, rate, last_terms, metrics, interrupted)

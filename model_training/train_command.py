@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from grammars import get_grammar
 
     from .checkpoint import has_checkpoint, load_run
-    from .config import ModelConfig, RunConfig, apply_overrides
+    from .config import ModelConfig, RunConfig
     from .data import encode_snippets, split_held_apart
     from .train import TrainData, train
 
@@ -55,14 +55,14 @@ def run(args: argparse.Namespace) -> int:
         config, vocab = load_run(source)
         if config.language != grammar.name:
             raise InputError(f"{source} holds a {config.language} model, not {grammar.name}")
-        config = apply_overrides(config, args.config)
+        config = _overridden(config, args.config)
     else:
         if args.stage == "repair":
             raise InputError("--stage repair fine-tunes a trained model: give --init PRETRAINED_DIR (or --resume)")
         if has_checkpoint(out):
             raise InputError(f"{out} already holds a checkpoint; pass --resume to continue it or choose another --out")
         config = RunConfig(grammar.name, ModelConfig(vocab_size=len(vocab), canvas=grammar.canvas))
-        config = apply_overrides(config, args.config)
+        config = _overridden(config, args.config)
     encoded = encode_snippets(grammar, vocab, texts, config.model.canvas)
     if not encoded.ids:
         raise InputError(f"no snippet of the corpus fits a canvas of {config.model.canvas} tokens")
@@ -80,6 +80,15 @@ def run(args: argparse.Namespace) -> int:
           + ("" if not result.metrics else " | " + " ".join(f"{k}={v:.3f}" for k, v in result.metrics.items())))
     print(f"lastfix train: checkpoint in {out}; export with `lastfix export --checkpoint {out} --out MODEL_DIR`")
     return 0
+
+
+def _overridden(config, overrides):  # type: ignore[no-untyped-def]
+    from .config import apply_overrides
+
+    try:
+        return apply_overrides(config, overrides)
+    except ValueError as e:
+        raise InputError(f"--config: {e}") from None
 
 
 def _snippets_and_vocab(language: str, corpus: list[str] | None):  # type: ignore[no-untyped-def]
