@@ -1,0 +1,127 @@
+"""Errors PowerShell's own parser reports that tree-sitter-powershell lets through, plus lexical problems.
+
+Each check is a small named rule over the lexemes, citing the PowerShell parser error it mirrors
+(ParserStrings resource names of System.Management.Automation). They make the oracle stricter only
+where real PowerShell is stricter, so a repair that tree-sitter would accept but PowerShell would
+reject is never offered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from .base import SyntaxIssue
+from .powershell_lexer import SIGNIFICANT, Lexeme
+from .powershell_lexicon import RESERVED_KEYWORDS
+
+__all__ = ["CHECKS", "lexical_issues", "strict_issues"]
+
+# A console prompt pasted with the command ("PS C:\Users\me> Get-Date", "PS> dir"): transcript, not code.
+_PROMPT = re.compile(r"(?m)^[ \t]*PS(?: [^\r\n>]*)?>(?=[ \t]|$)")
+_COMMAND_ENDS = frozenset({"|", ";", "&&", "||", "{", "}", "(", ")"})
+_OUTPUT_REDIRECTS = {">": "1", ">>": "1", "1>": "1", "1>>": "1", "*>": "*", "*>>": "*"}
+
+
+def lexical_issues(lexemes: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """Unclosed strings, here-strings, comments and brackets, and closers without an opener."""
+    issues = []
+    for x in lexemes:
+        if x.problem is None:
+            continue
+        if x.problem.startswith("missing"):  # an unclosed bracket: point at its opener
+            issues.append(SyntaxIssue(x.start, x.end, x.problem))
+        else:
+            issues.append(SyntaxIssue(x.start, min(x.end, x.start + 1) if "unclosed" in x.problem else x.end,
+                                      x.problem))
+    return issues
+
+
+def _significant(lexemes: Sequence[Lexeme]) -> list[int]:
+    return [k for k, x in enumerate(lexemes) if x.cat in SIGNIFICANT]
+
+
+def reserved_input_redirection(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``cmd < file``: "The '<' operator is reserved for future use." (RedirectionNotSupported)."""
+    return [SyntaxIssue(x.start, x.end, "'<' is reserved in PowerShell: use Get-Content file | command")
+            for x in lx if x.cat == "operator" and x.text == "<"]
+
+
+def duplicate_redirection(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``echo a > f >> g``: "The output stream for this command is already redirected."
+    (StreamAlreadyRedirected)."""
+    issues = []
+    seen: set[str] = set()
+    for x in lx:
+        if x.cat == "newline" or x.cat in ("operator", "punct") and x.text in _COMMAND_ENDS:
+            seen.clear()
+        elif x.cat == "operator" and x.text in _OUTPUT_REDIRECTS:
+            stream = _OUTPUT_REDIRECTS[x.text]
+            if stream in seen or "*" in seen or stream == "*" and seen:
+                message = "the output stream of this command is already redirected"
+                issues.append(SyntaxIssue(x.start, x.end, message))
+            seen.add(stream)
+    return issues
+
+
+def space_before_method_call(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``[Math]::Sqrt (9)`` in expression mode: a method call takes no blank before '('; PowerShell
+    reads ``(9)`` as a second expression ("Unexpected token '(9)'", UnexpectedToken)."""
+    issues = []
+    sig = _significant(lx)
+    for a, b in zip(sig, sig[1:], strict=False):
+        name, paren = lx[a], lx[b]
+        if (paren.text == "(" and paren.cat == "punct" and paren.mode == "expr" and name.cat == "name"
+                and a > 0 and lx[a - 1].text in (".", "::") and paren.start > name.end):
+            issues.append(SyntaxIssue(name.end, paren.start, "unexpected space before '(' of a method call"))
+    return issues
+
+
+def reserved_keyword(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``from``/``define``/``var`` starting a statement: "The 'from' keyword is not supported in this
+    version of the language." (ReservedKeywordNotAllowed)."""
+    return [SyntaxIssue(x.start, x.end, f"'{x.text.lower()}' is a reserved word, not a command")
+            for x in lx if x.cat == "keyword" and x.text.lower() in RESERVED_KEYWORDS]
+
+
+def piped_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``foreach (...) { } | Export-Csv``: a statement is not a pipeline element ("An empty pipe element
+    is not allowed.", EmptyPipeElement); wrap it in ``$( )`` or use ForEach-Object."""
+    issues = []
+    sig = _significant(lx)
+    for a, b in zip(sig, sig[1:], strict=False):
+        close, pipe = lx[a], lx[b]
+        if (pipe.cat == "operator" and pipe.text == "|" and close.text == "}" and close.cat == "punct"
+                and 0 <= close.pair < len(lx) and lx[close.pair].body):
+            message = "a statement cannot be piped: wrap it in $( )"
+            issues.append(SyntaxIssue(pipe.start, pipe.end, message))
+    return issues
+
+
+def console_prompt(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """A pasted console prompt (``PS C:\\> ``) is transcript, not script: PowerShell would run ``PS``
+    (Get-Process) and redirect into a file. Flagged so that documentation transcripts are not taken as
+    code."""
+    issues = []
+    for m in _PROMPT.finditer(text):
+        start = m.start() + len(m.group()) - len(m.group().lstrip())
+        issues.append(SyntaxIssue(start, m.end(), "console prompt 'PS ...>' is not PowerShell code"))
+    return issues
+
+
+CHECKS: tuple[Callable[[str, Sequence[Lexeme]], list[SyntaxIssue]], ...] = (
+    reserved_input_redirection,
+    duplicate_redirection,
+    space_before_method_call,
+    reserved_keyword,
+    piped_statement,
+    console_prompt,
+)
+
+
+def strict_issues(text: str, lexemes: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """Every check's issues (unsorted)."""
+    issues: list[SyntaxIssue] = []
+    for check in CHECKS:
+        issues.extend(check(text, lexemes))
+    return issues
