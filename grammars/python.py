@@ -16,7 +16,19 @@ from .base import SKETCH_ANONYMISED, Grammar, SyntaxIssue, TextEdit, Token, Toke
 from .python_edits import python_edits
 from .python_edits import separator as python_separator
 from .python_errors import find_issues, is_valid_python
-from .python_lexer import DEDENT, INDENT, KEYWORDS, NAME, NEWLINE, NUMBER, OPERATORS, OTHER, SOFT_KEYWORDS, STRING, lex
+from .python_lexer import (
+    DEDENT,
+    INDENT,
+    KEYWORDS,
+    NAME,
+    NEWLINE,
+    NUMBER,
+    OPERATORS,
+    OTHER,
+    SOFT_KEYWORDS,
+    STRING,
+    lex,
+)
 from .python_parse import IncrementalDocument, PythonParser
 from .python_statements import statement_spans
 
@@ -25,7 +37,13 @@ __all__ = ["PythonGrammar", "PYTHON_BUILTINS"]
 # Lower-case builtins (functions and types) are closed symbols: frequent in any Python, and a repair
 # that writes ``len``/``range`` must not turn them into a ``<NAME>`` placeholder.
 PYTHON_BUILTINS: tuple[str, ...] = tuple(
-    sorted(n for n in dir(builtins) if n.islower() and not n.startswith("_") and n not in ("copyright", "credits", "license", "exit", "quit"))
+    sorted(
+        n
+        for n in dir(builtins)
+        if n.islower()
+        and not n.startswith("_")
+        and n not in ("copyright", "credits", "license", "exit", "quit")
+    )
 ) + ("self", "cls")
 
 _FILLERS = {NAME: "name", STRING: '""', NUMBER: "0", OTHER: "", NEWLINE: "\n", INDENT: "    ", DEDENT: ""}
@@ -75,12 +93,19 @@ class PythonGrammar(Grammar):
         return statement_spans(lex(text))
 
     def closed_symbols(self) -> tuple[str, ...]:
-        return tuple(sorted(KEYWORDS | SOFT_KEYWORDS)) + OPERATORS + (NEWLINE, INDENT, DEDENT, NAME, STRING, NUMBER) + PYTHON_BUILTINS
+        return (
+            tuple(sorted(KEYWORDS | SOFT_KEYWORDS))
+            + OPERATORS
+            + (NEWLINE, INDENT, DEDENT, NAME, STRING, NUMBER)
+            + PYTHON_BUILTINS
+        )
 
     def separator(self, left: str, right: str) -> str:
         return python_separator(left, right)
 
-    def edits_for(self, text: str, tokens: Sequence[Token], old: Sequence[str], new: Sequence[str]) -> list[TextEdit]:
+    def edits_for(
+        self, text: str, tokens: Sequence[Token], old: Sequence[str], new: Sequence[str]
+    ) -> list[TextEdit]:
         return python_edits(text, tokens, old, new, self.render)
 
     # ----- metrics: layout compares by kind, not by its (empty) text ------------------------------
@@ -90,6 +115,10 @@ class PythonGrammar(Grammar):
 
     def sketch(self, text: str) -> list[str]:
         return [
-            placeholder(t.cls.name) if t.cls in SKETCH_ANONYMISED else t.kind if t.cls is TokenClass.LAYOUT else t.text
+            placeholder(t.cls.name)
+            if t.cls in SKETCH_ANONYMISED
+            else t.kind
+            if t.cls is TokenClass.LAYOUT
+            else t.text
             for t in lex(text)
         ]

@@ -44,7 +44,9 @@ def separator(left: str, right: str) -> str:
     if not left or not right or left[-1].isspace() or right[0].isspace():
         return ""
     last, first = left[-1], right[0]
-    if (first == "." and re.search(r"(?<![\w.])\d[\w.]*\Z", left)) or (last == "." and (first.isdigit() or first == ".")):
+    if (first == "." and re.search(r"(?<![\w.])\d[\w.]*\Z", left)) or (
+        last == "." and (first.isdigit() or first == ".")
+    ):
         return " "  # ``1 .real``, ``x. 5``, ``. .`` must not lex as ``1.``, ``.5``, ``...``
     if first in _TIGHT_RIGHT or last in _TIGHT_LEFT:
         return ""
@@ -136,7 +138,12 @@ def python_edits(
         right = tokens[i2] if i2 < len(tokens) else None
         right_text = text[right.start : right.end] if right is not None and old[i2] not in _LAYOUT else ""
         lead = gaps[0] if at_line_start else ""
-        if items and items[-1].symbol == NEWLINE and not items[-1].text and any(x not in _LAYOUT for x in new[j1:j2]):
+        if (
+            items
+            and items[-1].symbol == NEWLINE
+            and not items[-1].text
+            and any(x not in _LAYOUT for x in new[j1:j2])
+        ):
             lead = line_break + lead  # content after the zero-width NEWLINE at the end of the text
         carried = [g for g in (gaps[1:] if at_line_start else gaps) if _structural(g)]
         inserted = list(new[j1:j2])
@@ -179,7 +186,9 @@ def python_edits(
     return _diff(text, tokens, items, w0, w1, end_before)
 
 
-def _close_comment(before: str, right: Token | None, old: Sequence[str], i: int, text: str, line_break: str) -> str:
+def _close_comment(
+    before: str, right: Token | None, old: Sequence[str], i: int, text: str, line_break: str
+) -> str:
     """End a carried comment with a line break when a token would otherwise follow it on its line."""
     last_line = re.split(r"\r\n|\r|\n", before)[-1]
     if right is None or "#" not in last_line or old[i] == NEWLINE:
@@ -262,7 +271,9 @@ def _run_changed(olds: list[int | None], old: Sequence[str], line_first: int | N
     return count != len(olds) - 1 or any(o is None for o in olds)
 
 
-def _diff(text: str, tokens: Sequence[Token], items: list[_Item], w0: int, w1: int, end_before: str) -> list[TextEdit]:
+def _diff(
+    text: str, tokens: Sequence[Token], items: list[_Item], w0: int, w1: int, end_before: str
+) -> list[TextEdit]:
     """Edits between consecutive kept tokens whose new in-between text differs from the old one."""
     edits: list[TextEdit] = []
     old_pos, buf = w0, ""

@@ -49,11 +49,14 @@ SOFT_KEYWORDS: frozenset[str] = frozenset({"match", "case"})
 
 # Longest first, so that the alternation takes ``**=`` before ``**`` before ``*``. ``<>`` is Python 2's
 # inequality: kept as one token so the repair of ``a <> b`` is a single substitution.
-OPERATORS: tuple[str, ...] = tuple(sorted(
-    """**= //= >>= <<= ... -> := != == <= >= ** // << >> += -= *= /= %= &= |= ^= @= <>
+OPERATORS: tuple[str, ...] = tuple(
+    sorted(
+        """**= //= >>= <<= ... -> := != == <= >= ** // << >> += -= *= /= %= &= |= ^= @= <>
     + - * / % @ & | ^ ~ < > ( ) [ ] { } , : ; . =""".split(),
-    key=len, reverse=True,
-))
+        key=len,
+        reverse=True,
+    )
+)
 _OPEN, _CLOSE = "([{", ")]}"
 _PUNCT = frozenset("()[]{},:;.") | {"->", "..."}
 
@@ -63,24 +66,26 @@ _STRING = (
     + r"""(?:'''(?:[^\\]|\\.|\\\n)*?(?:'''|\Z)"""
     + r'''|"""(?:[^\\]|\\.|\\\n)*?(?:"""|\Z)'''
     + r"""|'(?:[^\\'\r\n]|\\\r\n|\\.|\\\n)*'?"""
-    + r'''|"(?:[^\\"\r\n]|\\\r\n|\\.|\\\n)*"?)'''
+    + r"""|"(?:[^\\"\r\n]|\\\r\n|\\.|\\\n)*"?)"""
 )
 _NUMBER = (
     r"0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+"
     r"|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?"
 )
 _MASTER = re.compile(
-    "|".join([
-        r"(?P<ws>[ \t\f]+)",
-        r"(?P<cont>\\(?:\r\n|\r|\n))",
-        r"(?P<nl>\r\n|\r|\n)",
-        r"(?P<comment>#[^\r\n]*)",
-        rf"(?P<string>{_STRING})",
-        rf"(?P<number>{_NUMBER})",
-        r"(?P<name>[^\W\d]\w*)",
-        "(?P<op>" + "|".join(re.escape(o) for o in OPERATORS) + ")",
-        r"(?P<other>.)",
-    ]),
+    "|".join(
+        [
+            r"(?P<ws>[ \t\f]+)",
+            r"(?P<cont>\\(?:\r\n|\r|\n))",
+            r"(?P<nl>\r\n|\r|\n)",
+            r"(?P<comment>#[^\r\n]*)",
+            rf"(?P<string>{_STRING})",
+            rf"(?P<number>{_NUMBER})",
+            r"(?P<name>[^\W\d]\w*)",
+            "(?P<op>" + "|".join(re.escape(o) for o in OPERATORS) + ")",
+            r"(?P<other>.)",
+        ]
+    ),
     re.DOTALL,
 )
 
@@ -147,7 +152,11 @@ def lex(text: str, config: LexerConfig = LexerConfig()) -> list[Token]:
             pass
         else:
             if at_line_start:
-                col = _column(text[line_start:pos], config.tab_size) if text[line_start:pos].strip(" \t\f") == "" else 0
+                col = (
+                    _column(text[line_start:pos], config.tab_size)
+                    if text[line_start:pos].strip(" \t\f") == ""
+                    else 0
+                )
                 if col > stack[-1]:
                     stack.append(col)
                     tokens.append(Token(INDENT, "", pos, pos, TokenClass.LAYOUT))

@@ -41,7 +41,8 @@ CASES = {
 
 def issues_as_json(text):
     grammar = get_grammar("python")
-    return [[list(line_col(text, i.start)), list(line_col(text, i.end)), i.message] for i in grammar.errors(text)]
+    issues = grammar.errors(text)
+    return [[list(line_col(text, i.start)), list(line_col(text, i.end)), i.message] for i in issues]
 
 
 def test_golden_error_messages_and_ranges():
@@ -96,7 +97,8 @@ def test_offsets_are_code_points_after_emoji():
     text = "s = '😀😀'\nif s\n    pass\n"
     issues = get_grammar("python").errors(text)
     assert issues and line_col(text, issues[0].start)[0] == 1
-    assert text[issues[0].start : issues[0].end].startswith("if") or issues[0].start == text.index("s\n    ") + 1
+    first = issues[0]
+    assert text[first.start : first.end].startswith("if") or first.start == text.index("s\n    ") + 1
 
 
 def test_cpython_error_maps_line_and_column_with_crlf():
@@ -126,6 +128,12 @@ def test_oracle_survives_deep_nesting_and_null_bytes():
 def test_incremental_document_matches_fresh_parse():
     grammar = get_grammar("python")
     doc = grammar.document()
-    texts = ["def f():\n    return 1\n", "def f():\n    return (1\n", "def f(:\n    return (1\n", "é = 1\nprint x\n", ""]
+    texts = [
+        "def f():\n    return 1\n",
+        "def f():\n    return (1\n",
+        "def f(:\n    return (1\n",
+        "é = 1\nprint x\n",
+        "",
+    ]
     for text in texts:
         assert grammar.errors_in(doc, text) == grammar.errors(text)
