@@ -122,3 +122,20 @@ def test_registry_and_closed_symbols():
     for sym in ("def", "match", "<NEWLINE>", "<INDENT>", "<DEDENT>", "**=", "len", "print", "self"):
         assert sym in closed
     assert len(closed) == len(set(closed))
+
+
+def test_edits_on_a_window_inside_an_indented_block_use_placeholder_symbols():
+    from grammars.vocab import Vocabulary
+
+    text = "def f():\n    y = 1\n    if y:\n    return y\n    print x\n"
+    vocab = Vocabulary.build("python", [G.tokenize(text)], closed=G.closed_symbols(), min_count=99)
+    tokens = G.tokenize(text)
+    start = next(k for k, t in enumerate(tokens) if t.text == "if")
+    window = tokens[start : start + 8]  # if y : NEWLINE return y NEWLINE print: the if lacks its block
+    old = vocab.symbols_of(window)
+    assert old[:2] == ["if", "<NAME>"] and old[3] == "<NEWLINE>"
+    new = old[:4] + ["<INDENT>"] + old[4:7] + ["<DEDENT>"] + old[7:]
+    out = apply_edits(text, G.edits_for(text, window, old, new))
+    assert out == "def f():\n    y = 1\n    if y:\n        return y\n    print x\n"
+    edits = G.edits_for(out, G.tokenize(out), symbols(out), symbols(out.replace("print x", "print(x)")))
+    assert apply_edits(out, edits).endswith("    print(x)\n") and G.is_valid(apply_edits(out, edits))
