@@ -108,7 +108,7 @@ def python_edits(
         return []
     if not tokens:
         pieces = [render(s) for s in new if s not in _LAYOUT or s == NEWLINE]
-        joined = _join_pieces(pieces, "\n")
+        joined = _join_pieces(pieces)
         return [TextEdit(len(text), len(text), joined)] if joined else []
     w0, w1 = tokens[0].start, tokens[-1].end
     if _starts_line(text, w0):  # own the first line's indentation, so that it can be re-derived too
@@ -206,7 +206,8 @@ def _starts_line(text: str, offset: int) -> bool:
     return text[_line_start(text, offset) : offset].strip(" \t\f") == ""
 
 
-def _join_pieces(pieces: Sequence[str], line_break: str) -> str:
+def _join_pieces(pieces: Sequence[str]) -> str:
+    """Rendered pieces spaced by :func:`separator` (an empty text has no gaps to reuse)."""
     out, prev = "", ""
     for p in pieces:
         out += separator(prev, p) + p
