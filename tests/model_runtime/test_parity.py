@@ -76,7 +76,9 @@ def _default_size_model():
     root = Path(tempfile.mkdtemp(prefix="lastfix-bench-"))
     save_checkpoint(root / "ckpt", {"model": model.state_dict(), "step": 0}, config, vocab)
     export_model(root / "ckpt", root / "model")
-    return model, Schedule(config.schedule), load_model(root / "model", device="cpu", threads=1)
+    export_model(root / "ckpt", root / "int8", quantize=True)
+    return (model, Schedule(config.schedule), load_model(root / "model", device="cpu", threads=1),
+            load_model(root / "int8", device="cpu", threads=1))
 
 
 @pytest.fixture(scope="module")
@@ -101,24 +103,34 @@ def _one_step_torch(model, x, t):
         return model.N(torch.from_numpy(x), torch.from_numpy(t)).numpy()
 
 
+ENGINES = ["onnx", "onnx-int8", "torch"]
+
+
 @pytest.mark.benchmark(group="reverse step 8x64")
-@pytest.mark.parametrize("engine", ["onnx", "torch"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_bench_reverse_step(benchmark, bench_models, engine):
-    model, _, runtime = bench_models
+    model, _, fp32, int8 = bench_models
+    runtime = int8 if engine == "onnx-int8" else fp32
     _, eps = _inputs(runtime)
     t = np.full(8, 300, dtype=np.int64)
-    fn = (lambda: _one_step_onnx(runtime, eps[0], t)) if engine == "onnx" else (lambda: _one_step_torch(model, eps[0], t))
+    if engine == "torch":
+        def fn():
+            return _one_step_torch(model, eps[0], t)
+    else:
+        def fn():
+            return _one_step_onnx(runtime, eps[0], t)
     out = benchmark.pedantic(fn, rounds=10, iterations=1, warmup_rounds=2)
     assert out.shape == (8, runtime.canvas, runtime.d)
 
 
 @pytest.mark.benchmark(group="repair run 8 candidates x 10 steps")
-@pytest.mark.parametrize("engine", ["onnx", "torch"])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_bench_repair_run(benchmark, bench_models, engine):
-    model, schedule, runtime = bench_models
+    model, schedule, fp32, int8 = bench_models
+    runtime = int8 if engine == "onnx-int8" else fp32
     ids, eps = _inputs(runtime)
     noise = np.full(8, 0.3)
-    if engine == "onnx":
+    if engine != "torch":
         def fn():
             return runtime.resume(ids, noise, eps=eps).ids
     else:
@@ -138,18 +150,19 @@ def _best_of(fn, repeat):
 
 
 def test_onnx_vs_torch_speed_ratio(bench_models, record_property, capsys):
-    model, schedule, runtime = bench_models
-    ids, eps = _inputs(runtime)
+    model, schedule, fp32, int8 = bench_models
+    ids, eps = _inputs(fp32)
     noise = np.full(8, 0.3)
     t = np.full(8, 300, dtype=np.int64)
-    step = (_best_of(lambda: _one_step_torch(model, eps[0], t), 10),
-            _best_of(lambda: _one_step_onnx(runtime, eps[0], t), 10))
-    run = (_best_of(lambda: torch_resume(model, schedule, ids, timestep_of(noise, runtime.T), eps), 3),
-           _best_of(lambda: runtime.resume(ids, noise, eps=eps), 3))
-    record_property("step_ratio", step[0] / step[1])
-    record_property("run_ratio", run[0] / run[1])
+    step = {"torch": _best_of(lambda: _one_step_torch(model, eps[0], t), 10)}
+    run = {"torch": _best_of(lambda: torch_resume(model, schedule, ids, timestep_of(noise, fp32.T), eps), 3)}
+    for name, runtime in (("onnx", fp32), ("onnx-int8", int8)):
+        step[name] = _best_of(lambda: _one_step_onnx(runtime, eps[0], t), 10)
+        run[name] = _best_of(lambda: runtime.resume(ids, noise, eps=eps), 3)
+        record_property(f"step_ratio_{name}", step["torch"] / step[name])
+        record_property(f"run_ratio_{name}", run["torch"] / run[name])
     with capsys.disabled():
-        print(f"\n[speed, 1 thread, {runtime.params:,} params] reverse step 8x64: torch {step[0] * 1e3:.1f} ms, "
-              f"onnx {step[1] * 1e3:.1f} ms ({step[0] / step[1]:.2f}x); repair run 8x10 steps: torch "
-              f"{run[0] * 1e3:.1f} ms, onnx {run[1] * 1e3:.1f} ms ({run[0] / run[1]:.2f}x)")
-    assert step[1] > 0 and run[1] > 0
+        print(f"\n[speed, 1 thread, {fp32.params:,} params] " + "; ".join(
+            f"{what} {name} {times[name] * 1e3:.1f} ms ({times['torch'] / times[name]:.2f}x torch)"
+            for what, times in (("step 8x64", step), ("repair run 8x10", run)) for name in times))
+    assert all(v > 0 for v in (*step.values(), *run.values()))
