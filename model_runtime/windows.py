@@ -33,13 +33,15 @@ class Window:
         return self.last - self.first
 
     def gap_proximity(self, gap: int) -> int:
-        """Tokens between an insertion point and the error span (0 inside it)."""
-        if self.focus <= gap <= self.focus_end:
-            return 0
-        return self.focus - gap if gap < self.focus else gap - self.focus_end
+        """Tokens between an insertion point and the nearer edge of the error span.
+
+        Edges, not the inside: a parser reports the region it could not parse, and the slip is where that
+        region starts (an unexpected token) or ends (``'(' was never closed`` is closed at the end).
+        """
+        return min(abs(gap - self.focus), abs(gap - self.focus_end))
 
     def token_proximity(self, index: int) -> int:
-        """Tokens between token ``index`` and the error span (0 when it touches it)."""
+        """Tokens between token ``index`` and the nearer edge of the error span (0 when it touches one)."""
         return min(self.gap_proximity(index), self.gap_proximity(index + 1))
 
 

@@ -61,11 +61,13 @@ def test_error_size_counts_tokens_under_the_issues():
     assert error_size(tokens, point) == 1
 
 
-def test_proximity_is_zero_inside_the_error_span():
+def test_proximity_is_measured_to_the_edges_of_the_error_span():
     g = get_grammar("python")
-    text = "x = (1, 2\n"
+    text = "x = [1, 2\n"
     tokens = g.tokenize(text)
-    (issue,) = g.errors(text)
+    (issue,) = g.errors(text)  # "'[' was never closed" over the whole line
     w = find_window(g, text, tokens, issue, 128)
-    inside = [i for i, t in enumerate(tokens) if issue.start <= t.start < issue.end]
-    assert all(w.token_proximity(i) == 0 for i in inside)
+    after_2 = next(i for i, t in enumerate(tokens) if t.text == "2") + 1
+    after_1 = next(i for i, t in enumerate(tokens) if t.text == "1") + 1
+    assert w.gap_proximity(after_2) < w.gap_proximity(after_1)
+    assert w.gap_proximity(w.focus) == w.gap_proximity(w.focus_end) == 0

@@ -1,0 +1,77 @@
+"""``lastfix bench``, ``report`` and ``calibrate`` end to end on the dev benchmarks (real engine, real files)."""
+
+import json
+import shutil
+
+import pytest
+
+from benchmarks.bench_command import format_table
+from server.cli import main
+
+from tests.model_training.tiny_model import tiny_excel_model
+
+_METRICS = {"exact@1", "exact@k", "sketch@1", "sketch@k", "valid@1", "close@1", "close@k", "no_candidate"}
+
+
+def test_bench_edits_writes_the_scoreboard_and_report_renders_it(shared, tmp_path, capsys):
+    out = tmp_path / "excel.json"
+    rc = main(["bench", "--lang", "excel", "--data", str(shared / "benchmarks/excel/dev.jsonl"),
+               "--engine", "edits", "--limit", "6", "-k", "3", "--out", str(out)])
+    assert rc == 0
+    report = json.loads(out.read_text())
+    assert report["lang"] == "excel" and report["n"] == 6 and report["k"] == 3 and report["model"] is None
+    assert set(report["metrics"]) == _METRICS and set(report["latency_ms"]) == {"p50", "p95", "max"}
+    m = report["metrics"]
+    assert 0 <= m["exact@1"] <= m["exact@k"] <= 1 and m["exact@1"] <= m["sketch@1"] <= m["sketch@k"]
+    assert m["close@1"] <= m["valid@1"]
+    assert report["pooling"] == {"any": None, "best": None, "vote": None}  # needs --noise sweep
+    for f in report["failures"]:
+        assert set(f) == {"id", "broken", "expected", "got"}
+    assert "edits" in capsys.readouterr().out  # the one-screen table
+
+    md = tmp_path / "excel.md"
+    assert main(["report", "--lang", "excel", str(out), "--out", str(md)]) == 0
+    text = md.read_text()
+    assert "LaMirage (paper) | 0.690" in text and "GPT-4o + RING prompt (paper) | 0.680" in text
+    assert f"**{m['sketch@1']:.3f}**" in text
+
+
+def test_bench_refuses_model_engines_without_a_model(shared, tmp_path, capsys):
+    rc = main(["bench", "--lang", "excel", "--data", str(shared / "benchmarks/excel/dev.jsonl"),
+               "--engine", "hybrid", "--model", str(tmp_path / "none"), "--out", str(tmp_path / "r.json")])
+    assert rc == 2 and "lastfix export" in capsys.readouterr().err
+
+
+def test_bench_rejects_a_malformed_benchmark(tmp_path, capsys):
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"id": 1, "broken": "=SUM("}\n')
+    rc = main(["bench", "--lang", "excel", "--data", str(data), "--engine", "edits", "--out", str(tmp_path / "r.json")])
+    assert rc == 2 and "bad.jsonl:1" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_sweep_all_engines_plots_and_calibrate(shared, tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(tiny_excel_model(shared).model_dir, model)
+    data = str(shared / "benchmarks/excel/dev.jsonl")
+    out, plots = tmp_path / "all.json", tmp_path / "plots"
+    rc = main(["bench", "--lang", "excel", "--data", data, "--engine", "all", "--noise", "sweep", "--limit", "3",
+               "--budget-ms", "300", "--seeds", "2", "--model", str(model), "--out", str(out), "--plots", str(plots)])
+    assert rc == 0
+    report = json.loads(out.read_text())
+    assert set(report["engines"]) == {"diffusion", "edits", "hybrid"}
+    assert report["model"]["params"] > 0 and len(report["model"]["sha256"]) == 64
+    diffusion = report["engines"]["diffusion"]
+    assert sorted(diffusion["by_noise"]) == [f"0.{i}" for i in range(1, 10)]
+    assert diffusion["pooling"]["any"] is not None and diffusion["pooling"]["best"] <= diffusion["pooling"]["any"]
+    assert report["engines"]["edits"]["by_noise"] == {}
+    assert (plots / "excel-fig5-noise.png").stat().st_size > 1000
+    assert (plots / "excel-fig6-band.png").stat().st_size > 1000
+    assert "hybrid" in format_table(report)
+
+    rc = main(["calibrate", "--lang", "excel", "--data", data, "--limit", "3", "--budget-ms", "300",
+               "--model", str(model)])
+    assert rc == 0
+    table = json.loads((model / "config.json").read_text())["noise_table"]
+    assert [b[0] for b in table["buckets"]] == [1, 2, 4, 8]
+    assert all(0 < b[1] < 1 for b in table["buckets"]) and 0 < table["default"] < 1
