@@ -87,8 +87,8 @@ class PowerShellGrammar(Grammar):
         strings = [i for i in lexical if i.message.startswith(("unclosed", "a here-string"))]
         brackets = [i for i in lexical if i not in strings]
         tree = self.parser.issues(parsed)
-        if strings:  # after an unclosed string tree-sitter's errors are echoes of it
-            cut = min(i.start for i in strings)
+        if strings:  # from the line of an unclosed string on, tree-sitter's errors are echoes of it
+            cut = parsed.text.rfind("\n", 0, min(i.start for i in strings)) + 1
             tree = [i for i in tree if i.start < cut]
         said = {i.message for i in tree}
         found = tree + strings + strict_issues(parsed.text, parsed.lexemes)

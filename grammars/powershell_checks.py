@@ -18,7 +18,7 @@ from .powershell_lexicon import RESERVED_KEYWORDS
 __all__ = ["CHECKS", "lexical_issues", "strict_issues"]
 
 # A console prompt pasted with the command ("PS C:\Users\me> Get-Date", "PS> dir"): transcript, not code.
-_PROMPT = re.compile(r"(?m)^[ \t]*PS(?: [^\r\n>]*)?>(?=[ \t]|$)")
+_PROMPT = re.compile(r"(?m)^[ \t]*PS(?: [^\r\n>]*)?>(?!>)")
 _COMMAND_ENDS = frozenset({"|", ";", "&&", "||", "{", "}", "(", ")"})
 _OUTPUT_REDIRECTS = {">": "1", ">>": "1", "1>": "1", "1>>": "1", "*>": "*", "*>>": "*"}
 
@@ -98,6 +98,20 @@ def piped_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     return issues
 
 
+def try_without_handler(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``try { }`` alone: "The Try statement is missing its Catch or Finally block."
+    (MissingCatchOrFinally)."""
+    issues = []
+    sig = [k for k in _significant(lx) if lx[k].cat != "newline"]
+    for a, b in zip(sig, sig[1:], strict=False):
+        if lx[a].cat == "keyword" and lx[a].text.lower() == "try" and lx[b].text == "{" and lx[b].pair > b:
+            close = lx[lx[b].pair]
+            after = next((lx[k] for k in sig if k > lx[b].pair), None)
+            if after is None or after.cat != "keyword" or after.text.lower() not in ("catch", "finally"):
+                issues.append(SyntaxIssue(close.end, close.end, "missing catch or finally after try"))
+    return issues
+
+
 def console_prompt(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """A pasted console prompt (``PS C:\\> ``) is transcript, not script: PowerShell would run ``PS``
     (Get-Process) and redirect into a file. Flagged so that documentation transcripts are not taken as
@@ -115,6 +129,7 @@ CHECKS: tuple[Callable[[str, Sequence[Lexeme]], list[SyntaxIssue]], ...] = (
     space_before_method_call,
     reserved_keyword,
     piped_statement,
+    try_without_handler,
     console_prompt,
 )
 

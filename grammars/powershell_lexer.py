@@ -329,7 +329,7 @@ class _Lexer:
                 self.emit("operator", i, i + 1)
                 self.mode = "call"
                 return i + 1
-        if c.isalpha() or c == "_" or c in "\\/.~%?`*" or (c == "-" and mode in ("start", "cmd", "call")):
+        if c.isalpha() or c == "_" or c in "\\/.~%?`*":
             if mode in ("start", "cmd", "call"):
                 return self.generic(i, "command", "arg")
             return self.word(i, "name", "expr")

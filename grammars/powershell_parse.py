@@ -126,15 +126,15 @@ class PowerShellParser:
         return start, max(start, end)
 
     def _missing(self, parsed: Parsed, node: tree_sitter.Node) -> SyntaxIssue:
+        """A MISSING node: a closer is named as missing; otherwise the token in its place is unexpected."""
         start, _ = self._span(parsed, node)
         kind = node.type
-        if kind in _CLOSERS or len(kind) <= 2 and not kind.isalnum() and not kind.isspace():
-            message = f"missing '{kind}'" if kind != ";" else "missing ';' or line break"
-        elif kind.strip() == "":
-            message = "missing space between arguments"
-        else:
-            message = f"missing {kind.replace('_', ' ')}"
-        return SyntaxIssue(start, start, message)
+        if kind in _CLOSERS:
+            return SyntaxIssue(start, start, f"missing '{kind}'")
+        here = _lexeme_at(parsed, start)
+        if here is not None and here.cat not in ("newline",):
+            return SyntaxIssue(here.start, here.end, f"unexpected '{_shown(here.text)}'")
+        return SyntaxIssue(start, start, "missing ';' or line break" if kind == ";" else f"missing '{kind.strip()}'")
 
     def _error(self, parsed: Parsed, node: tree_sitter.Node) -> SyntaxIssue:
         """An ERROR node: tree-sitter could not fit its children; name the first token it left over.
@@ -147,6 +147,7 @@ class PowerShellParser:
         if inner:  # the innermost error is where parsing actually failed
             return self._error(parsed, inner[0])
         leaf = _first_loose_leaf(node)
+        node_end = self._span(parsed, node)[1]
         start, end = self._span(parsed, leaf if leaf is not None else node)
         text = parsed.text
         while start < end and text[start].isspace():
@@ -154,14 +155,16 @@ class PowerShellParser:
         if leaf is not None and leaf.type in _OPENERS:
             return SyntaxIssue(start, end, f"missing '{_OPENERS[leaf.type]}'")
         start, end = _whole_lexeme(parsed, start, end)
+        dangling = _dangling_operator(parsed, start, node_end)
+        if dangling is not None:
+            return dangling
         piece = text[start:end].strip()
         if not piece:
             return SyntaxIssue(start, end, "unexpected end of statement" if start < len(text)
                                else "unexpected end of text")
         if piece[0] in "\"'" and not _closed(piece):
             return SyntaxIssue(start, end, "unclosed string")
-        shown = piece if len(piece) <= 24 else piece[:21] + "..."
-        return SyntaxIssue(start, end, f"unexpected '{shown}'")
+        return SyntaxIssue(start, end, f"unexpected '{_shown(piece)}'")
 
 
 _OPENERS = {"(": ")", "{": "}", "[": "]", "@(": ")", "$(": ")", "@{": "}"}
@@ -194,6 +197,29 @@ def _whole_lexeme(parsed: Parsed, start: int, end: int) -> tuple[int, int]:
         if x.start > start:
             break
     return start, end
+
+
+def _shown(piece: str) -> str:
+    return piece if len(piece) <= 24 else piece[:21] + "..."
+
+
+def _lexeme_at(parsed: Parsed, offset: int) -> Lexeme | None:
+    """The first significant lexeme that ends after ``offset``."""
+    for x in parsed.lexemes:
+        if x.end > offset and x.cat not in ("ws", "comment", "cont"):
+            return x
+    return None
+
+
+def _dangling_operator(parsed: Parsed, start: int, end: int) -> SyntaxIssue | None:
+    """``$x =`` / ``$a +`` at the end of the text: the value after the operator is what is missing."""
+    significant = [x for x in parsed.lexemes if x.cat not in ("ws", "comment", "cont", "newline")]
+    if not significant:
+        return None
+    last = significant[-1]
+    if last.cat == "operator" and last.text not in ("++", "--") and start <= last.start and end >= last.end:
+        return SyntaxIssue(last.start, last.end, f"missing value after '{last.text}'")
+    return None
 
 
 def _closed(piece: str) -> bool:

@@ -1,0 +1,75 @@
+"""Each tolerance: valid PowerShell that bare tree-sitter-powershell rejects is accepted, the rule that
+did it is named, and a broken neighbour of the same construct is still flagged."""
+
+import pytest
+import tree_sitter
+import tree_sitter_powershell
+
+from grammars import get_grammar
+from grammars.powershell_tolerances import RULES
+
+G = get_grammar("powershell")
+_TS = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+
+
+def bare_tree_sitter_accepts(text):
+    return not _TS.parse(text.encode()).root_node.has_error
+
+
+# (rule, valid PowerShell that tree-sitter-powershell 0.26.4 rejects, a broken variant that stays flagged)
+CASES = [
+    ("comments_are_blank", "# Requires -Version 6.0", "# note\nWrite-Host 'x"),
+    ("escaped_blank_is_blank", "Get-ChildItem | ` Select-Object Name", "Get-ChildItem | ` Select-Object (Name"),
+    ("bare_word_arguments", "Format-Table Name, ManagedBy -AutoSize", "Format-Table Name, -AutoSize ("),
+    ("bare_word_arguments", "wevtutil sl security /ca:'O:BAG:SYD:(A;;0x7;;;BA)'",
+     "wevtutil sl security /ca:'O:BAG:SYD:(A;;0x7;;;BA)"),
+    ("bare_word_arguments", "mysql -u user --password=pass -pw=secret db", "mysql -u user --password=\"pass db"),
+    ("bare_word_arguments", "hg log -r ${From}`:${To}", "hg log -r ${From}`:${To} | |"),
+    ("bare_word_arguments", "New-Item -Path $env:TEMP\\foo.txt", "New-Item -Path $env:TEMP\\foo.txt)"),
+    ("bare_word_arguments", ":outer while ($true) { break outer }", ":outer while ($true) { break outer"),
+    ("command_and_parameter_names", "./Get-Report.ps1 -Since 2021", "./Get-Report.ps1 -Since (2021"),
+    ("command_and_parameter_names", "ConvertFrom-Markdown -AsVT100EncodedString", "ConvertFrom-Markdown -AsVT100EncodedString }"),
+    ("empty_here_string", '$text = @"\n"@', '$text = @"\n'),
+    ("keyword_member_names", "$list.ForEach({ $_ * 2 })", "$list.ForEach({ $_ * 2 )"),
+    ("dotted_base_types", "class C : System.Collections.CollectionBase { }", "class C : System.Collections.CollectionBase {"),
+    ("typographic_quotes_and_dashes", "if ($a \u2013eq 1) { \u2018one\u2019 }", "if ($a \u2013eq 1) { \u2018one }"),
+    ("number_suffixes", "$size / 1MB", "$size / 1MB +"),
+    ("number_suffixes", "$x / 10L", "$x / (10L"),
+    ("empty_script_block", "Start-Job -ScriptBlock {}", "Start-Job -ScriptBlock {"),
+    ("empty_script_block", "$handler = { }", "$handler = { ("),
+    ("param_block_terminator", "[CmdletBinding()]\nparam([string]$Name)", "[CmdletBinding()]\nparam([string]$Name"),
+    ("param_block_terminator", "function f { param($x) $x }", "function f { param($x $x }"),
+    ("switch_clauses_on_one_line", "switch ($x) { 1 { 'a' } default { 'b' } }", "switch ($x) { 1 { 'a' } default { 'b' }"),
+    ("powershell7_operators", "$a ??= $b ?? 'default'", "$a ??= $b ?? "),
+    ("powershell7_operators", "$kind = $n -gt 0 ? 'positive' : 'other'", "$kind = $n -gt 0 ? 'positive : 'other'"),
+    ("powershell7_operators", "${file}?.Dispose()", "${file}?.Dispose("),
+    ("method_chain_arguments", "Expand-Archive -Path $p -DestinationPath \"$p\".Split('.')[0]",
+     "Expand-Archive -Path $p -DestinationPath \"$p\".Split('.'[0]"),
+]
+
+
+@pytest.mark.parametrize(("rule", "valid", "broken"), CASES, ids=[f"{c[0]}:{c[1][:30]}" for c in CASES])
+def test_tolerance_accepts_valid_and_keeps_broken_flagged(rule, valid, broken):
+    assert not bare_tree_sitter_accepts(valid), "tree-sitter learned this construct: drop the tolerance"
+    parsed = G.parse(valid)
+    assert G.issues(parsed) == [], G.issues(parsed)
+    assert rule in parsed.masked.rules
+    assert G.errors(broken), f"{broken!r} must stay invalid"
+
+
+def test_every_rule_has_a_case():
+    assert {r.__name__ for r in RULES} == {c[0] for c in CASES}
+
+
+def test_masking_preserves_offsets_outside_the_appended_tail():
+    text = "Get-Thing a,b # note 😀\n$x / 1MB\nparam($y)"
+    masked = G.parse(text).masked.text
+    assert len(masked) in (len(text), len(text) + 1)
+    assert masked[: len(text)].count("\n") == text.count("\n")
+    assert masked.index("$x") == text.index("$x")
+
+
+def test_ampersand_in_an_unquoted_url_stays_an_error():
+    # PowerShell 5.1: "The ampersand (&) character is not allowed"; the common StackOverflow mistake.
+    assert not G.is_valid("Invoke-WebRequest -Uri https://host/api?a=1&b=2")
+    assert G.is_valid('Invoke-WebRequest -Uri "https://host/api?a=1&b=2"')
