@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grammars import LANGUAGES, Grammar, Vocabulary, get_grammar
-from grammars.base import is_placeholder
+from grammars.base import TokenClass, is_placeholder
 from grammars.errors import InputError
 from grammars.source_files import shared_dir
 
@@ -135,9 +135,11 @@ def placeholder_rate(language: str, snippets: Iterable[str], vocab: Vocabulary) 
     grammar = get_grammar(language)
     total = placeholders = 0
     for s in snippets:
-        for symbol in vocab.symbols_of(grammar.tokenize(s)):
+        for token in grammar.tokenize(s):
+            if token.cls is TokenClass.LAYOUT:  # <NEWLINE>/<INDENT>/<DEDENT> are structure, not anonymised text
+                continue
             total += 1
-            placeholders += is_placeholder(symbol)
+            placeholders += is_placeholder(vocab.symbol_of(token))
     return placeholders / total if total else 0.0
 
 
