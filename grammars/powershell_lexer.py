@@ -201,6 +201,11 @@ class _Lexer:
             return self.open_brace(i)
         return None
 
+    def after_value_block(self, i: int) -> bool:
+        prev = self.adjacent(i)
+        return (prev is not None and prev.text == "}" and prev.cat == "punct" and 0 <= prev.pair
+                and not self.out[prev.pair].body and self.text[i] in ".[")
+
     def member(self, lx: Lexeme) -> bool:
         """Is ``lx`` a member name (right after '.' or '::')?"""
         k = self.out.index(lx) if self.out[self.last] is not lx else self.last
@@ -527,6 +532,8 @@ class _Lexer:
             if c not in scan.GENERIC_TERMINATORS:
                 end = self.primary(i, self.mode) if c in _QUOTES + "$" else None
                 return end if end is not None else self.generic(i, "arg", self.mode)
+        if self.mode == "start" and self.after_value_block(i):
+            self.mode = "expr"  # { ... }.GetNewClosure(): a script block value has members
         if self.mode in ("arg", "expr"):
             end = self.postfix(i)
             if end is not None:

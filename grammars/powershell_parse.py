@@ -134,6 +134,8 @@ class PowerShellParser:
         here = _lexeme_at(parsed, start)
         if here is not None and here.cat not in ("newline",):
             return SyntaxIssue(here.start, here.end, f"unexpected '{_shown(here.text)}'")
+        if kind.startswith("$"):
+            return SyntaxIssue(start, start, "missing variable name")
         return SyntaxIssue(start, start, "missing ';' or line break" if kind == ";" else f"missing '{kind.strip()}'")
 
     def _error(self, parsed: Parsed, node: tree_sitter.Node) -> SyntaxIssue:

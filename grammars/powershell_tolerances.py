@@ -23,6 +23,7 @@ from .powershell_lexicon import DASHES, DOUBLE_QUOTES, KEYWORDS, SINGLE_QUOTES
 __all__ = ["Masked", "RULES", "mask"]
 
 _NUMBER_SUFFIX = re.compile(r"(?:[uU]?[lLyYsSnN]|[dD])?(?:[kKmMgGtTpP][bB])?$")
+_HEX_SUFFIX = re.compile(r"(?:[uU]?[lLyYsSnN])?(?:[kKmMgGtTpP][bB])?$")  # d and b are hex digits
 _QUOTE_MAP = str.maketrans({**{q: "'" for q in SINGLE_QUOTES[1:]}, **{q: '"' for q in DOUBLE_QUOTES[1:]}})
 
 
@@ -56,6 +57,18 @@ def _next_significant(lexemes: Sequence[Lexeme], k: int) -> int:
     return k
 
 
+def _switch_headers(lexemes: Sequence[Lexeme]) -> set[int]:
+    """Indices of the lexemes between a ``switch`` keyword and its body."""
+    inside: set[int] = set()
+    for k, x in enumerate(lexemes):
+        if x.cat == "keyword" and x.text.lower() == "switch":
+            j = k + 1
+            while j < len(lexemes) and not (lexemes[j].text == "{" and lexemes[j].cat == "punct"):
+                inside.add(j)
+                j = lexemes[j].pair + 1 if lexemes[j].text == "(" and lexemes[j].pair > j else j + 1
+    return inside
+
+
 def comments_are_blank(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
     """A comment is whitespace to PowerShell (spec 2.2.3); tree-sitter-powershell 0.26.4 rejects a
     document that is only a comment and a ``#`` comment right before the end of the text."""
@@ -78,7 +91,10 @@ def bare_word_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str
     ``/ca:'O:BAG:...'``, ``-pw=secret``, ``--password=x``, ``$env:TEMP\\x.txt``, ``10.0.0.1,10.0.0.2``,
     ``${From}`:${To}``. tree-sitter-powershell accepts only some shapes (not ``a,b``, not ``--x=y``), so
     the token is shown to it as a number of the same length, which it accepts wherever an argument is."""
-    for x in lx:
+    header = _switch_headers(lx)
+    for k, x in enumerate(lx):
+        if k in header:  # switch -Regex -File path ($x) { }: tree-sitter knows the switch options
+            continue
         if x.cat == "arg" and x.problem is None:
             buf.put(x.start, "0" * len(x.text), "bare_word_arguments")
         elif x.cat == "name" and x.mode == "label":  # break outer / continue outer: a loop label
@@ -89,7 +105,10 @@ def command_and_parameter_names(lx: Sequence[Lexeme], buf: _Buffer, check: Calla
     """A command name is any generic token (``./Get-Report.ps1``, ``7z.exe``; about_Command_Precedence)
     and a parameter name any identifier (``-AsVT100EncodedString``); tree-sitter-powershell rejects
     relative script paths and parameter names with digits. Shown as plain letters of the same length."""
-    for x in lx:
+    header = _switch_headers(lx)
+    for k, x in enumerate(lx):
+        if k in header:
+            continue
         if x.cat == "command" and x.problem is None:
             buf.put(x.start, "a" * len(x.text), "command_and_parameter_names")
         elif x.cat == "parameter" and x.mode == "arg" and len(x.text) > 1:
@@ -110,7 +129,8 @@ def keyword_member_names(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[st
     collection methods of PowerShell 4 (about_Arrays); tree-sitter-powershell reads ``foreach`` there
     as the loop keyword. Shown as letters of the same length."""
     for k, x in enumerate(lx):
-        if x.cat == "name" and k and lx[k - 1].text in (".", "::", "?.") and x.text.lower() in KEYWORDS:
+        called = k + 1 < len(lx) and lx[k + 1].text == "("  # .ForEach{ } is fine as it is
+        if x.cat == "name" and k and lx[k - 1].text in (".", "::", "?.") and x.text.lower() in KEYWORDS and called:
             buf.put(x.start, "a" * len(x.text), "keyword_member_names")
 
 
@@ -143,8 +163,9 @@ def number_suffixes(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], b
     """Numeric literals take type suffixes and multipliers (``10L``, ``1MB``, ``1.5gb``;
     about_Numeric_Literals); tree-sitter accepts them only in some positions (not after ``/``)."""
     for x in lx:
-        if x.cat == "number" and not x.text.lower().startswith(("0x", "-0x")):
-            m = _NUMBER_SUFFIX.search(x.text)
+        if x.cat == "number":
+            hexadecimal = x.text.lower().lstrip("-").startswith("0x")
+            m = (_HEX_SUFFIX if hexadecimal else _NUMBER_SUFFIX).search(x.text)
             if m and m.start() < m.end():
                 buf.put(x.start + m.start(), "0" * (m.end() - m.start()), "number_suffixes")
 
@@ -245,6 +266,30 @@ def method_chain_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[
         k += 1
 
 
+def expandable_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``\\\\$($s.Name)\\C$`` is one argument: bare text and subexpressions joined (about_Parsing);
+    tree-sitter-powershell cannot join them. Each ``$(...)`` is checked on its own, then the whole
+    argument is shown as a number of the same length."""
+    k = 0
+    while k < len(lx):
+        pieces: list[tuple[int, int]] = []  # (first, last) lexeme index of each adjacent piece
+        j = k
+        while j < len(lx) and lx[j].mode == "arg" and (lx[j].cat == "arg" or lx[j].text == "$(" and lx[j].pair > j):
+            last = lx[j].pair if lx[j].text == "$(" else j
+            pieces.append((j, last))
+            if last + 1 < len(lx) and lx[last + 1].start == lx[last].end:
+                j = last + 1
+            else:
+                break
+        groups = [lx[a] for a, _ in pieces if lx[a].text == "$("]
+        if len(pieces) > 1 and groups and any(lx[a].cat == "arg" for a, _ in pieces) \
+                and all(lx[a].problem is None for a, _ in pieces) \
+                and all(check("".join(buf.chars[g.end : lx[g.pair].start])) for g in groups):
+            end = lx[pieces[-1][1]].end
+            buf.put(lx[k].start, "0" * (end - lx[k].start), "expandable_arguments")
+        k = pieces[-1][1] + 1 if pieces else k + 1
+
+
 # Order matters: later rules see earlier rewrites (method chains are checked after their inner
 # arguments and comments were masked).
 RULES: tuple[Callable[[Sequence[Lexeme], _Buffer, Callable[[str], bool]], None], ...] = (
@@ -262,6 +307,7 @@ RULES: tuple[Callable[[Sequence[Lexeme], _Buffer, Callable[[str], bool]], None],
     switch_clauses_on_one_line,
     powershell7_operators,
     method_chain_arguments,
+    expandable_arguments,
 )
 
 
