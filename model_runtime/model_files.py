@@ -35,7 +35,9 @@ class InferenceSettings:
 
     steps: int = 10
     clamp: bool = False  # snap x̂0 to the nearest token embedding after every step (Diffusion-LM)
-    update: str = "renoise"  # "renoise": fresh noise each step; "ddim": deterministic DDIM step
+    # "ddim": deterministic DDIM step (keeps the predicted noise direction); "renoise": fresh noise each
+    # step. On the tiny Excel model DDIM reconstructs more at every noise level (0.84 vs 0.67 at 10%).
+    update: str = "ddim"
     slots: int = 1  # blank slots per gap in the repair window
 
     @classmethod

@@ -112,6 +112,8 @@ class DiffusionRuntime:
             if path is not None:
                 path.append(self.logits(x0_hat).argmax(-1))
             if k + 1 < steps:
+                if update not in ("ddim", "renoise"):
+                    raise InferenceError(f"unknown update {update!r}; valid names: ddim, renoise")
                 if update == "ddim":
                     a = ab[t][:, None, None]
                     e = (x - np.sqrt(a) * x0_hat) / np.maximum(np.sqrt(1.0 - a), 1e-6)
@@ -122,11 +124,12 @@ class DiffusionRuntime:
 
     def resume(self, ids: np.ndarray, noise: np.ndarray | float, keep: np.ndarray | None = None, *,
                steps: int | None = None, seed: int = 0, trajectory: bool = False, eps: np.ndarray | None = None,
-               clamp: bool | None = None) -> SampleResult:
+               clamp: bool | None = None, update: str | None = None) -> SampleResult:
         """Noise the canvases ``ids`` [B, n] to their own ``noise`` fraction [B] of T and run the reverse process.
 
         ``keep`` [B, n] marks positions clamped to their clean embedding at every step (localized
-        noising); ``eps`` [steps, B, n, d] replaces the seeded noise.
+        noising); ``eps`` [steps, B, n, d] replaces the seeded noise; ``clamp``/``update`` override the
+        model's inference defaults.
         """
         ids = np.asarray(ids, dtype=np.int64)
         if ids.ndim != 2 or ids.shape[1] != self.canvas:
@@ -137,7 +140,7 @@ class DiffusionRuntime:
         t_start = timestep_of(np.broadcast_to(np.asarray(noise, dtype=np.float64), (B,)), self.T)
         keep = None if keep is None else np.asarray(keep, dtype=bool)
         x0_hat, path = self._reverse(self.E[ids], t_start, eps, keep, self.settings.clamp if clamp is None else clamp,
-                                     self.settings.update, trajectory)
+                                     update or self.settings.update, trajectory)
         out = self.logits(x0_hat).argmax(-1).astype(np.int64)
         if keep is not None:
             out = np.where(keep, ids, out)

@@ -14,6 +14,7 @@ import torch
 
 from grammars.vocab import Vocabulary
 from model_runtime.canvas import layout
+from model_runtime.model_files import InferenceSettings
 from model_runtime.schedule import timestep_of
 
 from .network import CodeFusion
@@ -31,7 +32,8 @@ def _run(model: CodeFusion, schedule: Schedule, canvases: np.ndarray, noise: flo
     rng = np.random.default_rng(seed)
     eps = rng.standard_normal((steps, B, n, model.config.d), dtype=np.float32)
     t = np.full(B, int(timestep_of(noise, schedule.T)), dtype=np.int64)
-    ids, _, _ = torch_resume(model, schedule, canvases, t, eps)
+    defaults = InferenceSettings()  # evaluate the way the exported model will sample by default
+    ids, _, _ = torch_resume(model, schedule, canvases, t, eps, clamp=defaults.clamp, update=defaults.update)
     return ids
 
 

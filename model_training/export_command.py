@@ -16,7 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="model directory to write (e.g. model_runtime/models/excel)")
     parser.add_argument("--steps", type=int, default=10, help="default number of respaced reverse steps")
     parser.add_argument("--clamp", action="store_true", help="snap x̂0 to the nearest token embedding each step")
-    parser.add_argument("--update", choices=("renoise", "ddim"), default="renoise", help="reverse-step rule")
+    parser.add_argument("--update", choices=("ddim", "renoise"), default="ddim",
+                        help="reverse-step rule: deterministic DDIM, or fresh noise at every step")
     parser.add_argument("--noise-table", metavar="JSON", help='calibrated {"buckets": [[max_tokens, noise], ...], '
                         '"default": x} (default: keep the one already in MODEL_DIR, else a built-in guess)')
     parser.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation of the weights")
