@@ -85,7 +85,8 @@ def answer_unreadable(protocol: LanguageServerProtocol, error: Exception) -> boo
     """Answer a body that is not JSON with ParseError (id null); True when ``error`` was that case."""
     if isinstance(error, json.JSONDecodeError):
         logger.warning("message body is not JSON: %s", error)
-        protocol._send_response(None, error=types.ResponseError(  # type: ignore[arg-type]
-            code=types.ErrorCodes.ParseError, message=f"message body is not JSON: {error}"))
+        # A plain dict: lsprotocol's converter would drop the null id that JSON-RPC requires here.
+        protocol._send_data({"jsonrpc": "2.0", "id": None, "error": {
+            "code": int(types.ErrorCodes.ParseError), "message": f"message body is not JSON: {error}"}})
         return True
     return False

@@ -46,8 +46,8 @@ def _configure_logging(args: argparse.Namespace) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(args.log_level)
-    # pygls logs every message it sends at INFO: far too chatty for a log a user reads.
-    logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
+    # pygls logs every message it sends at INFO: far too chatty unless the user asked for DEBUG.
+    logging.getLogger("pygls").setLevel(logging.DEBUG if args.log_level == "DEBUG" else logging.WARNING)
 
 
 def run(args: argparse.Namespace) -> int:

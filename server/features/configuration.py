@@ -31,6 +31,7 @@ class Configuration:
         self._server = server
         self._session = session
         self._diagnostics = diagnostics
+        self._generation = 0  # bumped by every push and pull: a pull answered after a newer one is stale
 
     def initialize(self, params: types.InitializeParams) -> None:
         settings, warnings = parse_settings(params.initialization_options)
@@ -45,12 +46,15 @@ class Configuration:
 
     async def did_change(self, params: types.DidChangeConfigurationParams) -> None:
         if section_of(params.settings) is not None:
+            self._generation += 1
             self._apply(params.settings, "didChangeConfiguration")
         elif self._session.client.configuration:
             await self.pull()
 
     async def pull(self) -> None:
         """Ask the client for the ``lastfix`` section and apply it over the initializationOptions."""
+        self._generation += 1
+        generation = self._generation
         try:
             result = await asyncio.wait_for(
                 self._server.workspace_configuration_async(
@@ -60,6 +64,9 @@ class Configuration:
             )
         except Exception as e:  # a client that fails the pull keeps the settings it had
             logger.warning("workspace/configuration failed (%s); keeping the current settings", e)
+            return
+        if generation != self._generation:
+            logger.info("dropped a workspace/configuration answer: newer settings arrived meanwhile")
             return
         if result:
             self._apply({SECTION: result[0]} if isinstance(result[0], dict) else None, "workspace/configuration")

@@ -7,6 +7,7 @@ Python's codec), so a conversion bug in the server cannot cancel out in the test
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +25,8 @@ __all__ = [
 
 REPO = Path(__file__).resolve().parents[2]
 SERVER_COMMAND = [sys.executable, "-m", "server", "serve"]
+if os.environ.get("LASTFIX_TEST_SERVER_LOG"):  # debugging aid: the servers' DEBUG log (pygls included)
+    SERVER_COMMAND += ["--log-level", "DEBUG", "--log-file", os.environ["LASTFIX_TEST_SERVER_LOG"]]
 
 # One broken document per language (LSP language id, file name, text).
 BROKEN: dict[str, tuple[str, str, str]] = {

@@ -1,0 +1,90 @@
+"""Settings: initializationOptions, pushed didChangeConfiguration, and the workspace/configuration pull."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
+
+from tests.server.lsp_support import (
+    code_actions,
+    install_client_handlers,
+    open_document,
+    server_config,
+    uri_for,
+    wait_for_diagnostics,
+    wait_until,
+)
+
+pytestmark = pytest.mark.slow
+
+TEXT = "=IF(A1>0,1 2)\n"  # several repairs: ',', '&', '*' ...
+
+
+@pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
+async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
+    install_client_handlers(lsp_client)
+    # Served by the pull (VS Code declares workspace.configuration; Neovim 0.7 does not).
+    lsp_client.set_configuration({"candidates": 2, "timeBudgetMs": 5000}, section="lastfix")
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        initialization_options={"lastfix": {"candidates": 1, "timeBudgetMs": 5000}},
+    ))
+    lsp_client.client_name = request.param  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _count_fixes(client: LanguageClient, uri: str) -> int:
+    diags = await wait_for_diagnostics(client, uri)
+    return len(await code_actions(client, uri, diags[:1], only=["quickfix"]))
+
+
+async def test_initialization_options_then_the_pull(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "a.xlf")
+    open_document(client, uri, "excel-formula", TEXT)
+    # VS Code: the pulled section (2) overrides initializationOptions (1); Neovim 0.7 never pulls.
+    expected = 2 if client.client_name == "visual_studio_code" else 1  # type: ignore[attr-defined]
+    assert await _count_fixes(client, uri) == expected
+
+
+async def test_pushed_settings_apply_at_once(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "b.xlf")
+    open_document(client, uri, "excel-formula", TEXT)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"lastfix": {"candidates": 3, "timeBudgetMs": 5000}}))
+    assert await _count_fixes(client, uri) == 3
+
+
+async def test_disabling_a_language_clears_its_diagnostics_and_fixes(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "c.xlf")
+    open_document(client, uri, "excel-formula", TEXT)
+    await wait_for_diagnostics(client, uri)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"lastfix": {"enable": {"excel": False}}}))
+    await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)
+    assert not await code_actions(client, uri, [])
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"lastfix": {"enable": True}}))
+    await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+
+
+async def test_null_settings_mean_pull_again(client: LanguageClient, tmp_path):
+    if client.client_name != "visual_studio_code":  # type: ignore[attr-defined]
+        pytest.skip("only clients that declare workspace.configuration are pulled from")
+    uri = uri_for(tmp_path, "d.xlf")
+    open_document(client, uri, "excel-formula", TEXT)
+    await wait_for_diagnostics(client, uri)
+    client.set_configuration({"enable": {"excel": False}}, section="lastfix")
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
+    await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)
+
+
+async def test_bad_values_are_logged_not_fatal(client: LanguageClient, tmp_path):
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"lastfix": {"candidates": "lots", "device": "tpu"}}))
+    await wait_until(lambda: any("lastfix.device" in m.message for m in client.log_messages), what="a log line")
+    uri = uri_for(tmp_path, "e.xlf")
+    open_document(client, uri, "excel-formula", "=SUM(A1:A3\n")
+    assert await _count_fixes(client, uri) >= 1  # still serving, with the previous values

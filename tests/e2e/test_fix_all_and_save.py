@@ -1,0 +1,125 @@
+"""source.fixAll.lastfix and willSaveWaitUntil against the real server."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
+
+from tests.server.lsp_support import (
+    apply_text_edits,
+    code_actions,
+    edits_of_action,
+    install_client_handlers,
+    open_document,
+    server_config,
+    uri_for,
+    wait_for_diagnostics,
+)
+
+pytestmark = pytest.mark.slow
+
+FIX_ALL = "source.fixAll.lastfix"
+TWO_ERRORS = "=SUM(A1:A3\n=A1+1\n=MAX(B1:B2\n"
+TWO_FIXED = "=SUM(A1:A3)\n=A1+1\n=MAX(B1:B2)\n"
+
+
+def _without_resolve(caps: types.ClientCapabilities) -> types.ClientCapabilities:
+    """VS Code's capabilities minus codeAction/resolve support: the fix-all edit must come inline."""
+    code_action = attrs.evolve(caps.text_document.code_action, resolve_support=None)
+    return attrs.evolve(caps, text_document=attrs.evolve(caps.text_document, code_action=code_action))
+
+
+@pytest_lsp.fixture(config=server_config(), params=["resolve", "inline"])
+async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
+    install_client_handlers(lsp_client)
+    caps = client_capabilities("visual_studio_code")
+    if request.param == "inline":
+        caps = _without_resolve(caps)
+    result = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=caps, initialization_options={"lastfix": {"timeBudgetMs": 5000}}))
+    lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _fix_all_edits(client: LanguageClient, uri: str) -> list[types.TextEdit]:
+    diags = await wait_for_diagnostics(client, uri)
+    actions = await code_actions(client, uri, diags, only=[FIX_ALL])
+    assert [a.kind for a in actions] == [FIX_ALL]
+    action = actions[0]
+    if action.edit is None:  # resolvable: the list came back without waiting for the repair
+        assert action.data is not None
+        action = await client.code_action_resolve_async(action)
+    return edits_of_action(action, uri)[0]
+
+
+async def test_fix_all_applies_every_confident_fix(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "two.xlf")
+    open_document(client, uri, "excel-formula", TWO_ERRORS)
+    edits = await _fix_all_edits(client, uri)
+    assert apply_text_edits(TWO_ERRORS, edits) == TWO_FIXED
+    assert len(edits) == 2 and all(e.new_text == ")" for e in edits)  # two insertions, nothing rewritten
+
+
+async def test_fix_all_is_offered_only_when_asked(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "ask.xlf")
+    open_document(client, uri, "excel-formula", TWO_ERRORS)
+    diags = await wait_for_diagnostics(client, uri)
+    assert FIX_ALL not in [a.kind for a in await code_actions(client, uri, diags)]
+    assert [a.kind for a in await code_actions(client, uri, diags, only=["source"])] == [FIX_ALL]
+
+
+async def test_fix_all_leaves_a_doubtful_error_alone(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "doubt.py")
+    text = "print((1)\n"  # close a paren or drop one: equally close, so no unasked fix
+    open_document(client, uri, "python", text)
+    diags = await wait_for_diagnostics(client, uri)
+    actions = await code_actions(client, uri, diags, only=[FIX_ALL])
+    for action in actions:
+        if action.edit is None:
+            action = await client.code_action_resolve_async(action)
+        assert action.edit is None or edits_of_action(action, uri)[0] == []
+
+
+def _will_save(client: LanguageClient, uri: str):
+    return client.text_document_will_save_wait_until_async(types.WillSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), reason=types.TextDocumentSaveReason.Manual))
+
+
+async def test_will_save_is_off_by_default_then_fixes_when_enabled(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "save.xlf")
+    text = "=SUM(A1:A3\n=A1+1\n"
+    open_document(client, uri, "excel-formula", text)
+    await wait_for_diagnostics(client, uri)
+    assert not await _will_save(client, uri)
+
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"lastfix": {"fixOnSave": True, "timeBudgetMs": 5000}}))
+    edits = await _will_save(client, uri)  # within the save budget (1.2 s), whatever timeBudgetMs says
+    assert edits and apply_text_edits(text, edits) == "=SUM(A1:A3)\n=A1+1\n"
+
+
+async def test_will_save_never_deletes_more_than_allowed(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "delete.xlf")
+    text = "=SUM(A1))\n"  # the confident fix deletes one token
+    open_document(client, uri, "excel-formula", text)
+    await wait_for_diagnostics(client, uri)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"lastfix": {"fixOnSave": True, "fixOnSaveMaxDeletedTokens": 0}}))
+    assert not await _will_save(client, uri)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"lastfix": {"fixOnSave": True, "fixOnSaveMaxDeletedTokens": 1}}))
+    assert apply_text_edits(text, await _will_save(client, uri) or []) == "=SUM(A1)\n"
+
+
+async def test_the_server_declares_its_capabilities(client: LanguageClient):
+    caps = client.server_capabilities  # type: ignore[attr-defined]
+    sync = caps.text_document_sync
+    # Incremental sync; willSaveWaitUntil advertised because this client (VS Code) declares it.
+    assert sync.change == types.TextDocumentSyncKind.Incremental and sync.will_save_wait_until
+    assert set(caps.code_action_provider.code_action_kinds) == {"quickfix", FIX_ALL}
+    assert caps.code_action_provider.resolve_provider
+    assert caps.position_encoding == "utf-16"

@@ -1,0 +1,42 @@
+"""server.document: incremental changes in UTF-16 and UTF-8, language detection, cached issues."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from server.document import Document, apply_content_changes, language_of
+from server.positions import UTF8, UTF16, LineIndex
+
+
+def _change(l0: int, c0: int, l1: int, c1: int, text: str) -> types.TextDocumentContentChangePartial:
+    return types.TextDocumentContentChangePartial(
+        range=types.Range(start=types.Position(line=l0, character=c0), end=types.Position(line=l1, character=c1)),
+        text=text)
+
+
+def test_incremental_changes_apply_in_order_after_an_emoji():
+    text = '="😀"&SUM(A1\r\n=1'
+    # Insert ")" at the end of line 0 (UTF-16 column 12), then replace "1" on the next line.
+    out = apply_content_changes(LineIndex(text), [_change(0, 12, 0, 12, ")"), _change(1, 1, 1, 2, "2")], UTF16)
+    assert out == '="😀"&SUM(A1)\r\n=2'
+    # The same insertion in UTF-8 units: the emoji is four bytes.
+    assert apply_content_changes(LineIndex(text), [_change(0, 14, 0, 14, ")")], UTF8) == '="😀"&SUM(A1)\r\n=1'
+
+
+def test_a_full_change_replaces_everything():
+    full = types.TextDocumentContentChangeWholeDocument(text="new")
+    assert apply_content_changes(LineIndex("old"), [full, _change(0, 3, 0, 3, "!")]) == "new!"
+
+
+def test_language_from_id_then_extension():
+    assert language_of("file:///a/b.txt", "python") == "python"
+    assert language_of("file:///a/b%20c.PS1", "plaintext") == "powershell"
+    assert language_of("untitled:Untitled-1", "excel-formula") == "excel"
+    assert language_of("file:///a/b.txt", "plaintext") is None
+
+
+def test_issues_are_computed_once_per_version():
+    doc = Document("file:///a.xlf", "excel", 1, "=SUM(A1\n")
+    first = doc.issues()
+    assert first and doc.issues() is first
+    assert doc.with_text(2, "=SUM(A1)\n").issues() == ()

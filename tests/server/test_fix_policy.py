@@ -1,0 +1,65 @@
+"""server.fix_policy: when a fix may be applied unasked, and fix-all over several errors."""
+
+from __future__ import annotations
+
+import threading
+
+from grammars import TextEdit, get_grammar
+from model_runtime.repair import Candidate, Repairer, RepairSettings
+from server.fix_policy import FixPolicy, confident, deleted_tokens, fix_all
+
+
+def _cand(score: float, votes: int = 0, distance: int = 1) -> Candidate:
+    return Candidate("x", (TextEdit(0, 0, "x"),), distance, votes, None, "edits", score)
+
+
+def test_confidence_rule():
+    assert not confident([])
+    assert confident([_cand(-4000)])
+    assert confident([_cand(-4000), _cand(-17602)])  # the runner-up costs four times as much
+    assert not confident([_cand(-4000), _cand(-4000)])  # print((1): close a paren or drop one
+    assert confident([_cand(1.0, votes=6), _cand(1.5, votes=2)])  # leads the votes 3:1
+    assert not confident([_cand(1.0, votes=2), _cand(0.5, votes=3)])  # out-voted
+    assert not confident([_cand(1.0, votes=3), _cand(0.5, votes=2)])  # close vote, close score
+
+
+def test_deleted_tokens_counts_removed_and_overwritten_tokens():
+    excel = get_grammar("excel")
+    text = "=SUM(A1,,A2)+IF(A1;1;2)"
+    assert deleted_tokens(text, [TextEdit(8, 9, "")], excel) == 1
+    assert deleted_tokens(text, [TextEdit(18, 19, ",")], excel) == 1
+    assert deleted_tokens(text, [TextEdit(4, 4, "(")], excel) == 0
+    assert deleted_tokens(text, [TextEdit(1, 12, "")], excel) >= 6
+
+
+def _edits_repair(language: str):
+    grammar = get_grammar(language)
+    repairer = Repairer(grammar, None, RepairSettings(k=2, engine="edits", time_budget_ms=5000))
+    return grammar, (lambda text, issue: repairer.repair(text, issue, k=2))
+
+
+def test_fix_all_fixes_each_confident_error_and_reports_edits_on_the_original():
+    grammar, repair = _edits_repair("excel")
+    text = "=SUM(A1:A3\n=A1+1\n=MAX(B1:B2\n"
+    result = fix_all(text, grammar, repair, FixPolicy())
+    assert result.text == "=SUM(A1:A3)\n=A1+1\n=MAX(B1:B2)\n"
+    assert result.fixed >= 1 and result.remaining == 0
+    assert [(e.start, e.end, e.new_text) for e in result.edits] == [(10, 10, ")"), (27, 27, ")")]
+
+
+def test_fix_all_leaves_doubtful_and_destructive_fixes_alone():
+    grammar, repair = _edits_repair("python")
+    text = "print((1)\n"  # close the paren or drop one: the candidates disagree
+    result = fix_all(text, grammar, repair, FixPolicy())
+    assert result.text == text and result.edits == () and result.remaining == 1
+    grammar, repair = _edits_repair("excel")
+    result = fix_all("=SUM(A1,,A2)\n", grammar, repair, FixPolicy(max_deleted_tokens=0))
+    assert result.edits == () or all(e.start == e.end for e in result.edits)
+
+
+def test_fix_all_stops_when_cancelled():
+    grammar, repair = _edits_repair("excel")
+    cancel = threading.Event()
+    cancel.set()
+    result = fix_all("=SUM(A1:A3\n", grammar, repair, FixPolicy(), cancel)
+    assert result.fixed == 0 and result.edits == ()

@@ -1,0 +1,52 @@
+"""server.settings: every shape clients send, bad values reported and ignored."""
+
+from __future__ import annotations
+
+from server.settings import Settings, parse_settings, section_of
+
+
+def test_defaults():
+    s = Settings()
+    assert s.candidates == 3 and s.fix_on_save is False and s.fix_on_save_max_deleted_tokens == 3
+    assert s.device == "auto" and s.time_budget_ms == 1000 and s.model_dir is None
+    assert all(s.enabled(lang) for lang in ("python", "powershell", "excel")) and not s.enabled(None)
+
+
+def test_nested_flat_and_dotted_shapes_parse_alike():
+    nested, _ = parse_settings({"lastfix": {"candidates": 5, "fixOnSave": True}})
+    flat, _ = parse_settings({"candidates": 5, "fixOnSave": True})
+    dotted, _ = parse_settings({"lastfix.candidates": 5, "lastfix.fixOnSave": True})
+    assert nested == flat == dotted
+    assert nested.candidates == 5 and nested.fix_on_save
+
+
+def test_enable_per_language_or_for_all():
+    s, w = parse_settings({"lastfix": {"enable": {"python": False, "excel-formula": True}}})
+    assert not w and not s.enabled("python") and s.enabled("excel") and s.enabled("powershell")
+    s, _ = parse_settings({"lastfix": {"enable": False}})
+    assert not any(s.enabled(lang) for lang in ("python", "powershell", "excel"))
+
+
+def test_bad_values_are_reported_and_keep_the_previous_value():
+    base, _ = parse_settings({"lastfix": {"candidates": 4}})
+    s, warnings = parse_settings({"lastfix": {"candidates": "many", "device": "tpu", "timeBudgetMs": True,
+                                              "modelDir": 3, "enable": {"cobol": True}}}, base)
+    assert s == base
+    assert len(warnings) == 5 and any("lastfix.device" in w and "auto, cpu, cuda" in w for w in warnings)
+
+
+def test_unknown_keys_and_non_objects_are_ignored_silently():
+    s, warnings = parse_settings({"lastfix": {"interpreter": ["/usr/bin/python3"], "trace": {"server": "off"}}})
+    assert s == Settings() and warnings == []
+    assert parse_settings(None) == (Settings(), [])
+    assert parse_settings("nonsense") == (Settings(), [])
+    assert section_of({"settings": None}) is None  # vscode-languageclient's "pull again"
+
+
+def test_model_dir_as_folder_or_per_language():
+    s, _ = parse_settings({"lastfix": {"modelDir": "/models"}})
+    assert s.model_dir == "/models"
+    s, _ = parse_settings({"lastfix": {"modelDir": {"python": "/m/py"}}})
+    assert s.model_dir == {"python": "/m/py"}
+    s, _ = parse_settings({"lastfix": {"modelDir": ""}}, s)
+    assert s.model_dir is None
