@@ -136,7 +136,8 @@ class PowerShellParser:
             return SyntaxIssue(here.start, here.end, f"unexpected '{_shown(here.text)}'")
         if kind.startswith("$"):
             return SyntaxIssue(start, start, "missing variable name")
-        return SyntaxIssue(start, start, "missing ';' or line break" if kind == ";" else f"missing '{kind.strip()}'")
+        message = "missing ';' or line break" if kind == ";" else f"missing '{kind.strip()}'"
+        return SyntaxIssue(start, start, message)
 
     def _error(self, parsed: Parsed, node: tree_sitter.Node) -> SyntaxIssue:
         """An ERROR node: tree-sitter could not fit its children; name the first token it left over.

@@ -130,7 +130,8 @@ def keyword_member_names(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[st
     as the loop keyword. Shown as letters of the same length."""
     for k, x in enumerate(lx):
         called = k + 1 < len(lx) and lx[k + 1].text == "("  # .ForEach{ } is fine as it is
-        if x.cat == "name" and k and lx[k - 1].text in (".", "::", "?.") and x.text.lower() in KEYWORDS and called:
+        member = k > 0 and lx[k - 1].text in (".", "::", "?.")
+        if x.cat == "name" and member and x.text.lower() in KEYWORDS and called:
             buf.put(x.start, "a" * len(x.text), "keyword_member_names")
 
 
@@ -274,7 +275,8 @@ def expandable_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[st
     while k < len(lx):
         pieces: list[tuple[int, int]] = []  # (first, last) lexeme index of each adjacent piece
         j = k
-        while j < len(lx) and lx[j].mode == "arg" and (lx[j].cat == "arg" or lx[j].text == "$(" and lx[j].pair > j):
+        while j < len(lx) and lx[j].mode == "arg" and (
+                lx[j].cat == "arg" or lx[j].text == "$(" and lx[j].pair > j):
             last = lx[j].pair if lx[j].text == "$(" else j
             pieces.append((j, last))
             if last + 1 < len(lx) and lx[last + 1].start == lx[last].end:

@@ -19,7 +19,9 @@ def test_registry_metadata():
     assert G.canvas == 64 and G.case_sensitive is False
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\r\n", "# only a comment", "<# block\n comment #>", "#Requires -Version 7"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\n\r\n", "# only a comment", "<# block\n comment #>", "#Requires -Version 7"]
+)
 def test_empty_and_comment_only_documents_are_valid(text):
     assert G.errors(text) == []
     assert G.is_valid(text)
@@ -73,7 +75,7 @@ def test_emoji_and_crlf_positions_are_code_points():
 
 
 def test_here_strings():
-    ok = '$s = @"\nHello $name, "quoted" and \'single\'\n"@\n$t = @\'\nraw $not\n\'@'
+    ok = "$s = @\"\nHello $name, \"quoted\" and 'single'\n\"@\n$t = @'\nraw $not\n'@"
     assert G.is_valid(ok)
     assert G.is_valid('$empty = @"\n"@')
     assert "unclosed here-string" in messages('$s = @"\nnever closed\n')
@@ -87,13 +89,19 @@ def test_subexpressions_inside_strings_are_checked_for_their_quotes():
 
 
 def test_strict_checks_mirror_powershell_parser_errors():
-    assert messages("mysql -u root < dump.sql") == ["'<' is reserved in PowerShell: use Get-Content file | command"]
+    assert messages("mysql -u root < dump.sql") == [
+        "'<' is reserved in PowerShell: use Get-Content file | command"
+    ]
     assert "the output stream of this command is already redirected" in messages("echo a > f.txt >> g.txt")
     assert G.is_valid("echo a > f.txt 2>&1")  # stdout and stderr: two streams, fine
     assert messages("[System.Math]::Sqrt (9)") == ["unexpected space before '(' of a method call"]
     assert G.is_valid("Write-Host $x.Name (1)")  # argument mode: two arguments
-    assert messages("FROM mcr.microsoft.com/dotnet/aspnet:3.1") == ["'from' is a reserved word, not a command"]
-    assert messages("foreach ($i in gci) { $i.Length } | measure") == ["a statement cannot be piped: wrap it in $( )"]
+    assert messages("FROM mcr.microsoft.com/dotnet/aspnet:3.1") == [
+        "'from' is a reserved word, not a command"
+    ]
+    assert messages("foreach ($i in gci) { $i.Length } | measure") == [
+        "a statement cannot be piped: wrap it in $( )"
+    ]
     assert G.is_valid("$(foreach ($i in gci) { $i.Length }) | measure")
 
 
@@ -114,7 +122,22 @@ def test_incremental_parse_matches_a_fresh_parse():
 
 
 def test_never_raises_on_hostile_text():
-    for text in ["\x00\x01", "$", "@", "`", "<#", "@'", "${", "[", "-", "\ud800", "'" * 1001, "(" * 5000,
-                 "{" * 3000 + "}" * 2999, "$(" * 300, '"$(' * 200]:
+    for text in [
+        "\x00\x01",
+        "$",
+        "@",
+        "`",
+        "<#",
+        "@'",
+        "${",
+        "[",
+        "-",
+        "\ud800",
+        "'" * 1001,
+        "(" * 5000,
+        "{" * 3000 + "}" * 2999,
+        "$(" * 300,
+        '"$(' * 200,
+    ]:
         errs = G.errors(text)
         assert all(0 <= e.start <= e.end <= len(text) for e in errs)

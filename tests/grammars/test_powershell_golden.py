@@ -36,7 +36,7 @@ INPUTS = [
     "PS C:\\Users\\me> Get-Date",
     "Invoke-WebRequest -Uri https://host/api?a=1&b=2",
     "$x = (1 + ) * 2",
-    "Write-Host (Get-Date -Format \"yyyy\")) done",
+    'Write-Host (Get-Date -Format "yyyy")) done',
     "$obj.Method(1,)",
     "switch ($x) { 1 { 'a' } default { 'b' }",
     "Get-Process | Sort-Object CPU -Descending | Select -First 5\n$x = (1 + 2\n$y = 3",

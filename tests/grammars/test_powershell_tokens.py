@@ -1,4 +1,4 @@
-"""PowerShell tokens, layout, statements and edits on real snippets, plus never-raise/round-trip properties."""
+"""PowerShell tokens, layout, statements and edits on real snippets; never-raise and round-trip properties."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,9 +25,34 @@ def kinds(text):
 
 def test_closed_symbols_and_placeholders():
     assert kinds("$files = Get-ChildItem -Path C:\\Logs -Recurse") == [
-        "<VARIABLE>", "=", "<COMMAND>", "<PARAMETER>", "<ARG>", "<PARAMETER>"]
-    assert kinds("if ($null -EQ $PSItem) { $TRUE }") == ["if", "(", "$null", "-eq", "$PSItem", ")", "{", "$true", "}"]
-    assert kinds("[string]::Format('{0}', 1.5KB)") == ["<TYPE>", "::", "<NAME>", "(", "<STRING>", ",", "<NUMBER>", ")"]
+        "<VARIABLE>",
+        "=",
+        "<COMMAND>",
+        "<PARAMETER>",
+        "<ARG>",
+        "<PARAMETER>",
+    ]
+    assert kinds("if ($null -EQ $PSItem) { $TRUE }") == [
+        "if",
+        "(",
+        "$null",
+        "-eq",
+        "$PSItem",
+        ")",
+        "{",
+        "$true",
+        "}",
+    ]
+    assert kinds("[string]::Format('{0}', 1.5KB)") == [
+        "<TYPE>",
+        "::",
+        "<NAME>",
+        "(",
+        "<STRING>",
+        ",",
+        "<NUMBER>",
+        ")",
+    ]
     assert kinds('$h = @"\nx\n"@') == ["<VARIABLE>", "=", "<STRING>"]
     assert kinds("Get-Item x 2>&1 | Out-Null") == ["<COMMAND>", "<ARG>", "2>&1", "|", "<COMMAND>"]
 
@@ -36,8 +61,18 @@ def test_keywords_and_operators_depend_on_mode():
     # in argument mode -eq is a parameter and foreach a bare word; after a pipe foreach is a command
     assert kinds("Write-Output -eq foreach") == ["<COMMAND>", "<PARAMETER>", "<ARG>"]
     assert kinds("$a | foreach { $_ }") == ["<VARIABLE>", "|", "<COMMAND>", "{", "$_", "}"]
-    assert kinds("foreach ($i in 1..3) { }") == ["foreach", "(", "<VARIABLE>", "in", "<NUMBER>", "..", "<NUMBER>", ")",
-                                                 "{", "}"]
+    assert kinds("foreach ($i in 1..3) { }") == [
+        "foreach",
+        "(",
+        "<VARIABLE>",
+        "in",
+        "<NUMBER>",
+        "..",
+        "<NUMBER>",
+        ")",
+        "{",
+        "}",
+    ]
 
 
 def test_token_classes():
@@ -56,7 +91,9 @@ def test_newlines_are_layout_tokens_comments_and_continuations_are_dropped():
     assert all(not t.text.startswith("#") for t in toks)
     layout = [t for t in toks if t.kind == "\n"]
     assert [t.text for t in layout].count("\r\n") == 1  # the CRLF break keeps its exact text
-    assert all(a.kind != "\n" or b.kind != "\n" for a, b in zip(toks, toks[1:], strict=False))  # runs collapse
+    assert all(
+        a.kind != "\n" or b.kind != "\n" for a, b in zip(toks, toks[1:], strict=False)
+    )  # runs collapse
     assert "\n" not in kinds("Get-Item a `\n  -Force")  # backtick-newline continues the line
 
 
@@ -104,14 +141,17 @@ def test_statements_split_top_level_pipelines_and_join_continuations():
 
 def test_vocabulary_promotes_frequent_cmdlets_and_folds_case():
     snippets = [G.tokenize(s) for s in ["Get-ChildItem -Path x", "get-childitem -path y"] * 20]
-    vocab = Vocabulary.build("powershell", snippets, case_sensitive=G.case_sensitive,
-                             closed=G.closed_symbols(), min_count=20)
+    vocab = Vocabulary.build(
+        "powershell", snippets, case_sensitive=G.case_sensitive, closed=G.closed_symbols(), min_count=20
+    )
     toks = G.tokenize("GET-CHILDITEM -PATH z | Rare-Cmdlet")
     syms = vocab.symbols_of(toks)
     assert syms[0] == "Get-ChildItem" and syms[1] == "-Path" and syms[-1] == "<COMMAND>"
 
 
-_PS_ALPHABET = st.sampled_from(list("$@`'\"#<>(){}[];,|&.:-=+*/%!?\n\r\t aZ09_") + ["\u2018", "\u201c", "\u2013", "😀"])
+_PS_ALPHABET = st.sampled_from(
+    list("$@`'\"#<>(){}[];,|&.:-=+*/%!?\n\r\t aZ09_") + ["\u2018", "\u201c", "\u2013", "😀"]
+)
 
 
 @settings(max_examples=300, deadline=None)
