@@ -29,8 +29,19 @@ from .metrics import Judgement, at_k, judge_all, latency_summary, pooling
 if TYPE_CHECKING:
     from model_runtime.sampler import DiffusionRuntime
 
-__all__ = ["BenchSettings", "RecordResult", "load_records", "model_info", "run_engine", "engine_block",
-           "sweep", "repair_time_size", "size_bucket", "stderr_progress", "MAX_FAILURES"]
+__all__ = [
+    "BenchSettings",
+    "RecordResult",
+    "load_records",
+    "model_info",
+    "run_engine",
+    "engine_block",
+    "sweep",
+    "repair_time_size",
+    "size_bucket",
+    "stderr_progress",
+    "MAX_FAILURES",
+]
 
 MAX_FAILURES = 50
 _SIZE_BUCKETS = ((1, "1"), (2, "2"), (3, "3"), (4, "4"), (8, "5-8"), (16, "9-16"))
@@ -107,17 +118,32 @@ def run_engine(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RecordResult]:
     """Repair every record with one engine; the whole-document repair the CLI runs."""
-    repairer = Repairer(grammar, runtime, RepairSettings(k=settings.k, engine=engine,
-                                                         time_budget_ms=settings.time_budget_ms,
-                                                         seeds=settings.seeds, noise=noise))
+    repairer = Repairer(
+        grammar,
+        runtime,
+        RepairSettings(
+            k=settings.k,
+            engine=engine,
+            time_budget_ms=settings.time_budget_ms,
+            seeds=settings.seeds,
+            noise=noise,
+        ),
+    )
     out: list[RecordResult] = []
     for i, rec in enumerate(records):
         t0 = time.perf_counter()
         cands = repairer.repair(rec["broken"])
         ms = (time.perf_counter() - t0) * 1000.0
         texts = tuple(c.text for c in cands)
-        out.append(RecordResult(rec["id"], texts, tuple(c.noise for c in cands),
-                                tuple(judge_all(grammar, rec["broken"], rec["fixed"], texts)), ms))
+        out.append(
+            RecordResult(
+                rec["id"],
+                texts,
+                tuple(c.noise for c in cands),
+                tuple(judge_all(grammar, rec["broken"], rec["fixed"], texts)),
+                ms,
+            )
+        )
         if progress is not None:
             progress(i + 1, len(records))
     return out
@@ -126,17 +152,24 @@ def run_engine(
 def _metrics(results: Sequence[RecordResult], k: int) -> dict[str, float]:
     js = [r.judgements for r in results]
     m = {
-        "exact@1": at_k(js, "exact", 1), "exact@k": at_k(js, "exact", k),
-        "sketch@1": at_k(js, "sketch", 1), "sketch@k": at_k(js, "sketch", k),
+        "exact@1": at_k(js, "exact", 1),
+        "exact@k": at_k(js, "exact", k),
+        "sketch@1": at_k(js, "sketch", 1),
+        "sketch@k": at_k(js, "sketch", k),
         "valid@1": at_k(js, "valid", 1),
-        "close@1": at_k(js, "close", 1), "close@k": at_k(js, "close", k),
+        "close@1": at_k(js, "close", 1),
+        "close@k": at_k(js, "close", k),
         "no_candidate": (sum(1 for r in results if not r.outputs) / len(results)) if results else 0.0,
     }
     return {key: round(v, 4) for key, v in m.items()}
 
 
-def engine_block(records: Sequence[dict[str, str]], results: Sequence[RecordResult], k: int,
-                 sweep_result: dict[str, Any] | None = None) -> dict[str, Any]:
+def engine_block(
+    records: Sequence[dict[str, str]],
+    results: Sequence[RecordResult],
+    k: int,
+    sweep_result: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The JSON block of one engine: metrics, latency, pooling, by-noise accuracy and the first failures."""
     by_id = {r["id"]: r for r in records}
     failures = []
@@ -144,8 +177,14 @@ def engine_block(records: Sequence[dict[str, str]], results: Sequence[RecordResu
         if r.judgements and r.judgements[0].exact:
             continue
         rec = by_id[r.id]
-        failures.append({"id": r.id, "broken": rec["broken"], "expected": rec["fixed"],
-                         "got": r.outputs[0] if r.outputs else None})
+        failures.append(
+            {
+                "id": r.id,
+                "broken": rec["broken"],
+                "expected": rec["fixed"],
+                "got": r.outputs[0] if r.outputs else None,
+            }
+        )
         if len(failures) >= MAX_FAILURES:
             break
     block: dict[str, Any] = {
@@ -161,7 +200,7 @@ def engine_block(records: Sequence[dict[str, str]], results: Sequence[RecordResu
 
 
 def repair_time_size(grammar: Grammar, broken: str, canvas: int) -> int:
-    """The error size the engine sees at repair time (the noise table's key): tokens under the first window's issues."""
+    """Error size the engine sees at repair time (the noise table's key): tokens under the first issues."""
     issues = grammar.errors(broken)
     if not issues:
         return 1
@@ -186,7 +225,7 @@ def sweep(
     levels: Sequence[float] = SWEEP_LEVELS,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, Any], list[tuple[int, dict[float, bool]]]]:
-    """Run ``engine`` at each fixed noise level: (report fields, per-record (repair-time size, {level: ok}))."""
+    """Run ``engine`` at each noise level: (report fields, per record (repair-time size, {level: ok}))."""
     per_level: dict[float, list[RecordResult]] = {}
     for level in levels:
         if progress is not None:
@@ -198,19 +237,36 @@ def sweep(
     band: dict[str, list[float]] = {}
     band_n: dict[str, int] = {}
     for i, rec in enumerate(records):
-        row = {lv: (res[i].outputs[0] if res[i].outputs else None,
-                    bool(res[i].judgements and res[i].judgements[0].sketch)) for lv, res in per_level.items()}
+        row = {
+            lv: (
+                res[i].outputs[0] if res[i].outputs else None,
+                bool(res[i].judgements and res[i].judgements[0].sketch),
+            )
+            for lv, res in per_level.items()
+        }
         top1.append(row)
-        calib.append((repair_time_size(grammar, rec["broken"], runtime.canvas),
-                       {lv: ok for lv, (_, ok) in row.items()}))
+        calib.append(
+            (
+                repair_time_size(grammar, rec["broken"], runtime.canvas),
+                {lv: ok for lv, (_, ok) in row.items()},
+            )
+        )
         # fig. 6: levels at which the right code was generated at least once (any of the top k)
         bucket = size_bucket(token_distance(grammar.exact(rec["broken"]), grammar.exact(rec["fixed"])))
         band_n[bucket] = band_n.get(bucket, 0) + 1
-        band.setdefault(bucket, []).extend(lv for lv, res in per_level.items()
-                                          if any(j.sketch for j in res[i].judgements))
-    noise_band = [{"size": b, "n": band_n[b], "min": min(band[b]) if band[b] else None,
-                   "max": max(band[b]) if band[b] else None}
-                  for b in [label for _, label in _SIZE_BUCKETS] + [f"{_SIZE_BUCKETS[-1][0] + 1}+"] if b in band_n]
+        band.setdefault(bucket, []).extend(
+            lv for lv, res in per_level.items() if any(j.sketch for j in res[i].judgements)
+        )
+    noise_band = [
+        {
+            "size": b,
+            "n": band_n[b],
+            "min": min(band[b]) if band[b] else None,
+            "max": max(band[b]) if band[b] else None,
+        }
+        for b in [label for _, label in _SIZE_BUCKETS] + [f"{_SIZE_BUCKETS[-1][0] + 1}+"]
+        if b in band_n
+    ]
     return {"by_noise": by_noise, "pooling": pooling(top1), "noise_band": noise_band}, calib
 
 
@@ -223,4 +279,3 @@ def stderr_progress(label: str) -> Callable[[int, int], None]:
             print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
 
     return show
-

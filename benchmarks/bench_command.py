@@ -20,10 +20,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, metavar="FILE.jsonl", help='records {"id","broken","fixed"}')
     parser.add_argument("-k", type=int, default=5, help="candidates per repair (default 5)")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N records")
-    parser.add_argument("--noise", choices=("auto", "sweep"), default="auto",
-                        help="auto: the model's noise table; sweep: also every level 0.1..0.9 (paper fig. 5)")
-    parser.add_argument("--engine", choices=(*_ENGINES, "all"), default="all",
-                        help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default)")
+    parser.add_argument(
+        "--noise",
+        choices=("auto", "sweep"),
+        default="auto",
+        help="auto: the model's noise table; sweep: also every level 0.1..0.9 (paper fig. 5)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=(*_ENGINES, "all"),
+        default="all",
+        help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default)",
+    )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
     parser.add_argument("--budget-ms", type=int, default=1000, help="time budget per repair (default 1000)")
     parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
@@ -35,7 +43,15 @@ def run(args: argparse.Namespace) -> int:
     from grammars import get_grammar
     from grammars.errors import InputError
 
-    from .bench import BenchSettings, engine_block, load_records, model_info, run_engine, stderr_progress, sweep
+    from .bench import (
+        BenchSettings,
+        engine_block,
+        load_records,
+        model_info,
+        run_engine,
+        stderr_progress,
+        sweep,
+    )
     from .model_choice import load_runtime
 
     if args.k < 1 or (args.limit is not None and args.limit < 1) or args.budget_ms < 1 or args.seeds < 1:
@@ -56,12 +72,24 @@ def run(args: argparse.Namespace) -> int:
         results = run_engine(grammar, runtime, records, engine, settings, progress=stderr_progress(engine))
         swept = None
         if args.noise == "sweep" and engine != "edits" and runtime is not None:
-            swept, _ = sweep(grammar, runtime, records, engine, settings,
-                             progress=lambda msg: print(msg, file=sys.stderr) if sys.stderr.isatty() else None)
+            swept, _ = sweep(
+                grammar,
+                runtime,
+                records,
+                engine,
+                settings,
+                progress=lambda msg: print(msg, file=sys.stderr) if sys.stderr.isatty() else None,
+            )
         blocks[engine] = engine_block(records, results, args.k, swept)
-    report: dict[str, Any] = {"lang": args.lang, "n": len(records), "k": args.k, "data": str(args.data),
-                              "budget_ms": args.budget_ms, "noise": args.noise,
-                              "model": model_info(model_dir, runtime)}
+    report: dict[str, Any] = {
+        "lang": args.lang,
+        "n": len(records),
+        "k": args.k,
+        "data": str(args.data),
+        "budget_ms": args.budget_ms,
+        "noise": args.noise,
+        "model": model_info(model_dir, runtime),
+    }
     if args.engine == "all":
         report["engine"] = "all"
         report["engines"] = blocks
@@ -102,6 +130,8 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append(row)
         pool = block.get("pooling") or {}
         if pool.get("any") is not None:
-            lines.append(f"{'':<10}pooling over noise levels (sketch): any {pool['any']:.3f}  best {pool['best']:.3f}"
-                         f"  vote {pool['vote']:.3f}")
+            lines.append(
+                f"{'':<10}pooling over noise levels (sketch): any {pool['any']:.3f}  best {pool['best']:.3f}"
+                f"  vote {pool['vote']:.3f}"
+            )
     return "\n".join(lines)

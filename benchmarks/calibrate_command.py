@@ -19,9 +19,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the model and data")
     parser.add_argument("--data", required=True, metavar="dev.jsonl", help='records {"id","broken","fixed"}')
-    parser.add_argument("--model", metavar="DIR", help="model directory to calibrate (default: the shipped model)")
-    parser.add_argument("--engine", choices=("diffusion", "hybrid"), default="diffusion",
-                        help="engine whose accuracy picks the level (default diffusion: only it depends on noise)")
+    parser.add_argument(
+        "--model", metavar="DIR", help="model directory to calibrate (default: the shipped model)"
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("diffusion", "hybrid"),
+        default="diffusion",
+        help="engine whose accuracy picks the level (default diffusion: only it depends on noise)",
+    )
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N records")
     parser.add_argument("-k", type=int, default=5, help="candidates per repair (default 5)")
     parser.add_argument("--budget-ms", type=int, default=5000, help="time budget per repair (default 5000)")
@@ -44,11 +50,20 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no records")
     model_dir, runtime = load_runtime(args.lang, args.model)
     settings = BenchSettings(k=args.k, time_budget_ms=args.budget_ms)
-    swept, per_record = sweep(grammar, runtime, records, args.engine, settings,
-                              progress=lambda msg: print(msg, file=sys.stderr))
+    swept, per_record = sweep(
+        grammar, runtime, records, args.engine, settings, progress=lambda msg: print(msg, file=sys.stderr)
+    )
     table = build_table(per_record)
-    print(json.dumps({"noise_table": table, "by_noise": {lv: m["sketch@1"] for lv, m in swept["by_noise"].items()},
-                      "pooling": swept["pooling"]}, indent=2))
+    print(
+        json.dumps(
+            {
+                "noise_table": table,
+                "by_noise": {lv: m["sketch@1"] for lv, m in swept["by_noise"].items()},
+                "pooling": swept["pooling"],
+            },
+            indent=2,
+        )
+    )
     if not args.dry_run:
         path = write_table(model_dir, args.lang, table)
         print(f"noise table written to {path}", file=sys.stderr)

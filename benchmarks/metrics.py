@@ -61,8 +61,11 @@ def latency_summary(ms: Sequence[float]) -> dict[str, float | None]:
     if not ms:
         return {"p50": None, "p95": None, "max": None}
     arr = np.asarray(ms, dtype=np.float64)
-    return {"p50": round(float(np.percentile(arr, 50)), 1), "p95": round(float(np.percentile(arr, 95)), 1),
-            "max": round(float(arr.max()), 1)}
+    return {
+        "p50": round(float(np.percentile(arr, 50)), 1),
+        "p95": round(float(np.percentile(arr, 95)), 1),
+        "max": round(float(arr.max()), 1),
+    }
 
 
 def pooling(top1: Sequence[Mapping[float, tuple[str | None, bool]]]) -> dict[str, float | None]:
@@ -76,7 +79,9 @@ def pooling(top1: Sequence[Mapping[float, tuple[str | None, bool]]]) -> dict[str
     n = len(top1)
     levels = sorted({lv for rec in top1 for lv in rec})
     any_ = sum(1 for rec in top1 if any(ok for _, ok in rec.values())) / n
-    best = max(sum(1 for rec in top1 if rec.get(lv, (None, False))[1]) for lv in levels) / n if levels else 0.0
+    best = (
+        max(sum(1 for rec in top1 if rec.get(lv, (None, False))[1]) for lv in levels) / n if levels else 0.0
+    )
     votes = 0
     for rec in top1:
         counts = Counter(t for t, _ in rec.values() if t is not None)

@@ -1,4 +1,4 @@
-"""Which model a command uses: ``--model DIR`` or the language's shipped default, loaded with one clear error."""
+"""The model a command uses: ``--model DIR`` or the language's shipped default; one clear error."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def load_runtime(language: str, model: str | None) -> tuple[Path, DiffusionRunti
     if not model and not (directory / "config.json").exists():
         raise ModelLoadError(
             f"no diffusion model is shipped for {language} yet ({directory} is empty); train and export one "
-            "(`lastfix train`, `lastfix export`) and pass --model DIR, or use --engine edits, which needs no model"
+            "(`lastfix train`, `lastfix export`) and pass --model DIR, or use --engine edits, "
+            "which needs no model"
         )
     try:
         from model_runtime.model_files import load_model
@@ -38,5 +39,7 @@ def load_runtime(language: str, model: str | None) -> tuple[Path, DiffusionRunti
         raise ModelLoadError(f"the diffusion runtime is not installed ({e}); use --engine edits") from None
     runtime = load_model(directory)
     if runtime.language != language:
-        raise ModelLoadError(f"{directory}: the model is for {runtime.language}, not {language}; pass the right --model")
+        raise ModelLoadError(
+            f"{directory}: the model is for {runtime.language}, not {language}; pass the right --model"
+        )
     return directory, runtime

@@ -1,4 +1,4 @@
-"""The paper's figures from a bench report: accuracy by noise level (fig. 5), noise band by error size (fig. 6)."""
+"""The paper's figures from a bench report: accuracy by noise (fig. 5), noise band by error size (fig. 6)."""
 
 from __future__ import annotations
 

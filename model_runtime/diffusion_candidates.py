@@ -23,8 +23,14 @@ from .windows import Window
 if TYPE_CHECKING:  # the runtime imports onnxruntime; only its interface is needed here
     from .sampler import DiffusionRuntime
 
-__all__ = ["DiffusionSettings", "DiffusionSample", "slot_span", "window_canvas", "sample_repairs",
-           "encode_window"]
+__all__ = [
+    "DiffusionSettings",
+    "DiffusionSample",
+    "slot_span",
+    "window_canvas",
+    "sample_repairs",
+    "encode_window",
+]
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,9 @@ class DiffusionSettings:
     levels: int = 3  # noise levels around the chosen one (paper table 1 pools over levels)
     step: float = 0.1  # spacing of those levels
     steps: int = 10  # respaced reverse steps (DESIGN: tens of steps at inference)
-    slots_before: int = 4  # tokens before the error gap that get blank slots and noise (parsers see errors late)
+    slots_before: int = (
+        4  # tokens before the error gap that get blank slots and noise (parsers see errors late)
+    )
     slots_after: int = 2  # tokens after it
 
 
@@ -60,7 +68,9 @@ def slot_room(settings: DiffusionSettings) -> int:
     return settings.slots_before + settings.slots_after + 1
 
 
-def window_canvas(runtime: DiffusionRuntime, symbols: Sequence[str], a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+def window_canvas(
+    runtime: DiffusionRuntime, symbols: Sequence[str], a: int, b: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(ids [n], keep [n]) for window symbols with slots in the gaps of [a, b) (window-relative indices)."""
     laid = with_slots(symbols, a, b)
     vocab = runtime.vocab
@@ -100,11 +110,12 @@ def sample_repairs(
         return []  # the window does not fit the canvas with its slots; the caller sized it, so this is rare
     rows = len(levels) * seeds
     noise = np.repeat(np.asarray(levels, dtype=np.float32), seeds)  # [B]
-    result = runtime.resume(np.tile(ids, (rows, 1)), noise, np.tile(keep, (rows, 1)), steps=settings.steps,
-                            seed=seed)
+    result = runtime.resume(
+        np.tile(ids, (rows, 1)), noise, np.tile(keep, (rows, 1)), steps=settings.steps, seed=seed
+    )
     unk_before = symbols.count(UNK)
     found: dict[str, DiffusionSample] = {}
-    for row, level in zip(result.ids, noise):
+    for row, level in zip(result.ids, noise, strict=True):
         new = runtime.vocab.decode(row)
         if new.count(UNK) > unk_before:
             continue  # an <unk> the user did not write has no text to render
@@ -113,6 +124,9 @@ def sample_repairs(
             continue  # the sampler walked back to the broken input itself
         new_text = apply_edits(text, edits)
         prev = found.get(new_text)
-        found[new_text] = (DiffusionSample(new_text, edits, 1, float(level)) if prev is None
-                           else DiffusionSample(prev.text, prev.edits, prev.votes + 1, prev.noise))
+        found[new_text] = (
+            DiffusionSample(new_text, edits, 1, float(level))
+            if prev is None
+            else DiffusionSample(prev.text, prev.edits, prev.votes + 1, prev.noise)
+        )
     return sorted(found.values(), key=lambda s: -s.votes)

@@ -10,6 +10,7 @@ least likely ones.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import threading
 import time
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_placeholder
 
 from .hints import NO_HINTS, EditHints
-from .ranking import EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
+from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
 from .windows import Window
 
 __all__ = ["EditCandidate", "EditSearchSettings", "edit_alphabet", "propose_edits", "search_edits"]
@@ -27,9 +28,48 @@ __all__ = ["EditCandidate", "EditSearchSettings", "edit_alphabet", "propose_edit
 # Punctuation and operators common to the three languages; each grammar keeps those it lexes as one
 # closed token (see edit_alphabet), so this list only has to be broad, not exact.
 _GENERIC_SYMBOLS = (
-    "(", ")", "[", "]", "{", "}", ",", ";", ":", ".", "=", "==", "!=", "<", ">", "<=", ">=", "<>", "+", "-",
-    "*", "/", "%", "^", "&", "|", "!", "@", "$", "#", "~", "->", "**", "//", "+=", "-=", "::", "..", "|>",
-    "&&", "||", "=>",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ";",
+    ":",
+    ".",
+    "=",
+    "==",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "<>",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "^",
+    "&",
+    "|",
+    "!",
+    "@",
+    "$",
+    "#",
+    "~",
+    "->",
+    "**",
+    "//",
+    "+=",
+    "-=",
+    "::",
+    "..",
+    "|>",
+    "&&",
+    "||",
+    "=>",
 )
 _EDITABLE = frozenset({TokenClass.PUNCT, TokenClass.OPERATOR, TokenClass.KEYWORD})
 # Paired insertions (DESIGN "Repair": "common two-token: paired brackets, quotes").
@@ -77,7 +117,7 @@ def _filter_alphabet(grammar: Grammar, symbols: Sequence[str]) -> tuple[str, ...
 
 
 def edit_alphabet(grammar: Grammar, extra: Sequence[str] = ()) -> tuple[str, ...]:
-    """Closed punctuation, operators and keywords the edits may insert or substitute (``extra``: vocabulary)."""
+    """Punctuation, operators and keywords the edits may insert or substitute (``extra``: vocabulary)."""
     base = _grammar_alphabet(grammar)
     if not extra:
         return base
@@ -92,14 +132,16 @@ class _Proposal:
     proximity: int
 
 
-def _edit(grammar: Grammar, text: str, tokens: Sequence[Token], i: int, j: int, new: Sequence[str]) -> TextEdit | None:
-    """The one text edit replacing tokens[i:j] by symbols ``new``, via the grammar's mapping (keeps spacing)."""
+def _edit(
+    grammar: Grammar, text: str, tokens: Sequence[Token], i: int, j: int, new: Sequence[str]
+) -> TextEdit | None:
+    """The one text edit replacing tokens[i:j] by symbols ``new`` (the grammar's mapping keeps spacing)."""
     lo, hi = max(0, i - 1), min(len(tokens), j + 1)  # a neighbour each side anchors the insertion point
     ctx = tokens[lo:hi]
     if not ctx:
         return TextEdit(len(text), len(text), "".join(grammar.render(s) for s in new)) if new else None
     old = [t.kind for t in ctx]
-    new_syms = old[: i - lo] + list(new) + old[j - lo:]
+    new_syms = old[: i - lo] + list(new) + old[j - lo :]
     edits = grammar.edits_for(text, ctx, old, new_syms)
     if len(edits) != 1:
         return None
@@ -116,15 +158,22 @@ def _symbol_class(grammar: Grammar, symbol: str) -> TokenClass:
 
 
 def propose_edits(
-    grammar: Grammar, text: str, tokens: Sequence[Token], window: Window, alphabet: Sequence[str],
-    settings: EditSearchSettings = EditSearchSettings(), costs: EditCosts = EditCosts(),
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    alphabet: Sequence[str],
+    settings: EditSearchSettings = EditSearchSettings(),
+    costs: EditCosts = DEFAULT_COSTS,
     hints: EditHints = NO_HINTS,
 ) -> Iterator[_Proposal]:
-    """Every single edit and paired insertion in the window, cheapest (ranking.EditCosts) and nearest first."""
+    """Every single edit and paired insertion in the window, cheapest (EditCosts) and nearest first."""
     first, last = window.first, window.last
     # Typed constants/names the window already uses, inserted as fillers the user completes; layout
     # tokens (Python NEWLINE/INDENT) are not edits a user would recognise.
-    placeholders = sorted({t.kind for t in tokens[first:last] if is_placeholder(t.kind) and t.cls in _FILLABLE})
+    placeholders = sorted(
+        {t.kind for t in tokens[first:last] if is_placeholder(t.kind) and t.cls in _FILLABLE}
+    )
     ins = {s: insert_cost(s, _symbol_class(grammar, s), costs, hints) for s in (*alphabet, *_QUOTES)}
     ins.update({p: costs.content for p in placeholders})
     plan: list[tuple[float, int, int, int, int, tuple[str, ...]]] = []  # (cost, proximity, order, i, j, new)
@@ -151,8 +200,9 @@ def propose_edits(
             for q in range(p, min(last, p + settings.max_pair_span) + 1):
                 prox = min(window.gap_proximity(p), window.gap_proximity(q))
                 for open_, close in _PAIRS:
-                    c = (insert_cost(open_, TokenClass.PUNCT, costs, hints)
-                         + insert_cost(close, TokenClass.PUNCT, costs, hints))
+                    c = insert_cost(open_, TokenClass.PUNCT, costs, hints) + insert_cost(
+                        close, TokenClass.PUNCT, costs, hints
+                    )
                     plan.append((c, prox, n, p, -1 - q, (open_, close)))
                     n += 1
     plan.sort()
@@ -164,7 +214,10 @@ def propose_edits(
             e = _edit(grammar, text, tokens, i, i, new)
             edits = (e,) if e is not None else None
         else:
-            a, b = _edit(grammar, text, tokens, i, i, new[:1]), _edit(grammar, text, tokens, -1 - j, -1 - j, new[1:])
+            a, b = (
+                _edit(grammar, text, tokens, i, i, new[:1]),
+                _edit(grammar, text, tokens, -1 - j, -1 - j, new[1:]),
+            )
             edits = (a, b) if a is not None and b is not None and a.end <= b.start else None
         if edits:
             yield _Proposal(edits, cost, prox)
@@ -182,14 +235,24 @@ def search_edits(
     cancel: threading.Event | None = None,
     settings: EditSearchSettings = EditSearchSettings(),
     hints: EditHints = NO_HINTS,
+    k: int | None = None,
+    slack: float = 0.0,
 ) -> list[EditCandidate]:
-    """Proposals the ``accept`` oracle takes, in proposal order; stops at the deadline (time.monotonic)."""
+    """Proposals the ``accept`` oracle takes, in proposal order; stops at the deadline (time.monotonic).
+
+    With ``k``, stops as soon as no later proposal can rank among the k cheapest accepted ones (proposals
+    come cheapest first and a result never costs less than planned), give or take ``slack``.
+    """
     alphabet = edit_alphabet(grammar) if alphabet is None else alphabet
     seen: set[str] = {text}
     out: list[EditCandidate] = []
+    costs: list[float] = []
     for n, prop in enumerate(propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)):
-        if n % 32 == 0 and ((deadline is not None and time.monotonic() > deadline)
-                            or (cancel is not None and cancel.is_set())):
+        if k is not None and len(costs) >= k and prop.cost > costs[k - 1] + slack:
+            break
+        if n % 32 == 0 and (
+            (deadline is not None and time.monotonic() > deadline) or (cancel is not None and cancel.is_set())
+        ):
             break
         new_text = apply_edits(text, prop.edits)
         if new_text in seen:
@@ -199,6 +262,7 @@ def search_edits(
             # The planned cost can understate: an inserted '[' may re-lex a function name as a table name.
             cost = max(prop.cost, weighted_distance(tokens, grammar.tokenize(new_text), hints=hints))
             out.append(EditCandidate(new_text, prop.edits, cost, prop.proximity))
+            bisect.insort(costs, cost)
             if len(out) >= settings.max_accepted:
                 break
     return out

@@ -60,4 +60,3 @@ def compose_edits(original: str, first: Sequence[TextEdit], second: Sequence[Tex
 
 def _slice_new(first: Sequence[TextEdit], o0: int, o1: int) -> str:
     return next(e.new_text for e in first if e.start == o0 and e.end == o1)
-

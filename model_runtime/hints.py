@@ -36,7 +36,7 @@ NO_HINTS = EditHints()
 
 
 def _kind_before(message: str, pos: int) -> str | None:
-    """"insert", "delete" or "open": what the words nearest before ``pos`` say about the quoted symbol."""
+    """ "insert", "delete" or "open": what the words nearest before ``pos`` say about the quoted symbol."""
     before = message[:pos].lower()
     best: tuple[int, str] | None = None
     for kind, words in (("insert", _INSERT_WORDS), ("delete", _DELETE_WORDS), ("open", _OPEN_WORDS)):

@@ -35,11 +35,11 @@ def noise_for(table: Mapping[str, Any] | None, size: int) -> float:
 
 
 def levels_around(noise: float, count: int, step: float = 0.1) -> list[float]:
-    """``count`` noise levels centred on ``noise`` (noise, noise-step, noise+step, ...), kept inside (0, 1)."""
+    """``count`` levels centred on ``noise`` (noise, noise-step, noise+step, ...), kept inside (0, 1)."""
     out: list[float] = []
     k = 0
     while len(out) < count and k < 20:
-        for sign in ((0,) if k == 0 else (-1, 1)):
+        for sign in (0,) if k == 0 else (-1, 1):
             level = round(noise + sign * k * step, 4)
             if 0.0 < level < 1.0 and level not in out and len(out) < count:
                 out.append(level)
@@ -52,7 +52,7 @@ def build_table(
     bounds: Sequence[int] = (1, 2, 4, 8),
     levels: Sequence[float] = SWEEP_LEVELS,
 ) -> dict[str, Any]:
-    """Table from per-example (error size, {noise: repaired?}) results: per bucket, the level that repaired most.
+    """Table from per-example (error size, {noise: repaired?}): per bucket, the level that repaired most.
 
     Ties go to the lower noise (fewer changes to correct code, paper fig. 5); an empty bucket takes the
     overall best level, which is also the default past the last bound.

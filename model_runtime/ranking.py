@@ -20,8 +20,18 @@ from grammars.base import Token, TokenClass
 
 from .hints import NO_HINTS, EditHints
 
-__all__ = ["token_distance", "EditCosts", "weighted_distance", "insert_cost", "delete_cost",
-           "substitute_cost", "RankingWeights", "hybrid_score", "edits_score"]
+__all__ = [
+    "token_distance",
+    "EditCosts",
+    "DEFAULT_COSTS",
+    "weighted_distance",
+    "insert_cost",
+    "delete_cost",
+    "substitute_cost",
+    "RankingWeights",
+    "hybrid_score",
+    "edits_score",
+]
 
 # The punctuation of most last-mile errors: unbalanced brackets, missing separators, unclosed quotes.
 _LAST_MILE = frozenset({"(", ")", "[", "]", "{", "}", ",", ":", ";", '"', "'"})
@@ -70,7 +80,12 @@ class EditCosts:
     hinted: float = 0.4  # factor for doing what the error message asks (hints.py)
 
 
-def insert_cost(text: str, cls: TokenClass, costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS) -> float:
+DEFAULT_COSTS = EditCosts()
+
+
+def insert_cost(
+    text: str, cls: TokenClass, costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS
+) -> float:
     """Cost of inserting a token of class ``cls`` whose text is ``text``."""
     return _base_cost(text, cls, costs) * (costs.hinted if text in hints.insert else 1.0)
 
@@ -89,19 +104,28 @@ def _base_cost(text: str, cls: TokenClass, costs: EditCosts) -> float:
     return costs.content
 
 
-def delete_cost(text: str, cls: TokenClass, costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS) -> float:
+def delete_cost(
+    text: str, cls: TokenClass, costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS
+) -> float:
     """Cost of deleting a token the user typed."""
-    return (_base_cost(text, cls, costs) + costs.delete_extra) * (costs.hinted if text in hints.delete else 1.0)
+    return (_base_cost(text, cls, costs) + costs.delete_extra) * (
+        costs.hinted if text in hints.delete else 1.0
+    )
 
 
-def substitute_cost(old: tuple[str, TokenClass], new: tuple[str, TokenClass], costs: EditCosts = EditCosts(),
-                    hints: EditHints = NO_HINTS) -> float:
+def substitute_cost(
+    old: tuple[str, TokenClass],
+    new: tuple[str, TokenClass],
+    costs: EditCosts = EditCosts(),
+    hints: EditHints = NO_HINTS,
+) -> float:
     """Cost of replacing one token by another: one slip, cheaper than a deletion plus an insertion."""
     return costs.substitute_discount * (delete_cost(*old, costs, hints) + insert_cost(*new, costs, hints))
 
 
-def weighted_distance(a: Sequence[Token], b: Sequence[Token], costs: EditCosts = EditCosts(),
-                      hints: EditHints = NO_HINTS) -> float:
+def weighted_distance(
+    a: Sequence[Token], b: Sequence[Token], costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS
+) -> float:
     """Edit distance between token sequences (compared by text) with per-class costs and message hints."""
     lo, hi_a, hi_b = _trim(a, b, lambda s, t: s.text == t.text and s.cls == t.cls)
     x = [(t.text, t.cls) for t in a[lo:hi_a]]

@@ -59,6 +59,7 @@ class SearchSettings:
     max_rounds: int = 8  # windows repaired one after another at most
     naturalness_share: float = 0.2  # of the time budget kept for scoring candidates with the model
     progress_below: float = 2.0  # look for two-step repairs unless a one-step one costs at most this
+    hybrid_slack: float = 1.0  # edit cost above the k-th best that the model's ranking may still promote
     seed: int = 0
 
 
@@ -91,17 +92,28 @@ class _Partial:
 class Repairer:
     """Repairs syntax errors of one language; ``runtime`` may be None for the `edits` engine."""
 
-    def __init__(self, grammar: Grammar, runtime: DiffusionRuntime | None,
-                 settings: RepairSettings = RepairSettings(), *, search: SearchSettings = SearchSettings()) -> None:
+    def __init__(
+        self,
+        grammar: Grammar,
+        runtime: DiffusionRuntime | None,
+        settings: RepairSettings = RepairSettings(),
+        *,
+        search: SearchSettings = SearchSettings(),
+    ) -> None:
         if settings.engine not in ENGINES:
-            raise ValueError(f"unknown repair engine {settings.engine!r}; valid engines are {', '.join(ENGINES)}")
+            raise ValueError(
+                f"unknown repair engine {settings.engine!r}; valid engines are {', '.join(ENGINES)}"
+            )
         if settings.engine != "edits" and runtime is None:
             raise ModelLoadError(
-                f"the {settings.engine} engine needs a diffusion model for {grammar.name} and none is loaded; "
+                f"the {settings.engine} engine needs a diffusion model for {grammar.name} and none is "
+                "loaded; "
                 "pass --model DIR (a directory written by `lastfix export`) or use --engine edits"
             )
         if runtime is not None and runtime.language != grammar.name:
-            raise ModelLoadError(f"the model is for {runtime.language!r}, not {grammar.name!r}; pass the right --model")
+            raise ModelLoadError(
+                f"the model is for {runtime.language!r}, not {grammar.name!r}; pass the right --model"
+            )
         self.grammar = grammar
         self.runtime = runtime if settings.engine != "edits" else None
         self.settings = settings
@@ -111,8 +123,14 @@ class Repairer:
 
     # ----- public ---------------------------------------------------------------------------------
 
-    def repair(self, text: str, issue: SyntaxIssue | None = None, *, k: int | None = None,
-               cancel: threading.Event | None = None) -> list[Candidate]:
+    def repair(
+        self,
+        text: str,
+        issue: SyntaxIssue | None = None,
+        *,
+        k: int | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[Candidate]:
         """Top-k valid repairs of ``text`` (all its errors, or the window of ``issue`` first), best first."""
         k = self.settings.k if k is None else k
         deadline = time.monotonic() + self.settings.time_budget_ms / 1000.0
@@ -129,7 +147,7 @@ class Repairer:
                     done.setdefault(state.text, state)
                     continue
                 target = issue if (round_ == 0 and issue is not None) else state_issues[0]
-                grown.extend(self._repair_window(text, state, state_issues, target, deadline, cancel))
+                grown.extend(self._repair_window(text, state, state_issues, target, k, deadline, cancel))
                 if self._stop(deadline, cancel):
                     break
             beam = self._prune(text, grown)
@@ -138,13 +156,23 @@ class Repairer:
         for state in beam:  # a last round that ran out of time may still hold finished documents
             if self.grammar.is_valid(state.text):
                 done.setdefault(state.text, state)
-        return self._rank(text, list(done.values()), k, hints_from_messages(i.message for i in issues), cancel)
+        return self._rank(
+            text, list(done.values()), k, hints_from_messages(i.message for i in issues), cancel
+        )
 
     # ----- one window -----------------------------------------------------------------------------
 
-    def _repair_window(self, original: str, state: _Partial, issues: Sequence[SyntaxIssue],
-                       target: SyntaxIssue, deadline: float, cancel: threading.Event | None) -> list[_Partial]:
-        """Candidates for the window of ``target`` in ``state.text``, each extended into a new partial repair."""
+    def _repair_window(
+        self,
+        original: str,
+        state: _Partial,
+        issues: Sequence[SyntaxIssue],
+        target: SyntaxIssue,
+        k: int,
+        deadline: float,
+        cancel: threading.Event | None,
+    ) -> list[_Partial]:
+        """Candidates for the window of ``target`` in ``state.text``, each as a new partial repair."""
         text = state.text
         tokens = self.grammar.tokenize(text)
         width = self._diffusion_width()
@@ -166,29 +194,67 @@ class Repairer:
             if self.settings.engine == "hybrid":
                 edit_deadline -= self.settings.time_budget_ms / 1000.0 * self.search.naturalness_share
             edit_window = find_window(self.grammar, text, tokens, target, self.search.edit_window)
-            cands = search_edits(self.grammar, text, tokens, edit_window, accept, alphabet=self._alphabet,
-                                 deadline=edit_deadline, cancel=cancel, settings=self.search.edits, hints=hints)
+            slack = self.search.hybrid_slack if self.settings.engine == "hybrid" else 0.0
+            cands = search_edits(
+                self.grammar,
+                text,
+                tokens,
+                edit_window,
+                accept,
+                alphabet=self._alphabet,
+                deadline=edit_deadline,
+                cancel=cancel,
+                settings=self.search.edits,
+                hints=hints,
+                k=max(k, self.search.beam),
+                slack=slack,
+            )
             cheapest = min((c.cost for c in cands), default=float("inf"))
             if cheapest > self.search.progress_below and not found and not self._stop(edit_deadline, cancel):
                 # Nothing cheap fixes the window in one edit: keep single edits that move the error further
                 # on (``=IF(A2>7;7;A2)`` needs both ';' replaced) and let the next round continue from them.
                 progress = replace(self.search.edits, pairs=False, max_accepted=self.search.beam)
-                cands = search_edits(self.grammar, text, tokens, edit_window, self._progress(target, len(text)),
-                                     alphabet=self._alphabet, deadline=edit_deadline, cancel=cancel,
-                                     settings=progress, hints=hints)
+                cands = search_edits(
+                    self.grammar,
+                    text,
+                    tokens,
+                    edit_window,
+                    self._progress(target, len(text)),
+                    alphabet=self._alphabet,
+                    deadline=edit_deadline,
+                    cancel=cancel,
+                    settings=progress,
+                    hints=hints,
+                )
             for c in cands:
                 prev = found.get(c.text)
-                found[c.text] = (_Partial(c.text, c.edits, 0, None, frozenset({"edits"}), c.cost, c.proximity)
-                                 if prev is None else
-                                 _Partial(prev.text, prev.edits, prev.votes, prev.noise, prev.sources | {"edits"},
-                                          c.cost, c.proximity))
+                found[c.text] = (
+                    _Partial(c.text, c.edits, 0, None, frozenset({"edits"}), c.cost, c.proximity)
+                    if prev is None
+                    else _Partial(
+                        prev.text,
+                        prev.edits,
+                        prev.votes,
+                        prev.noise,
+                        prev.sources | {"edits"},
+                        c.cost,
+                        c.proximity,
+                    )
+                )
         out: list[_Partial] = []
         for cand in found.values():
             edits = cand.edits if not state.edits else tuple(compose_edits(original, state.edits, cand.edits))
-            out.append(_Partial(cand.text, edits, state.votes + cand.votes,
-                                state.noise if state.noise is not None else cand.noise,
-                                state.sources | cand.sources, state.cost + cand.cost,
-                                state.proximity + cand.proximity))
+            out.append(
+                _Partial(
+                    cand.text,
+                    edits,
+                    state.votes + cand.votes,
+                    state.noise if state.noise is not None else cand.noise,
+                    state.sources | cand.sources,
+                    state.cost + cand.cost,
+                    state.proximity + cand.proximity,
+                )
+            )
         return out
 
     def _diffusion_width(self) -> int:
@@ -203,8 +269,17 @@ class Repairer:
         if level is None:
             level = noise_for(self.runtime.noise_table, error_size(tokens, window))
         levels = levels_around(level, self.search.diffusion.levels, self.search.diffusion.step)
-        return sample_repairs(self.grammar, self.runtime, text, tokens, window, levels, self.settings.seeds,
-                              settings=self.search.diffusion, seed=self.search.seed)
+        return sample_repairs(
+            self.grammar,
+            self.runtime,
+            text,
+            tokens,
+            window,
+            levels,
+            self.settings.seeds,
+            settings=self.search.diffusion,
+            seed=self.search.seed,
+        )
 
     def _window_fixed(self, window: Window, length: int) -> Callable[[str], bool]:
         """Acceptance while other windows still have errors: valid, or no error left in this window."""
@@ -213,8 +288,9 @@ class Repairer:
             if self.grammar.is_valid(new_text):
                 return True
             end = window.end + len(new_text) - length
-            return not any(i.start <= end and max(i.end, i.start) >= window.start
-                           for i in self.grammar.errors(new_text))
+            return not any(
+                i.start <= end and max(i.end, i.start) >= window.start for i in self.grammar.errors(new_text)
+            )
 
         return accept
 
@@ -236,11 +312,14 @@ class Repairer:
     def _prune(self, original: str, states: list[_Partial]) -> list[_Partial]:
         """Keep the beam: cheapest planned edits first, then most votes."""
         unique = {s.text: s for s in states}
-        ranked = sorted(unique.values(), key=lambda s: (s.cost if s.cost else len(s.edits), -s.votes, s.proximity))
+        ranked = sorted(
+            unique.values(), key=lambda s: (s.cost if s.cost else len(s.edits), -s.votes, s.proximity)
+        )
         return ranked[: max(self.search.beam, self.settings.k)]
 
-    def _rank(self, original: str, states: list[_Partial], k: int, hints: EditHints,
-              cancel: threading.Event | None) -> list[Candidate]:
+    def _rank(
+        self, original: str, states: list[_Partial], k: int, hints: EditHints, cancel: threading.Event | None
+    ) -> list[Candidate]:
         """Score valid repairs, best first; the model's naturalness only in the hybrid engine."""
         states = [s for s in states if self.grammar.is_valid(s.text)]  # the oracle has the last word
         if not states:
@@ -250,7 +329,10 @@ class Repairer:
         dist: dict[str, tuple[int, float]] = {}
         for s in states:
             toks = self.grammar.tokenize(s.text)
-            dist[s.text] = (token_distance(base_texts, [t.text for t in toks]), weighted_distance(base, toks, hints=hints))
+            dist[s.text] = (
+                token_distance(base_texts, [t.text for t in toks]),
+                weighted_distance(base, toks, hints=hints),
+            )
         natural: dict[str, float] = {}
         if self.settings.engine == "hybrid" and not (cancel is not None and cancel.is_set()):
             natural = self._naturalness(original, states)
@@ -263,8 +345,14 @@ class Repairer:
             elif self.settings.engine == "diffusion":
                 score = float(s.votes) - 0.01 * cost  # the paper's vote pooling, ties to the closest
             else:
-                score = hybrid_score(cost, s.votes, natural.get(s.text), best_nat,
-                                     {"edits", "diffusion"} <= s.sources, self.search.weights)
+                score = hybrid_score(
+                    cost,
+                    s.votes,
+                    natural.get(s.text),
+                    best_nat,
+                    {"edits", "diffusion"} <= s.sources,
+                    self.search.weights,
+                )
             source = "both" if len(s.sources) > 1 else next(iter(s.sources), "edits")
             out.append(Candidate(s.text, s.edits, d, s.votes, s.noise, source, score))
         out.sort(key=lambda c: -c.score)
@@ -285,7 +373,7 @@ class Repairer:
         if not rows:
             return {}
         scores = self.runtime.naturalness(np.stack(rows), seed=self.search.seed)
-        return {key: float(v) for key, v in zip(keys, scores)}
+        return {key: float(v) for key, v in zip(keys, scores, strict=True)}
 
     def _changed_symbols(self, original: str, state: _Partial, width: int) -> list[str] | None:
         """Model symbols of the statements around the candidate's first edit (same window shape as repair)."""
@@ -301,4 +389,3 @@ class Repairer:
     @staticmethod
     def _stop(deadline: float, cancel: threading.Event | None) -> bool:
         return time.monotonic() > deadline or (cancel is not None and cancel.is_set())
-

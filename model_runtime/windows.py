@@ -1,4 +1,4 @@
-"""The error window: the statements around a syntax error that a repair may change (DESIGN.md "Repair", step 1).
+"""The error window: the statements around a syntax error that a repair may change (DESIGN "Repair" 1).
 
 The window is the enclosing statement (formula, command, Python statement) grown by whole neighbouring
 statements while it fits the model's canvas: the paper repairs whole snippets of at most n tokens, and the
@@ -18,7 +18,7 @@ __all__ = ["Window", "find_window", "find_windows", "error_size"]
 
 @dataclass(frozen=True)
 class Window:
-    """Tokens ``first..last-1`` of the document; ``focus`` is the gap (token boundary) where the error starts."""
+    """Tokens ``first..last-1`` of the document; ``focus`` is the gap (token boundary) at the error start."""
 
     first: int  # index of the first token in the window
     last: int  # one past the last token
@@ -52,10 +52,9 @@ def _gap_of(tokens: Sequence[Token], offset: int) -> int:
 
 
 def _statement_range(statements: Sequence[tuple[int, int]], issue: SyntaxIssue) -> tuple[int, int]:
-    """Indices [i, j) of the statements the issue touches; the nearest one when it falls between statements."""
+    """Indices [i, j) of the statements the issue touches; the nearest one when it falls between them."""
     touching = [
-        i for i, (s, e) in enumerate(statements)
-        if s <= max(issue.end, issue.start) and e >= issue.start
+        i for i, (s, e) in enumerate(statements) if s <= max(issue.end, issue.start) and e >= issue.start
     ]
     if touching:
         return touching[0], touching[-1] + 1
@@ -104,13 +103,19 @@ def find_window(
         first, last = _grow(tokens, stmts, lo, hi, first, last, max_tokens)
     start = tokens[first].start if first < last else min(issue.start, len(text))
     end = tokens[last - 1].end if first < last else min(max(issue.end, issue.start), len(text))
-    return Window(first, last, min(start, issue.start), max(end, min(issue.end, len(text))), focus, focus_end,
-                  (issue,))
+    return Window(
+        first, last, min(start, issue.start), max(end, min(issue.end, len(text))), focus, focus_end, (issue,)
+    )
 
 
 def find_windows(
-    grammar: Grammar, text: str, tokens: Sequence[Token], issues: Sequence[SyntaxIssue], max_tokens: int,
-    *, grow: bool = True,
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    issues: Sequence[SyntaxIssue],
+    max_tokens: int,
+    *,
+    grow: bool = True,
 ) -> list[Window]:
     """One window per group of issues; issues whose windows overlap share one (document order)."""
     stmts = grammar.statements(text)
@@ -121,8 +126,15 @@ def find_windows(
             prev = windows[-1]
             merged_first, merged_last = min(prev.first, w.first), max(prev.last, w.last)
             if merged_last - merged_first <= max_tokens:
-                windows[-1] = Window(merged_first, merged_last, min(prev.start, w.start), max(prev.end, w.end),
-                                     prev.focus, max(prev.focus_end, w.focus_end), prev.issues + (issue,))
+                windows[-1] = Window(
+                    merged_first,
+                    merged_last,
+                    min(prev.start, w.start),
+                    max(prev.end, w.end),
+                    prev.focus,
+                    max(prev.focus_end, w.focus_end),
+                    prev.issues + (issue,),
+                )
             continue  # an issue inside an earlier window is repaired with it
         windows.append(w)
     if grow:
@@ -130,18 +142,33 @@ def find_windows(
     return windows
 
 
-def _regrow(grammar: Grammar, text: str, tokens: Sequence[Token], w: Window, max_tokens: int,
-            stmts: Sequence[tuple[int, int]]) -> Window:
+def _regrow(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    w: Window,
+    max_tokens: int,
+    stmts: Sequence[tuple[int, int]],
+) -> Window:
     """Grow a merged window by whole statements, keeping all its issues."""
     grown = find_window(grammar, text, tokens, w.issues[0], max_tokens, statements=stmts)
     first, last = min(grown.first, w.first), max(grown.last, w.last)
     if last - first > max_tokens:
         return w
-    return Window(first, last, min(grown.start, w.start), max(grown.end, w.end), w.focus, w.focus_end, w.issues)
+    return Window(
+        first, last, min(grown.start, w.start), max(grown.end, w.end), w.focus, w.focus_end, w.issues
+    )
 
 
-def _grow(tokens: Sequence[Token], stmts: Sequence[tuple[int, int]], lo: int, hi: int, first: int, last: int,
-          max_tokens: int) -> tuple[int, int]:
+def _grow(
+    tokens: Sequence[Token],
+    stmts: Sequence[tuple[int, int]],
+    lo: int,
+    hi: int,
+    first: int,
+    last: int,
+    max_tokens: int,
+) -> tuple[int, int]:
     """Add whole statements alternately before and after while the window fits ``max_tokens``."""
     before, after = lo - 1, hi
     while True:

@@ -23,17 +23,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from grammars import LANGUAGES
 
     parser.add_argument("--lang", choices=LANGUAGES, help="language (default: from the file's extension)")
-    parser.add_argument("-k", type=int, default=5, help="candidates to compute (default 5; --json lists them)")
+    parser.add_argument(
+        "-k", type=int, default=5, help="candidates to compute (default 5; --json lists them)"
+    )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
-    parser.add_argument("--engine", choices=_ENGINES, default="hybrid",
-                        help="hybrid (default: diffusion + grammar edits ranked by the model), edits (no model), "
-                             "diffusion (the paper's protocol)")
-    parser.add_argument("--budget-ms", type=int, default=1000, help="time budget of the repair (default 1000)")
+    parser.add_argument(
+        "--engine",
+        choices=_ENGINES,
+        default="hybrid",
+        help="hybrid (default: diffusion + grammar edits ranked by the model), edits (no model), "
+        "diffusion (the paper's protocol)",
+    )
+    parser.add_argument(
+        "--budget-ms", type=int, default=1000, help="time budget of the repair (default 1000)"
+    )
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print every candidate with its edits as JSON")
     out.add_argument("--diff", action="store_true", help="print a unified diff of the best repair")
-    out.add_argument("--in-place", action="store_true",
-                     help="rewrite FILE with the best repair (only if one is valid); keep FILE.orig")
+    out.add_argument(
+        "--in-place",
+        action="store_true",
+        help="rewrite FILE with the best repair (only if one is valid); keep FILE.orig",
+    )
     parser.add_argument("file", metavar="FILE", help="file to repair (- for standard input)")
 
 
@@ -65,23 +76,32 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         print(f"{args.file}: no syntax errors", file=sys.stderr)
         return 0
-    repairer = Repairer(grammar, runtime, RepairSettings(k=args.k, engine=args.engine, time_budget_ms=args.budget_ms))
+    repairer = Repairer(
+        grammar, runtime, RepairSettings(k=args.k, engine=args.engine, time_budget_ms=args.budget_ms)
+    )
     candidates = repairer.repair(text)
     if args.json:
         _print_json(args.file, language, text, issues, candidates)
     if not candidates:
-        print(f"{args.file}: no valid fix found for {len(issues)} syntax error(s); the file is unchanged",
-              file=sys.stderr)
+        print(
+            f"{args.file}: no valid fix found for {len(issues)} syntax error(s); the file is unchanged",
+            file=sys.stderr,
+        )
         return 1
     best = candidates[0].text
     if args.diff:
         name = "stdin" if args.file == "-" else args.file
-        sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), best.splitlines(keepends=True),
-                                                   f"a/{name}", f"b/{name}"))
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True), best.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+            )
+        )
     elif args.in_place:
         backup = _write_in_place(Path(args.file), best)
-        print(f"{args.file}: repaired ({len(candidates[0].edits)} edit(s)); original kept as {backup}",
-              file=sys.stderr)
+        print(
+            f"{args.file}: repaired ({len(candidates[0].edits)} edit(s)); original kept as {backup}",
+            file=sys.stderr,
+        )
     elif not args.json:
         sys.stdout.write(best)
     return 0
@@ -121,10 +141,23 @@ def _print_json(file: str, language: str, text: str, issues: list[Any], candidat
         "language": language,
         "errors": [{"start": pos(i.start), "end": pos(i.end), "message": i.message} for i in issues],
         "candidates": [
-            {"text": c.text, "score": round(c.score, 4), "distance": c.distance, "votes": c.votes,
-             "noise": c.noise, "source": c.source,
-             "edits": [{"start": pos(e.start), "end": pos(e.end), "offsets": [e.start, e.end], "new_text": e.new_text}
-                       for e in c.edits]}
+            {
+                "text": c.text,
+                "score": round(c.score, 4),
+                "distance": c.distance,
+                "votes": c.votes,
+                "noise": c.noise,
+                "source": c.source,
+                "edits": [
+                    {
+                        "start": pos(e.start),
+                        "end": pos(e.end),
+                        "offsets": [e.start, e.end],
+                        "new_text": e.new_text,
+                    }
+                    for e in c.edits
+                ],
+            }
             for c in candidates
         ],
     }

@@ -1,4 +1,4 @@
-"""``lastfix bench``, ``report`` and ``calibrate`` end to end on the dev benchmarks (real engine, real files)."""
+"""``lastfix bench``, ``report`` and ``calibrate`` end to end on the dev benchmarks (real engine, files)."""
 
 import json
 import shutil
@@ -7,7 +7,6 @@ import pytest
 
 from benchmarks.bench_command import format_table
 from server.cli import main
-
 from tests.model_training.tiny_model import tiny_excel_model
 
 _METRICS = {"exact@1", "exact@k", "sketch@1", "sketch@k", "valid@1", "close@1", "close@k", "no_candidate"}
@@ -15,8 +14,23 @@ _METRICS = {"exact@1", "exact@k", "sketch@1", "sketch@k", "valid@1", "close@1", 
 
 def test_bench_edits_writes_the_scoreboard_and_report_renders_it(shared, tmp_path, capsys):
     out = tmp_path / "excel.json"
-    rc = main(["bench", "--lang", "excel", "--data", str(shared / "benchmarks/excel/dev.jsonl"),
-               "--engine", "edits", "--limit", "6", "-k", "3", "--out", str(out)])
+    rc = main(
+        [
+            "bench",
+            "--lang",
+            "excel",
+            "--data",
+            str(shared / "benchmarks/excel/dev.jsonl"),
+            "--engine",
+            "edits",
+            "--limit",
+            "6",
+            "-k",
+            "3",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0
     report = json.loads(out.read_text())
     assert report["lang"] == "excel" and report["n"] == 6 and report["k"] == 3 and report["model"] is None
@@ -37,15 +51,40 @@ def test_bench_edits_writes_the_scoreboard_and_report_renders_it(shared, tmp_pat
 
 
 def test_bench_refuses_model_engines_without_a_model(shared, tmp_path, capsys):
-    rc = main(["bench", "--lang", "excel", "--data", str(shared / "benchmarks/excel/dev.jsonl"),
-               "--engine", "hybrid", "--model", str(tmp_path / "none"), "--out", str(tmp_path / "r.json")])
+    rc = main(
+        [
+            "bench",
+            "--lang",
+            "excel",
+            "--data",
+            str(shared / "benchmarks/excel/dev.jsonl"),
+            "--engine",
+            "hybrid",
+            "--model",
+            str(tmp_path / "none"),
+            "--out",
+            str(tmp_path / "r.json"),
+        ]
+    )
     assert rc == 2 and "lastfix export" in capsys.readouterr().err
 
 
 def test_bench_rejects_a_malformed_benchmark(tmp_path, capsys):
     data = tmp_path / "bad.jsonl"
     data.write_text('{"id": 1, "broken": "=SUM("}\n')
-    rc = main(["bench", "--lang", "excel", "--data", str(data), "--engine", "edits", "--out", str(tmp_path / "r.json")])
+    rc = main(
+        [
+            "bench",
+            "--lang",
+            "excel",
+            "--data",
+            str(data),
+            "--engine",
+            "edits",
+            "--out",
+            str(tmp_path / "r.json"),
+        ]
+    )
     assert rc == 2 and "bad.jsonl:1" in capsys.readouterr().err
 
 
@@ -55,22 +94,61 @@ def test_sweep_all_engines_plots_and_calibrate(shared, tmp_path):
     shutil.copytree(tiny_excel_model(shared).model_dir, model)
     data = str(shared / "benchmarks/excel/dev.jsonl")
     out, plots = tmp_path / "all.json", tmp_path / "plots"
-    rc = main(["bench", "--lang", "excel", "--data", data, "--engine", "all", "--noise", "sweep", "--limit", "3",
-               "--budget-ms", "300", "--seeds", "2", "--model", str(model), "--out", str(out), "--plots", str(plots)])
+    rc = main(
+        [
+            "bench",
+            "--lang",
+            "excel",
+            "--data",
+            data,
+            "--engine",
+            "all",
+            "--noise",
+            "sweep",
+            "--limit",
+            "3",
+            "--budget-ms",
+            "300",
+            "--seeds",
+            "2",
+            "--model",
+            str(model),
+            "--out",
+            str(out),
+            "--plots",
+            str(plots),
+        ]
+    )
     assert rc == 0
     report = json.loads(out.read_text())
     assert set(report["engines"]) == {"diffusion", "edits", "hybrid"}
     assert report["model"]["params"] > 0 and len(report["model"]["sha256"]) == 64
     diffusion = report["engines"]["diffusion"]
     assert sorted(diffusion["by_noise"]) == [f"0.{i}" for i in range(1, 10)]
-    assert diffusion["pooling"]["any"] is not None and diffusion["pooling"]["best"] <= diffusion["pooling"]["any"]
+    assert (
+        diffusion["pooling"]["any"] is not None
+        and diffusion["pooling"]["best"] <= diffusion["pooling"]["any"]
+    )
     assert report["engines"]["edits"]["by_noise"] == {}
     assert (plots / "excel-fig5-noise.png").stat().st_size > 1000
     assert (plots / "excel-fig6-band.png").stat().st_size > 1000
     assert "hybrid" in format_table(report)
 
-    rc = main(["calibrate", "--lang", "excel", "--data", data, "--limit", "3", "--budget-ms", "300",
-               "--model", str(model)])
+    rc = main(
+        [
+            "calibrate",
+            "--lang",
+            "excel",
+            "--data",
+            data,
+            "--limit",
+            "3",
+            "--budget-ms",
+            "300",
+            "--model",
+            str(model),
+        ]
+    )
     assert rc == 0
     table = json.loads((model / "config.json").read_text())["noise_table"]
     assert [b[0] for b in table["buckets"]] == [1, 2, 4, 8]

@@ -14,8 +14,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 def lastfix(*args, stdin=None, cwd=None):
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "server.cli", "repair", *args], input=stdin, capture_output=True,
-                          cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", "repair", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 def write(path, data: bytes):
@@ -71,11 +77,14 @@ def test_valid_input_and_stdin(tmp_path):
     assert r.returncode == 0 and r.stdout == b"x = [1, 2]\n"
 
 
-@pytest.mark.parametrize("args,data,message", [
-    (["--engine", "edits"], b"\xff\xfe=SUM(", b"not UTF-8"),
-    (["--engine", "edits", "--in-place", "-"], b"=SUM(", b"needs a FILE"),
-    (["--engine", "edits", "-"], b"=SUM(", b"pass --lang"),
-])
+@pytest.mark.parametrize(
+    "args,data,message",
+    [
+        (["--engine", "edits"], b"\xff\xfe=SUM(", b"not UTF-8"),
+        (["--engine", "edits", "--in-place", "-"], b"=SUM(", b"needs a FILE"),
+        (["--engine", "edits", "-"], b"=SUM(", b"pass --lang"),
+    ],
+)
 def test_usage_and_input_errors_exit_2_without_traceback(tmp_path, args, data, message):
     f = write(tmp_path / "bad.xlf", data)
     r = lastfix(*[str(f) if a == "FILE" else a for a in args], *([] if "-" in args else [str(f)]), stdin=data)

@@ -23,10 +23,10 @@ def test_alphabet_is_the_languages_own_punctuation_and_keywords():
 
 
 def test_every_accepted_candidate_is_valid_and_its_edits_produce_it():
-    g, cands = _search("excel", "=IF(SUM(B1:B2<1,B3,\"\")")
+    g, cands = _search("excel", '=IF(SUM(B1:B2<1,B3,"")')
     assert cands
     for c in cands:
-        assert g.is_valid(c.text) and apply_edits("=IF(SUM(B1:B2<1,B3,\"\")", c.edits) == c.text
+        assert g.is_valid(c.text) and apply_edits('=IF(SUM(B1:B2<1,B3,"")', c.edits) == c.text
 
 
 def test_the_fix_the_parser_asks_for_comes_first():
@@ -58,7 +58,7 @@ def _gaps(text, edits):
 
 
 def test_excel_kept_spaces_and_a_paired_insertion():
-    text = "=IF( A1>B1 , \"up\" ,  \"down\" "
+    text = '=IF( A1>B1 , "up" ,  "down" '
     g, cands = _search("excel", text)
     assert cands[0].text == text.rstrip() + ") "  # after the last token; the user's trailing space stays
     assert g.is_valid(cands[0].text)

@@ -12,7 +12,7 @@ def text_and_edits(draw, text=None):
     text = draw(st.text("abc\r\n\t", max_size=12)) if text is None else text
     points = sorted(draw(st.lists(st.integers(0, len(text)), max_size=6, unique=True)))
     edits = []
-    for a, b in zip(points[::2], points[1::2]):
+    for a, b in zip(points[::2], points[1::2], strict=False):
         end = b if draw(st.booleans()) else a
         edits.append(TextEdit(a, end, draw(st.text("xyz\n", max_size=3))))
     return text, edits

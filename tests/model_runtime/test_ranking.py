@@ -41,7 +41,8 @@ def test_weighted_distance_prefers_closing_a_bracket_to_a_keyword():
     # the parser said what it wants: with its hint the parenthesised call is the cheapest
     hints = hints_from_messages([i.message for i in g.errors("print x\n")])
     assert weighted_distance(broken, g.tokenize("print(x)\n"), hints=hints) < weighted_distance(
-        broken, g.tokenize("print, x\n"), hints=hints)
+        broken, g.tokenize("print, x\n"), hints=hints
+    )
 
 
 def test_hints_from_messages():

@@ -29,12 +29,19 @@ def _check(lang, text, cands):
     assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
 
 
-@pytest.mark.parametrize("lang,broken,fixed", [
-    ("excel", "=SUM(A1:A3", "=SUM(A1:A3)"),
-    ("excel", "=IF(A2>7;7;A2)", "=IF(A2>7,7,A2)"),  # two edits: found in two rounds
-    ("python", "def f(x):\n    if x > 1\n        return x\n", "def f(x):\n    if x > 1:\n        return x\n"),
-    ("python", "print x\n", "print(x)\n"),
-])
+@pytest.mark.parametrize(
+    "lang,broken,fixed",
+    [
+        ("excel", "=SUM(A1:A3", "=SUM(A1:A3)"),
+        ("excel", "=IF(A2>7;7;A2)", "=IF(A2>7,7,A2)"),  # two edits: found in two rounds
+        (
+            "python",
+            "def f(x):\n    if x > 1\n        return x\n",
+            "def f(x):\n    if x > 1:\n        return x\n",
+        ),
+        ("python", "print x\n", "print(x)\n"),
+    ],
+)
 def test_repairs_the_common_last_mile_errors(lang, broken, fixed):
     cands = _repair(lang, broken)
     _check(lang, broken, cands)
@@ -78,8 +85,11 @@ def test_engines_needing_a_model_say_so():
 
 
 def _snippets(shared, lang, n):
-    path = {"excel": "excel/formulas.jsonl", "python": "python/documents.jsonl",
-            "powershell": "powershell/documents.jsonl"}[lang]
+    path = {
+        "excel": "excel/formulas.jsonl",
+        "python": "python/documents.jsonl",
+        "powershell": "powershell/documents.jsonl",
+    }[lang]
     g = get_grammar(lang)
     out = []
     with (shared / "corpora" / path).open(encoding="utf-8") as f:
@@ -103,7 +113,12 @@ def test_property_no_candidate_the_oracle_rejects(shared, lang):
     repairer = Repairer(g, None, RepairSettings(engine="edits", time_budget_ms=300))
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.sampled_from(snippets), st.sampled_from(_CORRUPTIONS), st.integers(0, 10_000), st.sampled_from(_JUNK))
+    @given(
+        st.sampled_from(snippets),
+        st.sampled_from(_CORRUPTIONS),
+        st.integers(0, 10_000),
+        st.sampled_from(_JUNK),
+    )
     def check(snippet, how, where, junk):
         tokens = [t for t in g.tokenize(snippet) if t.text]
         tok = tokens[where % len(tokens)]

@@ -11,7 +11,6 @@ from grammars import get_grammar
 from grammars.base import apply_edits
 from model_runtime.model_files import load_model
 from model_runtime.repair import Repairer, RepairSettings
-
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow
@@ -41,8 +40,9 @@ def _valid_and_consistent(text, cands):
 
 
 def test_hybrid_repairs_a_missing_parenthesis(runtime):
-    cands = Repairer(get_grammar("excel"), runtime, RepairSettings(engine="hybrid", time_budget_ms=3000)).repair(
-        "=SUM(A1:A3")
+    cands = Repairer(
+        get_grammar("excel"), runtime, RepairSettings(engine="hybrid", time_budget_ms=3000)
+    ).repair("=SUM(A1:A3")
     _valid_and_consistent("=SUM(A1:A3", cands)
     assert cands[0].text == "=SUM(A1:A3)"
 
@@ -52,8 +52,8 @@ def test_diffusion_runs_one_batched_resume_per_window_at_levels_around_the_table
     spy = Spy(runtime, "resume")
     monkeypatch.setattr(runtime, "resume", spy)
     settings_ = RepairSettings(engine="diffusion", seeds=4, time_budget_ms=5000)
-    cands = Repairer(get_grammar("excel"), runtime, settings_).repair("=IF(A1>2,\"a\",\"b\"")
-    _valid_and_consistent("=IF(A1>2,\"a\",\"b\"", cands)
+    cands = Repairer(get_grammar("excel"), runtime, settings_).repair('=IF(A1>2,"a","b"')
+    _valid_and_consistent('=IF(A1>2,"a","b"', cands)
     assert len(spy.calls) == 1
     (ids, noise, keep), kwargs = spy.calls[0]
     assert ids.shape == (12, runtime.canvas) and keep.shape == ids.shape  # 4 seeds x 3 levels
@@ -70,8 +70,9 @@ def test_hybrid_scores_candidates_with_one_naturalness_batch(runtime, monkeypatc
     spy = Spy(runtime, "naturalness")
     monkeypatch.setattr(runtime, "naturalness", spy)
     text = "=IF(A1=,1,2)"
-    cands = Repairer(get_grammar("excel"), runtime, RepairSettings(engine="hybrid", time_budget_ms=3000)).repair(
-        text, k=50)
+    cands = Repairer(
+        get_grammar("excel"), runtime, RepairSettings(engine="hybrid", time_budget_ms=3000)
+    ).repair(text, k=50)
     _valid_and_consistent(text, cands)
     assert len(spy.calls) == 1 and spy.calls[0][0][0].shape[0] >= len(cands) > 1
 
