@@ -252,7 +252,8 @@ class _Lexer(LexerState):
             if got is not None and got < len(text) and text[got] not in scan.GENERIC_TERMINATORS \
                     and not self._postfix_start(got) and self.out[-1].problem is None:
                 del self.out[start:]  # "abc"def, $HOME\x: PowerShell joins the pieces into one argument
-                self.last = max((k for k, lx in enumerate(self.out) if lx.cat in SIGNIFICANT), default=-1)
+                kept = range(len(self.out) - 1, -1, -1)
+                self.last = next((k for k in kept if self.out[k].cat in SIGNIFICANT), -1)
                 return self.generic(i, "arg", "arg")
             if got is not None:
                 return got

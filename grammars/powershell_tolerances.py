@@ -176,8 +176,10 @@ def empty_script_block(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str]
     wants a statement inside. Shown as a quoted string of the same length: also a primary value."""
     for k, x in enumerate(lx):
         if x.cat == "punct" and x.text == "{" and not x.body and x.pair > k and x.problem is None:
-            inside = lx[k + 1 : x.pair]
-            if all(y.cat in ("ws", "newline", "comment", "cont") for y in inside):
+            j = k + 1
+            while j < x.pair and lx[j].cat in ("ws", "newline", "comment", "cont"):
+                j += 1
+            if j == x.pair:
                 buf.put(x.start, "'", "empty_script_block")
                 buf.put(lx[x.pair].start, "'", "empty_script_block")
 
