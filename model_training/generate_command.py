@@ -1,0 +1,216 @@
+"""``lastfix generate``: synthetic (broken, fixed) repair pairs from the diffusion process or from rules.
+
+Paper 3.3/4.3: the pre-trained diffusion model, run from pure noise, passes through near-correct
+canvases on its way to correct code; (c_t, c_0) pairs from its chains are training data for other repair
+models. ``--method rules`` makes the baseline pairs with the rule-based corrupter. Needs no torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from grammars.errors import InputError
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from grammars import LANGUAGES
+
+    parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the pairs")
+    parser.add_argument("--n", type=int, required=True, help="number of pairs to write")
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="PAIRS.jsonl",
+        help='output JSONL of {"broken","fixed","t","lang","seed","method"}',
+    )
+    parser.add_argument(
+        "--method",
+        choices=("diffusion", "rules"),
+        default="diffusion",
+        help="diffusion: (c_t, c_0) from reverse chains (paper 3.3); rules: rule-based corruptions "
+        "of corpus snippets (BIFI/FLAME-style baseline)",
+    )
+    parser.add_argument(
+        "--model", metavar="DIR", help="diffusion model directory (default: the shipped model)"
+    )
+    parser.add_argument(
+        "--t",
+        default="uniform",
+        metavar="uniform|LO-HI",
+        help="steps c_t may come from: any (uniform, the paper's choice) or noise fractions LO-HI, "
+        "e.g. 0.05-0.5",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, batch: same file)")
+    parser.add_argument(
+        "--valid-only",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep only pairs whose broken side the oracle rejects (default on; rules always do)",
+    )
+    parser.add_argument("--steps", type=int, default=20, help="respaced reverse steps per chain (default 20)")
+    parser.add_argument("--batch", type=int, default=64, help="chains sampled together (default 64)")
+    parser.add_argument(
+        "--corpus",
+        nargs="*",
+        default=None,
+        metavar="PATH",
+        help="corpus for placeholder texts (diffusion) or snippets to corrupt (rules): a `lastfix "
+        "corpus` directory or JSONL/source files (default: shared/corpora/<lang>)",
+    )
+    parser.add_argument(
+        "--max-documents",
+        type=int,
+        default=None,
+        metavar="N",
+        help="read at most N corpus documents (default: all for rules, 5000 for lexeme counts)",
+    )
+    parser.add_argument(
+        "--device", default="auto", choices=("auto", "cpu", "cuda"), help="ONNX Runtime device"
+    )
+    parser.add_argument("--threads", type=int, default=None, help="ONNX Runtime intra-op threads")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from grammars import get_grammar
+
+    from .pair_generation import (
+        GenerationReport,
+        GenerationSettings,
+        diffusion_pairs,
+        parse_t_range,
+        rule_pairs,
+    )
+
+    if args.n < 1 or args.steps < 2 or args.batch < 1:
+        raise InputError("--n and --batch must be positive and --steps at least 2")
+    try:
+        t_range = parse_t_range(args.t)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+    grammar = get_grammar(args.lang)
+    settings = GenerationSettings(
+        n=args.n,
+        seed=args.seed,
+        steps=args.steps,
+        batch=args.batch,
+        t_range=t_range,
+        valid_only=args.valid_only,
+    )
+    corpus = [Path(p) for p in args.corpus] if args.corpus else None
+    report = GenerationReport(args.method)
+    bar = _progress_bar(args.n, args.method, disabled=args.no_progress)
+    if args.method == "diffusion":
+        runtime = _load_model(grammar.name, args.model, args.device, args.threads)
+        filler = _filler(grammar, corpus, args.max_documents, runtime.vocab)
+        pairs = diffusion_pairs(runtime, grammar, filler, settings, report, bar.show)
+    else:
+        snippets, vocab = _snippets_and_vocab(grammar.name, corpus, args.max_documents, args.model)
+        pairs = rule_pairs(grammar, vocab, snippets, settings, report, bar.show)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as f:
+        for pair in pairs:
+            f.write(json.dumps(pair.to_json(), ensure_ascii=False) + "\n")
+    bar.close(report)
+    summary = report.to_json()
+    print(
+        f"lastfix generate: {report.pairs:,} {args.method} pairs from {report.chains:,} "
+        f"{'chains' if args.method == 'diffusion' else 'snippets'} in {report.seconds:.1f} s "
+        f"({report.pairs_per_s:.1f} pairs/s, {report.chains_per_s:.1f} "
+        f"{'chains' if args.method == 'diffusion' else 'snippets'}/s) -> {out}",
+        file=sys.stderr,
+    )
+    print(json.dumps(summary), file=sys.stderr)
+    if report.pairs < args.n:
+        print(
+            f"lastfix generate: only {report.pairs} of {args.n} pairs after {report.chains} tries; dropped: "
+            f"{dict(report.dropped)} (a better-trained model, --no-valid-only or a wider --t helps)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+class _Bar:
+    """A tqdm bar over pairs with chains/s and pairs/s beside it (nothing when disabled)."""
+
+    def __init__(self, total: int, label: str, disabled: bool) -> None:
+        self._bar = None
+        if not disabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="pair", desc=label, dynamic_ncols=True, file=sys.stderr)
+
+    def show(self, report) -> None:  # type: ignore[no-untyped-def]
+        if self._bar is not None:
+            self._bar.update(report.pairs - self._bar.n)
+            self._bar.set_postfix(
+                chains=report.chains,
+                pairs_s=f"{report.pairs_per_s:.1f}",
+                chains_s=f"{report.chains_per_s:.1f}",
+            )
+
+    def close(self, report) -> None:  # type: ignore[no-untyped-def]
+        if self._bar is not None:
+            self.show(report)
+            self._bar.close()
+
+
+def _progress_bar(total: int, label: str, disabled: bool) -> _Bar:
+    return _Bar(total, label, disabled)
+
+
+def _load_model(language: str, model: str | None, device: str, threads: int | None):  # type: ignore[no-untyped-def]
+    from grammars.errors import ModelLoadError
+    from model_runtime.model_files import default_model_dir, load_model
+
+    directory = Path(model) if model else default_model_dir(language)
+    if not model and not (directory / "config.json").is_file():
+        raise ModelLoadError(
+            f"no diffusion model is shipped for {language} yet ({directory} is empty); pass "
+            "--model DIR (written by `lastfix export`), or use --method rules"
+        )
+    runtime = load_model(directory, device=device, threads=threads)
+    if runtime.language != language:
+        raise ModelLoadError(
+            f"{directory}: the model is for {runtime.language}, not {language}; pass the right --model"
+        )
+    return runtime
+
+
+def _filler(grammar, corpus, max_documents, vocab):  # type: ignore[no-untyped-def]
+    from .placeholder_filling import Filler, lexeme_stats
+
+    sources = corpus
+    if corpus and len(corpus) == 1 and (corpus[0] / "snippets.jsonl").is_file():
+        sources = [corpus[0] / "snippets.jsonl"]
+    stats = lexeme_stats(grammar.name, sources, max_documents=max_documents or 5000)
+    return Filler(grammar, stats, vocab)
+
+
+def _snippets_and_vocab(
+    language: str, corpus: list[Path] | None, max_documents: int | None, model: str | None
+):  # type: ignore[no-untyped-def]
+    """Valid corpus snippets, and the vocabulary of the model when given (else one built on the snippets)."""
+    from grammars.vocab import Vocabulary
+
+    from .corpus import CorpusOptions, build_corpus, build_vocabulary, load_corpus
+
+    vocab = None
+    if corpus and len(corpus) == 1 and (corpus[0] / "snippets.jsonl").is_file():
+        snippets, vocab = load_corpus(corpus[0])
+        if max_documents is not None:
+            snippets = snippets[:max_documents]
+    else:
+        snippets = build_corpus(language, corpus, CorpusOptions(max_documents=max_documents)).snippets
+    if model:
+        vocab = Vocabulary.load(Path(model) / "vocab.json")
+    if not snippets:
+        raise InputError(f"no valid {language} snippet in the corpus to corrupt")
+    return snippets, vocab if vocab is not None else build_vocabulary(language, snippets)

@@ -1,0 +1,263 @@
+"""Synthetic (broken, fixed) pairs: from the reverse diffusion process (paper 3.3) or from rules.
+
+Diffusion (paper 3.3, 4.3): start the reverse process from pure noise, decode every intermediate x̂0
+into a canvas c_T .. c_0, pick a step t uniformly among those where c_t != c_0, and keep (c_t, c_0) as
+(broken, fixed) when the oracle accepts c_0 and, by default, rejects c_t (so every pair is a real syntax
+error with a known fix). Placeholders become corpus lexemes, the same text on both sides of a slot.
+Rules: the rule-based corrupter (BIFI/FLAME-style operators, ``corrupt.py``) on corpus snippets, the
+baseline the paper compares with. Both are deterministic under a seed (and, for diffusion, a batch size).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from grammars.base import Grammar
+from grammars.vocab import SPECIALS, Vocabulary
+from model_runtime.schedule import respaced
+
+from .corrupt import Corrupter
+from .placeholder_filling import Filler, detokenize
+
+if TYPE_CHECKING:
+    from model_runtime.sampler import DiffusionRuntime
+
+__all__ = [
+    "METHODS",
+    "Pair",
+    "GenerationSettings",
+    "GenerationReport",
+    "diffusion_pairs",
+    "rule_pairs",
+    "parse_t_range",
+]
+
+METHODS = ("diffusion", "rules")
+FILL_TRIES = 3  # fresh placeholder draws for a c_0 the oracle rejects (a lexeme can matter: Excel names)
+STEP_TRIES = 6  # differing steps of one chain tried before giving the chain up
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One training pair, as written to the JSONL file."""
+
+    broken: str
+    fixed: str
+    t: float | None  # noise fraction t/T of the broken canvas (diffusion); None for rules
+    lang: str
+    seed: int
+    method: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "broken": self.broken,
+            "fixed": self.fixed,
+            "t": self.t,
+            "lang": self.lang,
+            "seed": self.seed,
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """How many pairs and how they are drawn."""
+
+    n: int
+    seed: int = 0
+    steps: int = 20  # respaced reverse steps of each chain (each one a candidate c_t)
+    batch: int = 64  # chains sampled together
+    t_range: tuple[float, float] | None = None  # noise fractions [lo, hi] c_t may come from; None = any
+    valid_only: bool = True  # keep only pairs whose broken side the oracle rejects
+    max_chains: int | None = (
+        None  # give up after this many chains (default 100 per requested pair, at least 1000)
+    )
+
+
+@dataclass
+class GenerationReport:
+    """What a generation run did: chains sampled, pairs kept, and why the others were dropped."""
+
+    method: str
+    chains: int = 0
+    pairs: int = 0
+    seconds: float = 0.0
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def pairs_per_s(self) -> float:
+        return self.pairs / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def chains_per_s(self) -> float:
+        return self.chains / self.seconds if self.seconds > 0 else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "chains": self.chains,
+            "pairs": self.pairs,
+            "seconds": round(self.seconds, 2),
+            "pairs_per_s": round(self.pairs_per_s, 2),
+            "chains_per_s": round(self.chains_per_s, 2),
+            "dropped": dict(self.dropped),
+        }
+
+
+def parse_t_range(text: str) -> tuple[float, float] | None:
+    """``uniform`` -> None; ``LO-HI`` (noise fractions in [0, 1]) -> (lo, hi); ValueError otherwise."""
+    if text == "uniform":
+        return None
+    try:
+        lo_s, hi_s = text.split("-")
+        lo, hi = float(lo_s), float(hi_s)
+    except ValueError:
+        raise ValueError(
+            f"--t {text!r}: give 'uniform' or a range of noise fractions like 0.05-0.5"
+        ) from None
+    if not 0.0 <= lo <= hi <= 1.0:
+        raise ValueError(f"--t {text!r}: need 0 <= LO <= HI <= 1 (fractions of the diffusion steps T)")
+    return lo, hi
+
+
+def _clean(symbols: list[str]) -> bool:
+    """A decoded canvas that can become text: not empty, no special symbol (``<unk>``) left in it."""
+    return bool(symbols) and not any(s in SPECIALS for s in symbols)
+
+
+def _chain_pair(
+    grammar: Grammar,
+    filler: Filler,
+    canvases: Sequence[np.ndarray],
+    fractions: np.ndarray,
+    vocab: Vocabulary,
+    settings: GenerationSettings,
+    rng: np.random.Generator,
+    dropped: Counter[str],
+) -> tuple[str, str, float] | None:
+    """(broken, fixed, t) from one chain's decoded canvases (noisiest first); None, reason counted."""
+    c0 = vocab.decode(canvases[-1])
+    if not _clean(c0):
+        dropped["c0_empty_or_unk"] += 1
+        return None
+    steps = []
+    for k in range(len(canvases) - 1):
+        if settings.t_range is not None and not settings.t_range[0] <= fractions[k] <= settings.t_range[1]:
+            continue
+        ct = vocab.decode(canvases[k])
+        if ct != c0:
+            steps.append((k, ct))
+    if not steps:
+        dropped["no_differing_step"] += 1
+        return None
+    for _ in range(FILL_TRIES):
+        palette: dict[str, list[str]] = {}
+        fixed_texts = filler.texts_for(c0, rng, palette)
+        fixed = detokenize(grammar, c0, fixed_texts)
+        if grammar.is_valid(fixed):
+            break
+    else:
+        dropped["c0_invalid"] += 1
+        return None
+    order = rng.permutation(len(steps))  # t uniformly among the differing steps (paper 4.3)
+    for j in order[:STEP_TRIES]:
+        k, ct = steps[int(j)]
+        if not _clean(ct):
+            continue
+        broken = detokenize(grammar, ct, filler.aligned_texts(c0, fixed_texts, ct, rng, dict(palette)))
+        if not broken.strip() or grammar.exact(broken) == grammar.exact(fixed):
+            continue
+        if settings.valid_only and grammar.is_valid(broken):
+            continue
+        return broken, fixed, round(float(fractions[k]), 4)
+    dropped["no_usable_step" if not settings.valid_only else "c_t_all_valid"] += 1
+    return None
+
+
+def diffusion_pairs(
+    runtime: DiffusionRuntime,
+    grammar: Grammar,
+    filler: Filler,
+    settings: GenerationSettings,
+    report: GenerationReport | None = None,
+    progress: Callable[[GenerationReport], None] | None = None,
+) -> Iterator[Pair]:
+    """Pairs (c_t, c_0) from reverse chains started at pure noise, ``settings.n`` of them at most."""
+    report = report if report is not None else GenerationReport("diffusion")
+    max_chains = settings.max_chains if settings.max_chains is not None else max(1000, 100 * settings.n)
+    # the chain's step k decodes x̂0 predicted from x_t at t = ts[k]: the noise fraction of c_t
+    fractions = respaced(np.array([runtime.T]), settings.steps)[:, 0] / runtime.T
+    t0 = time.monotonic()
+    b = 0
+    while report.pairs < settings.n and report.chains < max_chains:
+        res = runtime.generate(
+            settings.batch,
+            steps=settings.steps,
+            seed=int(np.random.SeedSequence([settings.seed, b]).generate_state(1)[0]),
+            trajectory=True,
+        )
+        assert res.trajectory is not None
+        for i in range(settings.batch):
+            report.chains += 1
+            rng = np.random.default_rng([settings.seed, b, i])
+            got = _chain_pair(
+                grammar,
+                filler,
+                [c[i] for c in res.trajectory],
+                fractions,
+                runtime.vocab,
+                settings,
+                rng,
+                report.dropped,
+            )
+            if got is not None:
+                report.pairs += 1
+                yield Pair(got[0], got[1], got[2], grammar.name, settings.seed, "diffusion")
+                if report.pairs >= settings.n:
+                    break
+        report.seconds = time.monotonic() - t0
+        if progress is not None:
+            progress(report)
+        b += 1
+    report.seconds = time.monotonic() - t0
+
+
+def rule_pairs(
+    grammar: Grammar,
+    vocab: Vocabulary,
+    snippets: Sequence[str],
+    settings: GenerationSettings,
+    report: GenerationReport | None = None,
+    progress: Callable[[GenerationReport], None] | None = None,
+) -> Iterator[Pair]:
+    """Pairs (rule-corrupted snippet, snippet) over the corpus in a seeded order, cycling if it runs short."""
+    report = report if report is not None else GenerationReport("rules")
+    if not snippets:
+        return
+    corrupter = Corrupter(grammar, vocab)
+    order = np.random.default_rng([settings.seed, 0]).permutation(len(snippets))
+    max_chains = settings.max_chains if settings.max_chains is not None else max(1000, 100 * settings.n)
+    t0 = time.monotonic()
+    while report.pairs < settings.n and report.chains < max_chains:
+        k = report.chains
+        text = snippets[int(order[k % len(snippets)])]
+        report.chains += 1
+        rng = np.random.default_rng([settings.seed, 1, k])
+        c = corrupter(text, rng)
+        if c is None:
+            report.dropped["no_rejected_corruption"] += 1
+        elif not grammar.is_valid(text):
+            report.dropped["snippet_invalid"] += 1
+        else:
+            report.pairs += 1
+            yield Pair(c.broken_text, text, None, grammar.name, settings.seed, "rules")
+        if progress is not None and (report.chains % 256 == 0 or report.pairs >= settings.n):
+            report.seconds = time.monotonic() - t0
+            progress(report)
+    report.seconds = time.monotonic() - t0
