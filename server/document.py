@@ -23,10 +23,14 @@ from .positions import UTF16, LineIndex
 __all__ = ["Document", "language_of", "apply_content_changes"]
 
 
+# Language ids editors send besides the LSP-standard ones (Neovim sends its filetype, "ps1" for PowerShell).
+_EDITOR_IDS = {"ps1": "powershell", "pwsh": "powershell"}
+
+
 def language_of(uri: str, language_id: str | None) -> str | None:
     """lastfix's language for an LSP document: by language id, else by the file extension of the URI."""
     if language_id:
-        language = language_for_id(language_id)
+        language = _EDITOR_IDS.get(language_id) or language_for_id(language_id)
         if language is not None:
             return language
     path = unquote(urlparse(uri).path) or uri

@@ -12,7 +12,7 @@ from lsprotocol import types
 
 from ..document import Document
 from ..fix_policy import FixPolicy
-from ..repair_service import SAVE_BUDGET_MS, RepairService
+from ..repair_service import RepairService
 from ..session import Session
 from ..workspace_edits import workspace_edit
 
@@ -60,7 +60,9 @@ class FixAll:
         return action
 
     async def _edit(self, doc: Document) -> types.WorkspaceEdit | None:
-        budget = max(self._session.settings.time_budget_ms, SAVE_BUDGET_MS)
+        # Asked for explicitly (a menu, codeActionsOnSave, Neovim's BufWritePre): two repair budgets, since
+        # fixing several errors takes several repairs; willSaveWaitUntil has its own, shorter one.
+        budget = 2 * self._session.settings.time_budget_ms
         result = await self._repairs.fix_all(doc, policy_of(self._session), budget)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None

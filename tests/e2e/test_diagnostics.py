@@ -40,7 +40,7 @@ async def test_diagnostics_on_open_then_cleared_by_the_fix(client: LanguageClien
     assert first.line <= 1  # every sample's error is on its first two lines
 
     # Typing the missing bracket (one incremental change) clears the diagnostics.
-    anchor = {"excel": "A1:A3", "python": "sum(xs", "powershell": "1, 2, 3"}[language]
+    anchor = {"excel": "A1:A3", "python": "sum((1, 2)", "powershell": "1, 2, 3"}[language]
     at = text.index(anchor) + len(anchor)
     change_document(client, uri, 2, text, at, at, ")")
     await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)

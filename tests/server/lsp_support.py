@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -20,7 +21,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 __all__ = [
     "SERVER_COMMAND", "server_config", "install_client_handlers", "wait_until", "wait_for_diagnostics",
     "open_document", "change_document", "apply_text_edits", "edits_of_action", "code_actions",
-    "BROKEN", "EXPECTED_FIX", "uri_for",
+    "BROKEN", "EXPECTED_FIX", "uri_for", "lsp_position",
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,7 +32,7 @@ if os.environ.get("LASTFIX_TEST_SERVER_LOG"):  # debugging aid: the servers' DEB
 # One broken document per language (LSP language id, file name, text).
 BROKEN: dict[str, tuple[str, str, str]] = {
     "excel": ("excel-formula", "book.xlf", "=SUM(A1:A3\n=A1+1\n"),
-    "python": ("python", "script.py", "def total(xs):\n    return sum(xs\n\nprint(total([1, 2]))\n"),
+    "python": ("python", "script.py", "total = sum((1, 2)\nprint(total)\n"),
     "powershell": ("powershell", "script.ps1", "$items = @(1, 2, 3\nWrite-Output $items\n"),
 }
 # Fixes the edits engine (and any sensible model) must find: a single missing closing bracket.
@@ -91,13 +92,31 @@ def open_document(client: LanguageClient, uri: str, language_id: str, text: str,
         text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)))
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _BREAK.finditer(text)]
+
+
 def _offset(text: str, pos: types.Position) -> int:
-    """Code-point offset of a UTF-16 position (lines end at \\n); independent of server.positions."""
-    lines = text.split("\n")
-    line = min(pos.line, len(lines) - 1)
-    start = sum(len(x) + 1 for x in lines[:line])
-    units = lines[line].encode("utf-16-le")[: 2 * pos.character]
+    """Code-point offset of a UTF-16 position (LSP line breaks); independent of server.positions."""
+    starts = _line_starts(text)
+    if pos.line >= len(starts):
+        return len(text)
+    start = starts[pos.line]
+    end = starts[pos.line + 1] if pos.line + 1 < len(starts) else len(text)
+    line = text[start:end].rstrip("\r\n")
+    units = line.encode("utf-16-le")[: 2 * pos.character]
     return start + len(units.decode("utf-16-le", "ignore"))
+
+
+def lsp_position(text: str, offset: int) -> types.Position:
+    """UTF-16 position of a code-point offset (never inside a \r\n pair)."""
+    starts = _line_starts(text)
+    line = max(i for i, s in enumerate(starts) if s <= offset)
+    col = len(text[starts[line] : offset].encode("utf-16-le")) // 2
+    return types.Position(line=line, character=col)
 
 
 def apply_text_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
@@ -111,15 +130,10 @@ def apply_text_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
 def change_document(client: LanguageClient, uri: str, version: int, text: str, start: int, end: int,
                     new: str) -> str:
     """Send one incremental change replacing text[start:end] by ``new``; returns the new text."""
-    def pos(offset: int) -> types.Position:
-        line = text.count("\n", 0, offset)
-        col = offset - (text.rfind("\n", 0, offset) + 1)
-        return types.Position(line=line, character=len(text[offset - col : offset].encode("utf-16-le")) // 2)
-
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
         content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(start=pos(start), end=pos(end)), text=new)],
+            range=types.Range(start=lsp_position(text, start), end=lsp_position(text, end)), text=new)],
     ))
     return text[:start] + new + text[end:]
 

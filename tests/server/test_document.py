@@ -32,6 +32,7 @@ def test_language_from_id_then_extension():
     assert language_of("file:///a/b.txt", "python") == "python"
     assert language_of("file:///a/b%20c.PS1", "plaintext") == "powershell"
     assert language_of("untitled:Untitled-1", "excel-formula") == "excel"
+    assert language_of("untitled:1", "ps1") == "powershell"  # Neovim sends its filetype
     assert language_of("file:///a/b.txt", "plaintext") is None
 
 
