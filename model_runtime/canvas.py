@@ -48,15 +48,19 @@ def with_slots(symbols: Sequence[str], start: int, end: int, slots: int = 1) -> 
 
 def diff_span(broken: Sequence[str], fixed: Sequence[str]) -> tuple[int, int]:
     """[start, end) of the broken tokens that any difference touches (start == end for a pure insertion)."""
-    ops = [op for op in difflib.SequenceMatcher(a=list(broken), b=list(fixed), autojunk=False).get_opcodes()
-           if op[0] != "equal"]
+    ops = [
+        op
+        for op in difflib.SequenceMatcher(a=list(broken), b=list(fixed), autojunk=False).get_opcodes()
+        if op[0] != "equal"
+    ]
     if not ops:
         return 0, 0
     return ops[0][1], ops[-1][2]
 
 
-def align(broken: Sequence[str], fixed: Sequence[str], *, margin: int = 1,
-          slots: int = 1) -> tuple[list[str], list[str]]:
+def align(
+    broken: Sequence[str], fixed: Sequence[str], *, margin: int = 1, slots: int = 1
+) -> tuple[list[str], list[str]]:
     """(input, target) of equal length: ``broken`` with blank slots around its differing window, and
     ``fixed`` aligned to it so that insertions fill blank slots and deletions become blanks.
 
@@ -88,13 +92,15 @@ def align(broken: Sequence[str], fixed: Sequence[str], *, margin: int = 1,
         tokens = [c for c in region if cells[c][0]]
         gaps = [c for c in region if not cells[c][0]]
         new = fixed[j1:j2]
-        chosen = tokens[: len(new)] if len(new) <= len(tokens) else sorted(tokens + gaps[: len(new) - len(tokens)])
+        chosen = (
+            tokens[: len(new)] if len(new) <= len(tokens) else sorted(tokens + gaps[: len(new) - len(tokens)])
+        )
         for c in region:
             target[c] = BLANK
-        for c, s in zip(chosen, new):
+        for c, s in zip(chosen, new, strict=False):
             target[c] = s
         if len(new) > len(chosen):
-            overflow[region[-1]] = new[len(chosen):]
+            overflow[region[-1]] = new[len(chosen) :]
     inp: list[str] = []
     tgt: list[str] = []
     for c, (is_tok, i) in enumerate(cells):

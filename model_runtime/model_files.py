@@ -12,15 +12,26 @@ import logging
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from grammars.errors import ModelLoadError
 from grammars.vocab import Vocabulary
 
-__all__ = ["FORMAT_VERSION", "MODEL_FILES", "InferenceSettings", "ModelFiles", "read_model_dir", "load_model",
-           "default_model_dir", "choose_providers"]
+if TYPE_CHECKING:
+    from .sampler import DiffusionRuntime
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MODEL_FILES",
+    "InferenceSettings",
+    "ModelFiles",
+    "read_model_dir",
+    "load_model",
+    "default_model_dir",
+    "choose_providers",
+]
 
 log = logging.getLogger("lastfix.model")
 
@@ -76,8 +87,10 @@ def read_model_dir(directory: str | Path) -> ModelFiles:
         raise ModelLoadError(f"{d / 'config.json'}: unreadable ({e}); {fix}") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT_VERSION:
         found = config.get("format") if isinstance(config, dict) else "?"
-        raise ModelLoadError(f"{d / 'config.json'}: model format {found}, this lastfix reads format "
-                             f"{FORMAT_VERSION}; re-export the checkpoint with this version (`lastfix export`)")
+        raise ModelLoadError(
+            f"{d / 'config.json'}: model format {found}, this lastfix reads format "
+            f"{FORMAT_VERSION}; re-export the checkpoint with this version (`lastfix export`)"
+        )
     vocab = Vocabulary.load(d / "vocab.json")
     try:
         embedding = np.load(d / "embedding.npy", allow_pickle=False).astype(np.float32, copy=False)
@@ -89,8 +102,10 @@ def read_model_dir(directory: str | Path) -> ModelFiles:
     except (KeyError, TypeError, ValueError) as e:
         raise ModelLoadError(f"{d / 'config.json'}: incomplete ({e!r} missing); {fix}") from None
     if embedding.shape != (len(vocab), d_model):
-        raise ModelLoadError(f"{d / 'embedding.npy'}: shape {embedding.shape} does not match the vocabulary "
-                             f"({len(vocab)}) and d={d_model}; the files come from different exports: {fix}")
+        raise ModelLoadError(
+            f"{d / 'embedding.npy'}: shape {embedding.shape} does not match the vocabulary "
+            f"({len(vocab)}) and d={d_model}; the files come from different exports: {fix}"
+        )
     if canvas < 2:
         raise ModelLoadError(f"{d / 'config.json'}: canvas {canvas} is too small; {fix}")
     return ModelFiles(d, config, vocab, embedding)
@@ -110,8 +125,10 @@ def choose_providers(device: str = "auto") -> list[str]:
         return ["CPUExecutionProvider"]
     if device == "cuda":
         if "CUDAExecutionProvider" not in available:
-            raise ModelLoadError("device 'cuda' asked for, but this onnxruntime has no CUDA execution provider; "
-                                 "install onnxruntime-gpu with CUDA 12, or use device 'cpu'")
+            raise ModelLoadError(
+                "device 'cuda' asked for, but this onnxruntime has no CUDA execution provider; "
+                "install onnxruntime-gpu with CUDA 12, or use device 'cpu'"
+            )
         return ["CUDAExecutionProvider", "CPUExecutionProvider"]
     if device != "auto":
         raise ModelLoadError(f"unknown device {device!r}; valid names: auto, cpu, cuda")
@@ -132,11 +149,15 @@ def _session(path: Path, providers: list[str], threads: int | None) -> Any:
     try:
         return ort.InferenceSession(str(path), sess_options=options, providers=providers)
     except Exception as e:  # noqa: BLE001 - onnxruntime raises its own exception types per failure
-        raise ModelLoadError(f"{path}: ONNX Runtime cannot load it ({type(e).__name__}: {str(e)[:200]}); the file is "
-                             "truncated or corrupt: re-export the model with `lastfix export`") from None
+        raise ModelLoadError(
+            f"{path}: ONNX Runtime cannot load it ({type(e).__name__}: {str(e)[:200]}); the file is "
+            "truncated or corrupt: re-export the model with `lastfix export`"
+        ) from None
 
 
-def load_model(directory: str | Path, device: str = "auto", *, threads: int | None = None):  # type: ignore[no-untyped-def]
+def load_model(
+    directory: str | Path, device: str = "auto", *, threads: int | None = None
+) -> DiffusionRuntime:
     """A ready :class:`~model_runtime.sampler.DiffusionRuntime`; raises ModelLoadError."""
     from .sampler import DiffusionRuntime
 
@@ -146,7 +167,9 @@ def load_model(directory: str | Path, device: str = "auto", *, threads: int | No
     decoder = _session(files.directory / "decoder.onnx", providers, threads)
     provider = denoiser.get_providers()[0]
     if device == "cuda" and provider != "CUDAExecutionProvider":
-        raise ModelLoadError("device 'cuda' asked for, but ONNX Runtime could not start its CUDA provider "
-                             "(no GPU, or CUDA 12/cuDNN 9 libraries missing); use device 'cpu'")
+        raise ModelLoadError(
+            "device 'cuda' asked for, but ONNX Runtime could not start its CUDA provider "
+            "(no GPU, or CUDA 12/cuDNN 9 libraries missing); use device 'cpu'"
+        )
     log.info("model %s: %s on %s", files.config.get("language"), files.directory, provider)
     return DiffusionRuntime(files, denoiser, decoder, provider)

@@ -58,37 +58,63 @@ class DiffusionRuntime:
     def denoise(self, x_t: np.ndarray, t: np.ndarray) -> np.ndarray:
         """x̂0 = N(x_t, t): [B, n, d] float32, t [B] int64."""
         try:
-            return self._denoiser.run(None, {"x_t": np.ascontiguousarray(x_t, dtype=np.float32),
-                                             "t": np.ascontiguousarray(t, dtype=np.int64)})[0]
+            out: np.ndarray = self._denoiser.run(
+                None,
+                {
+                    "x_t": np.ascontiguousarray(x_t, dtype=np.float32),
+                    "t": np.ascontiguousarray(t, dtype=np.int64),
+                },
+            )[0]
         except Exception as e:  # noqa: BLE001 - onnxruntime's own exception types
-            raise InferenceError(f"denoiser failed on input {x_t.shape} ({e}); check the model export") from None
+            raise InferenceError(
+                f"denoiser failed on input {x_t.shape} ({e}); check the model export"
+            ) from None
+        return out
 
     def logits(self, x0_hat: np.ndarray) -> np.ndarray:
         """H(D(x̂0)): [B, n, V]."""
         try:
-            return self._decoder.run(None, {"x0_hat": np.ascontiguousarray(x0_hat, dtype=np.float32)})[0]
+            logits: np.ndarray = self._decoder.run(
+                None, {"x0_hat": np.ascontiguousarray(x0_hat, dtype=np.float32)}
+            )[0]
         except Exception as e:  # noqa: BLE001
-            raise InferenceError(f"decoder failed on input {x0_hat.shape} ({e}); check the model export") from None
+            raise InferenceError(
+                f"decoder failed on input {x0_hat.shape} ({e}); check the model export"
+            ) from None
+        return logits
 
     def nearest(self, x: np.ndarray) -> np.ndarray:
         """Every vector of x [B, n, d] snapped to its nearest token embedding."""
         dist = self._E_sq[None, None, :] - 2.0 * (x @ self.E.T)  # [B, n, V] (|x|^2 is constant per row)
-        return self.E[dist.argmin(-1)]
+        snapped: np.ndarray = self.E[dist.argmin(-1)]
+        return snapped
 
     # ----- canvases ---------------------------------------------------------------------------
 
     def encode_canvas(self, symbols: list[str]) -> np.ndarray:
         """Symbols (blank slots allowed) -> [n] int64 ids with EOS and PAD; ValueError if they do not fit."""
-        return layout([self.vocab.id_of(s) for s in symbols], self.canvas, eos_id=self.vocab.eos_id,
-                      pad_id=self.vocab.pad_id)
+        return layout(
+            [self.vocab.id_of(s) for s in symbols],
+            self.canvas,
+            eos_id=self.vocab.eos_id,
+            pad_id=self.vocab.pad_id,
+        )
 
     # ----- sampling ---------------------------------------------------------------------------
 
     def _noise(self, seed: int, steps: int, B: int) -> np.ndarray:
         return np.random.default_rng(seed).standard_normal((steps, B, self.canvas, self.d), dtype=np.float32)
 
-    def _reverse(self, x0c: np.ndarray, t_start: np.ndarray, eps: np.ndarray, keep: np.ndarray | None,
-                 clamp: bool, update: str, trajectory: bool) -> tuple[np.ndarray, list[np.ndarray] | None]:
+    def _reverse(
+        self,
+        x0c: np.ndarray,
+        t_start: np.ndarray,
+        eps: np.ndarray,
+        keep: np.ndarray | None,
+        clamp: bool,
+        update: str,
+        trajectory: bool,
+    ) -> tuple[np.ndarray, list[np.ndarray] | None]:
         """The shared loop; returns the final x̂0 [B, n, d] and the decoded canvases after every step."""
         steps = eps.shape[0]
         ts = respaced(t_start, steps)  # [steps+1, B]
@@ -96,7 +122,8 @@ class DiffusionRuntime:
 
         def renoise(x0: np.ndarray, t: np.ndarray, e: np.ndarray) -> np.ndarray:
             a = ab[t][:, None, None]
-            return np.sqrt(a) * x0 + np.sqrt(1.0 - a) * e
+            x_next: np.ndarray = np.sqrt(a) * x0 + np.sqrt(1.0 - a) * e
+            return x_next
 
         x = renoise(x0c, ts[0], eps[0])  # x_t [B, n, d]
         x0_hat = x0c
@@ -122,10 +149,20 @@ class DiffusionRuntime:
                 x = renoise(x0_hat, ts[k + 1], e)
         return x0_hat.astype(np.float32, copy=False), path
 
-    def resume(self, ids: np.ndarray, noise: np.ndarray | float, keep: np.ndarray | None = None, *,
-               steps: int | None = None, seed: int = 0, trajectory: bool = False, eps: np.ndarray | None = None,
-               clamp: bool | None = None, update: str | None = None) -> SampleResult:
-        """Noise the canvases ``ids`` [B, n] to their own ``noise`` fraction [B] of T and run the reverse process.
+    def resume(
+        self,
+        ids: np.ndarray,
+        noise: np.ndarray | float,
+        keep: np.ndarray | None = None,
+        *,
+        steps: int | None = None,
+        seed: int = 0,
+        trajectory: bool = False,
+        eps: np.ndarray | None = None,
+        clamp: bool | None = None,
+        update: str | None = None,
+    ) -> SampleResult:
+        """Noise canvases ``ids`` [B, n] to their own ``noise`` fraction [B] of T; run the reverse process.
 
         ``keep`` [B, n] marks positions clamped to their clean embedding at every step (localized
         noising); ``eps`` [steps, B, n, d] replaces the seeded noise; ``clamp``/``update`` override the
@@ -133,30 +170,48 @@ class DiffusionRuntime:
         """
         ids = np.asarray(ids, dtype=np.int64)
         if ids.ndim != 2 or ids.shape[1] != self.canvas:
-            raise InferenceError(f"ids must be [B, {self.canvas}], got {ids.shape}; lay them out with encode_canvas")
+            raise InferenceError(
+                f"ids must be [B, {self.canvas}], got {ids.shape}; lay them out with encode_canvas"
+            )
         B = ids.shape[0]
         steps = steps or self.settings.steps
         eps = self._noise(seed, steps, B) if eps is None else np.asarray(eps, dtype=np.float32)
         t_start = timestep_of(np.broadcast_to(np.asarray(noise, dtype=np.float64), (B,)), self.T)
         keep = None if keep is None else np.asarray(keep, dtype=bool)
-        x0_hat, path = self._reverse(self.E[ids], t_start, eps, keep, self.settings.clamp if clamp is None else clamp,
-                                     update or self.settings.update, trajectory)
+        x0_hat, path = self._reverse(
+            self.E[ids],
+            t_start,
+            eps,
+            keep,
+            self.settings.clamp if clamp is None else clamp,
+            update or self.settings.update,
+            trajectory,
+        )
         out = self.logits(x0_hat).argmax(-1).astype(np.int64)
         if keep is not None:
             out = np.where(keep, ids, out)
         return SampleResult(out, path, x0_hat)
 
-    def generate(self, batch: int, *, steps: int = 20, seed: int = 0, trajectory: bool = True,
-                 eps: np.ndarray | None = None) -> SampleResult:
+    def generate(
+        self,
+        batch: int,
+        *,
+        steps: int = 20,
+        seed: int = 0,
+        trajectory: bool = True,
+        eps: np.ndarray | None = None,
+    ) -> SampleResult:
         """Sample ``batch`` canvases from pure noise (paper 3.3), with every intermediate decoded canvas."""
         eps = self._noise(seed, steps, batch) if eps is None else np.asarray(eps, dtype=np.float32)
         x0c = np.zeros((batch, self.canvas, self.d), dtype=np.float32)
         t_start = np.full(batch, self.T, dtype=np.int64)
-        x0_hat, path = self._reverse(x0c, t_start, eps, None, self.settings.clamp, self.settings.update, trajectory)
+        x0_hat, path = self._reverse(
+            x0c, t_start, eps, None, self.settings.clamp, self.settings.update, trajectory
+        )
         return SampleResult(self.logits(x0_hat).argmax(-1).astype(np.int64), path, x0_hat)
 
     def naturalness(self, ids: np.ndarray, *, noise: float = 0.1, seed: int = 0) -> np.ndarray:
-        """[B] mean cross-entropy of the clean ids (through EOS) after one denoising at ``noise``; lower = more natural."""
+        """[B] mean cross-entropy of the clean ids after denoising at ``noise``; lower = more natural."""
         ids = np.asarray(ids, dtype=np.int64)
         B = ids.shape[0]
         t = np.full(B, int(timestep_of(noise, self.T)), dtype=np.int64)
@@ -167,4 +222,5 @@ class DiffusionRuntime:
         logp = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
         nll = -np.take_along_axis(logp, ids[..., None], -1)[..., 0]  # [B, n]
         mask = ids != self.vocab.pad_id
-        return (nll * mask).sum(-1) / np.maximum(mask.sum(-1), 1)
+        score: np.ndarray = (nll * mask).sum(-1) / np.maximum(mask.sum(-1), 1)
+        return score

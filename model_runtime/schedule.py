@@ -37,4 +37,5 @@ def respaced(t_start: np.ndarray, steps: int) -> np.ndarray:
         raise ValueError(f"steps must be >= 1, got {steps}")
     t_start = np.asarray(t_start, dtype=np.float64)
     frac = np.linspace(1.0, 0.0, steps + 1)[:, None]  # [steps+1, 1]
-    return np.rint(frac * t_start[None, :]).astype(np.int64)  # [steps+1, B]
+    ts: np.ndarray = np.rint(frac * t_start[None, :]).astype(np.int64)  # [steps+1, B]
+    return ts

@@ -26,7 +26,9 @@ def has_checkpoint(directory: str | Path) -> bool:
     return (Path(directory) / CHECKPOINT).is_file()
 
 
-def save_checkpoint(directory: str | Path, state: dict[str, Any], config: RunConfig, vocab: Vocabulary) -> Path:
+def save_checkpoint(
+    directory: str | Path, state: dict[str, Any], config: RunConfig, vocab: Vocabulary
+) -> Path:
     """Write ``state`` (torch-serialisable) plus config.json and vocab.json into ``directory``."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
@@ -46,7 +48,9 @@ def load_run(directory: str | Path) -> tuple[RunConfig, Vocabulary]:
     try:
         config = RunConfig.load(d / "config.json")
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise ModelLoadError(f"{d / 'config.json'}: unreadable ({e}); it is written with every checkpoint") from None
+        raise ModelLoadError(
+            f"{d / 'config.json'}: unreadable ({e}); it is written with every checkpoint"
+        ) from None
     return config, Vocabulary.load(d / "vocab.json")
 
 
@@ -58,6 +62,8 @@ def load_checkpoint(directory: str | Path, map_location: str | torch.device = "c
     except FileNotFoundError:
         raise ModelLoadError(f"{path}: no checkpoint; train one with `lastfix train`") from None
     except Exception as e:  # noqa: BLE001 - torch raises many kinds for a truncated file
-        raise ModelLoadError(f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); "
-                             "resume from an earlier copy or train again") from None
+        raise ModelLoadError(
+            f"{path}: unreadable checkpoint ({type(e).__name__}: {e}); "
+            "resume from an earlier copy or train again"
+        ) from None
     return state

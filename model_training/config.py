@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Sizes of E, N, D, H. Defaults trade quality for what a 2-core CPU trains in an hour (DESIGN "Model")."""
+    """Sizes of E, N, D, H: what a 2-core CPU trains in about an hour (DESIGN "Model")."""
 
     vocab_size: int = 0  # filled from the vocabulary
     canvas: int = 64  # n: tokens on the canvas, EOS and PAD included
@@ -107,13 +107,15 @@ def _build(kind: type[T], values: dict[str, Any]) -> T:
 
 
 def apply_overrides(config: RunConfig, overrides: list[str]) -> RunConfig:
-    """Apply ``section.name=value`` strings (e.g. ``model.d=256``, ``train.lr=3e-4``); ValueError lists names."""
+    """Apply ``section.name=value`` strings (``model.d=256``, ``train.lr=3e-4``); ValueError lists names."""
     for item in overrides:
         key, sep, raw = item.partition("=")
         section, dot, name = key.strip().partition(".")
         sections = {"model": config.model, "schedule": config.schedule, "train": config.train}
         if not sep or not dot or section not in sections:
-            raise ValueError(f"override {item!r} is not SECTION.NAME=VALUE with SECTION in {', '.join(sections)}")
+            raise ValueError(
+                f"override {item!r} is not SECTION.NAME=VALUE with SECTION in {', '.join(sections)}"
+            )
         part = sections[section]
         fields = {f.name: f for f in dataclasses.fields(part)}
         if name not in fields:
@@ -128,9 +130,24 @@ def tiny_config(language: str, vocab_size: int, canvas: int = 32) -> RunConfig:
     """A model that trains in seconds: for tests and the parity check, never for shipping."""
     return RunConfig(
         language=language,
-        model=ModelConfig(vocab_size=vocab_size, canvas=canvas, d=32, heads=2, denoiser_layers=2,
-                          decoder_layers=1, ff_mult=2, time_dim=32),
+        model=ModelConfig(
+            vocab_size=vocab_size,
+            canvas=canvas,
+            d=32,
+            heads=2,
+            denoiser_layers=2,
+            decoder_layers=1,
+            ff_mult=2,
+            time_dim=32,
+        ),
         schedule=ScheduleConfig(T=200),
-        train=TrainConfig(batch=32, lr=3e-3, warmup=20, log_every=10, eval_every=10_000,
-                          checkpoint_minutes=60.0, eval_snippets=20),
+        train=TrainConfig(
+            batch=32,
+            lr=3e-3,
+            warmup=20,
+            log_every=10,
+            eval_every=10_000,
+            checkpoint_minutes=60.0,
+            eval_snippets=20,
+        ),
     )

@@ -27,8 +27,12 @@ INSERTABLE = ("(", ")", ",", ":", '"', "+", "*", "=")
 
 def _is_punct(s: str) -> bool:
     """Brackets, separators, quotes and operators: short symbols that are not words or placeholders."""
-    return (s in BRACKETS or s in SEPARATORS or s in QUOTES
-            or (not is_placeholder(s) and s not in SPECIALS and len(s) <= 3 and not any(c.isalnum() for c in s)))
+    return (
+        s in BRACKETS
+        or s in SEPARATORS
+        or s in QUOTES
+        or (not is_placeholder(s) and s not in SPECIALS and len(s) <= 3 and not any(c.isalnum() for c in s))
+    )
 
 
 def _is_word(s: str) -> bool:
@@ -55,7 +59,9 @@ def _duplicate(s: list[str], rng: np.random.Generator) -> Edit | None:
 
 
 def _swap(s: list[str], rng: np.random.Generator) -> Edit | None:
-    i = _pick(rng, [k for k in range(len(s) - 1) if s[k] != s[k + 1] and (_is_punct(s[k]) or _is_punct(s[k + 1]))])
+    i = _pick(
+        rng, [k for k in range(len(s) - 1) if s[k] != s[k + 1] and (_is_punct(s[k]) or _is_punct(s[k + 1]))]
+    )
     return None if i is None else (i, i + 2, [s[i + 1], s[i]])
 
 
@@ -72,12 +78,12 @@ def _misspell(s: list[str], rng: np.random.Generator) -> Edit | None:
     j = int(rng.integers(len(w)))
     kind = int(rng.integers(3))
     if kind == 0:  # a letter dropped
-        new = w[:j] + w[j + 1:]
+        new = w[:j] + w[j + 1 :]
     elif kind == 1:  # a letter doubled
         new = w[: j + 1] + w[j:]
     else:  # two letters swapped
         j = min(j, len(w) - 2)
-        new = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+        new = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
     return None if new == w else (i, i + 1, [new])
 
 
@@ -106,8 +112,13 @@ def _drop_argument(s: list[str], rng: np.random.Generator) -> Edit | None:
 
 
 RULES: dict[str, Callable[[list[str], np.random.Generator], Edit | None]] = {
-    "drop": _drop, "duplicate": _duplicate, "swap": _swap, "insert": _insert,
-    "misspell": _misspell, "drop_keyword": _drop_keyword, "drop_argument": _drop_argument,
+    "drop": _drop,
+    "duplicate": _duplicate,
+    "swap": _swap,
+    "insert": _insert,
+    "misspell": _misspell,
+    "drop_keyword": _drop_keyword,
+    "drop_argument": _drop_argument,
 }
 
 
@@ -120,12 +131,14 @@ def _corrupt_edit(symbols: Sequence[str], rng: np.random.Generator, rules: Seque
         return None
     for k in rng.permutation(len(rules)):
         edit = RULES[rules[int(k)]](s, rng)
-        if edit is not None and s[edit[0]:edit[1]] != edit[2]:
+        if edit is not None and s[edit[0] : edit[1]] != edit[2]:
             return edit
     return None
 
 
-def corrupt(symbols: Sequence[str], rng: np.random.Generator, rules: Sequence[str] = tuple(RULES)) -> list[str] | None:
+def corrupt(
+    symbols: Sequence[str], rng: np.random.Generator, rules: Sequence[str] = tuple(RULES)
+) -> list[str] | None:
     """One random rule applied to ``symbols``; None when no rule changes them. Deterministic under ``rng``."""
     edit = _corrupt_edit(symbols, rng, rules)
     if edit is None:
@@ -166,5 +179,7 @@ class Corrupter:
             edits = self.grammar.edits_for(text, tokens[lo:hi], fixed[lo:hi], local_new)
             broken_text = apply_edits(text, edits)
             if broken_text.strip() and not self.grammar.is_valid(broken_text):
-                return Corruption(broken_text, self.vocab.symbols_of(self.grammar.tokenize(broken_text)), fixed)
+                return Corruption(
+                    broken_text, self.vocab.symbols_of(self.grammar.tokenize(broken_text)), fixed
+                )
         return None

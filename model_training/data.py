@@ -26,7 +26,9 @@ class EncodedSnippets:
     skipped: int  # snippets too long for the canvas
 
 
-def encode_snippets(grammar: Grammar, vocab: Vocabulary, texts: Sequence[str], canvas: int) -> EncodedSnippets:
+def encode_snippets(
+    grammar: Grammar, vocab: Vocabulary, texts: Sequence[str], canvas: int
+) -> EncodedSnippets:
     """Tokenize with the grammar, map to ids with the vocabulary; keep those that fit with their EOS."""
     ids: list[list[int]] = []
     kept: list[str] = []
@@ -48,8 +50,14 @@ def split_held_apart(n: int, count: int, seed: int) -> tuple[np.ndarray, np.ndar
     return np.sort(order[count:]), np.sort(order[:count])
 
 
-def pretrain_batch(rows: Sequence[list[int]], index: np.ndarray, canvas: int, vocab: Vocabulary,
-                   config: TrainConfig, rng: np.random.Generator) -> np.ndarray:
+def pretrain_batch(
+    rows: Sequence[list[int]],
+    index: np.ndarray,
+    canvas: int,
+    vocab: Vocabulary,
+    config: TrainConfig,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """[B, canvas] int64: the chosen snippets with random blank slots, EOS, PAD (DESIGN "Blank slots")."""
     picks = rng.choice(index, size=config.batch, replace=True)
     out = np.empty((config.batch, canvas), dtype=np.int64)

@@ -26,8 +26,9 @@ __all__ = ["NOISE_LEVELS", "reconstruction", "repair_rate"]
 NOISE_LEVELS = (0.1, 0.3, 0.5, 0.7, 0.9)
 
 
-def _run(model: CodeFusion, schedule: Schedule, canvases: np.ndarray, noise: float, steps: int,
-         seed: int) -> np.ndarray:
+def _run(
+    model: CodeFusion, schedule: Schedule, canvases: np.ndarray, noise: float, steps: int, seed: int
+) -> np.ndarray:
     B, n = canvases.shape
     rng = np.random.default_rng(seed)
     eps = rng.standard_normal((steps, B, n, model.config.d), dtype=np.float32)
@@ -38,8 +39,16 @@ def _run(model: CodeFusion, schedule: Schedule, canvases: np.ndarray, noise: flo
 
 
 @torch.no_grad()
-def reconstruction(model: CodeFusion, schedule: Schedule, rows: Sequence[list[int]], vocab: Vocabulary,
-                   *, levels: Sequence[float] = NOISE_LEVELS, steps: int = 10, seed: int = 0) -> dict[str, float]:
+def reconstruction(
+    model: CodeFusion,
+    schedule: Schedule,
+    rows: Sequence[list[int]],
+    vocab: Vocabulary,
+    *,
+    levels: Sequence[float] = NOISE_LEVELS,
+    steps: int = 10,
+    seed: int = 0,
+) -> dict[str, float]:
     """Share of held-apart snippets decoded back exactly after noising to each level."""
     was_training = model.training
     model.eval()
@@ -49,15 +58,24 @@ def reconstruction(model: CodeFusion, schedule: Schedule, rows: Sequence[list[in
     out: dict[str, float] = {}
     for level in levels:
         ids = _run(model, schedule, canvases, level, steps, seed)
-        out[f"exact@{level:.1f}"] = float(np.mean([vocab.decode(r) == t for r, t in zip(ids, truth)]))
+        hits = [vocab.decode(r) == t for r, t in zip(ids, truth, strict=True)]
+        out[f"exact@{level:.1f}"] = float(np.mean(hits))
     model.train(was_training)
     return out
 
 
 @torch.no_grad()
-def repair_rate(model: CodeFusion, schedule: Schedule, inputs: np.ndarray, fixed: Sequence[list[str]],
-                vocab: Vocabulary, *, levels: Sequence[float] = (0.1, 0.3, 0.5), steps: int = 10,
-                seed: int = 0) -> dict[str, float]:
+def repair_rate(
+    model: CodeFusion,
+    schedule: Schedule,
+    inputs: np.ndarray,
+    fixed: Sequence[list[str]],
+    vocab: Vocabulary,
+    *,
+    levels: Sequence[float] = (0.1, 0.3, 0.5),
+    steps: int = 10,
+    seed: int = 0,
+) -> dict[str, float]:
     """Share of broken canvases (with blank slots) resumed into exactly their fix, per level and any level."""
     if len(inputs) == 0:
         return {}
@@ -67,7 +85,7 @@ def repair_rate(model: CodeFusion, schedule: Schedule, inputs: np.ndarray, fixed
     out: dict[str, float] = {}
     for level in levels:
         ids = _run(model, schedule, inputs, level, steps, seed)
-        hit = np.array([vocab.decode(r) == list(f) for r, f in zip(ids, fixed)])
+        hit = np.array([vocab.decode(r) == list(f) for r, f in zip(ids, fixed, strict=False)])
         hit_any |= hit
         out[f"repair@{level:.1f}"] = float(hit.mean())
     out["repair@any"] = float(hit_any.mean())

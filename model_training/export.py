@@ -47,8 +47,15 @@ class _DecoderGraph(nn.Module):
         return self.H(self.D(x0_hat))  # logits [B, n, V]
 
 
-def model_config_json(run: dict[str, Any], *, params: int, step: int, stage: str,
-                      inference: InferenceSettings, noise_table: dict[str, Any]) -> dict[str, Any]:
+def model_config_json(
+    run: dict[str, Any],
+    *,
+    params: int,
+    step: int,
+    stage: str,
+    inference: InferenceSettings,
+    noise_table: dict[str, Any],
+) -> dict[str, Any]:
     """The runtime's config.json: format version, language, canvas, model, schedule, defaults, noise table."""
     return {
         "format": FORMAT_VERSION,
@@ -63,14 +70,30 @@ def model_config_json(run: dict[str, Any], *, params: int, step: int, stage: str
     }
 
 
-def _export_graph(module: nn.Module, args: tuple[torch.Tensor, ...], path: Path, inputs: list[str],
-                  outputs: list[str], metadata: str) -> None:
+def _export_graph(
+    module: nn.Module,
+    args: tuple[torch.Tensor, ...],
+    path: Path,
+    inputs: list[str],
+    outputs: list[str],
+    metadata: str,
+) -> None:
     import onnx
 
     batch = torch.export.Dim("batch", min=1, max=4096)
     dynamic = {name: {0: batch} for name in inputs}
-    torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs, dynamic_shapes=dynamic,
-                      opset_version=OPSET, dynamo=True, external_data=False, verbose=False)
+    torch.onnx.export(
+        module,
+        args,
+        str(path),
+        input_names=inputs,
+        output_names=outputs,
+        dynamic_shapes=dynamic,
+        opset_version=OPSET,
+        dynamo=True,
+        external_data=False,
+        verbose=False,
+    )
     proto = onnx.load(str(path))
     entry = proto.metadata_props.add()
     entry.key, entry.value = "lastfix_config", metadata
@@ -78,9 +101,14 @@ def _export_graph(module: nn.Module, args: tuple[torch.Tensor, ...], path: Path,
     onnx.save(proto, str(path))
 
 
-def export_model(checkpoint_dir: str | Path, out_dir: str | Path, *, quantize: bool = False,
-                 inference: InferenceSettings = InferenceSettings(),
-                 noise_table: dict[str, Any] | None = None) -> Path:
+def export_model(
+    checkpoint_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    quantize: bool = False,
+    inference: InferenceSettings | None = None,
+    noise_table: dict[str, Any] | None = None,
+) -> Path:
     """Write the model directory for ``checkpoint_dir`` into ``out_dir`` and return it."""
     config, vocab = load_run(checkpoint_dir)
     state = load_checkpoint(checkpoint_dir)
@@ -95,22 +123,35 @@ def export_model(checkpoint_dir: str | Path, out_dir: str | Path, *, quantize: b
             noise_table = json.loads(previous.read_text(encoding="utf-8")).get("noise_table")
         except (OSError, json.JSONDecodeError):
             noise_table = None
-    meta = model_config_json(config.to_json(), params=model.parameter_count(), step=int(state["step"]),
-                             stage=str(state.get("stage", "pretrain")), inference=inference,
-                             noise_table=noise_table or DEFAULT_NOISE_TABLE)
+    meta = model_config_json(
+        config.to_json(),
+        params=model.parameter_count(),
+        step=int(state["step"]),
+        stage=str(state.get("stage", "pretrain")),
+        inference=inference or InferenceSettings(),
+        noise_table=noise_table or DEFAULT_NOISE_TABLE,
+    )
     text = json.dumps(meta, indent=2)
     n, d = config.model.canvas, config.model.d
     x = torch.randn(2, n, d)
     with torch.no_grad():
-        _export_graph(_DenoiserGraph(model), (x, torch.tensor([1, config.schedule.T])), out / "denoiser.onnx",
-                      ["x_t", "t"], ["x0_hat"], text)
+        _export_graph(
+            _DenoiserGraph(model),
+            (x, torch.tensor([1, config.schedule.T])),
+            out / "denoiser.onnx",
+            ["x_t", "t"],
+            ["x0_hat"],
+            text,
+        )
         _export_graph(_DecoderGraph(model), (x,), out / "decoder.onnx", ["x0_hat"], ["logits"], text)
     if quantize:
         _quantize(out)
     np.save(out / "embedding.npy", model.E.weight.detach().numpy().astype(np.float32))
     vocab.save(out / "vocab.json")
     (out / "config.json").write_text(text + "\n", encoding="utf-8")
-    log.info("exported %s (step %d, %d params) -> %s", checkpoint_dir, meta["trained"]["step"], meta["params"], out)
+    log.info(
+        "exported %s (step %d, %d params) -> %s", checkpoint_dir, meta["trained"]["step"], meta["params"], out
+    )
     return out
 
 

@@ -11,15 +11,31 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--checkpoint", required=True, metavar="DIR", help="directory written by `lastfix train`")
-    parser.add_argument("--out", required=True, metavar="MODEL_DIR",
-                        help="model directory to write (e.g. model_runtime/models/excel)")
+    parser.add_argument(
+        "--checkpoint", required=True, metavar="DIR", help="directory written by `lastfix train`"
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="MODEL_DIR",
+        help="model directory to write (e.g. model_runtime/models/excel)",
+    )
     parser.add_argument("--steps", type=int, default=10, help="default number of respaced reverse steps")
-    parser.add_argument("--clamp", action="store_true", help="snap x̂0 to the nearest token embedding each step")
-    parser.add_argument("--update", choices=("ddim", "renoise"), default="ddim",
-                        help="reverse-step rule: deterministic DDIM, or fresh noise at every step")
-    parser.add_argument("--noise-table", metavar="JSON", help='calibrated {"buckets": [[max_tokens, noise], ...], '
-                        '"default": x} (default: keep the one already in MODEL_DIR, else a built-in guess)')
+    parser.add_argument(
+        "--clamp", action="store_true", help="snap x̂0 to the nearest token embedding each step"
+    )
+    parser.add_argument(
+        "--update",
+        choices=("ddim", "renoise"),
+        default="ddim",
+        help="reverse-step rule: deterministic DDIM, or fresh noise at every step",
+    )
+    parser.add_argument(
+        "--noise-table",
+        metavar="JSON",
+        help='calibrated {"buckets": [[max_tokens, noise], ...], '
+        '"default": x} (default: keep the one already in MODEL_DIR, else a built-in guess)',
+    )
     parser.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation of the weights")
 
 
@@ -35,8 +51,12 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, json.JSONDecodeError) as e:
             raise InputError(f"{args.noise_table}: not a readable JSON noise table ({e})") from None
     settings = InferenceSettings(steps=args.steps, clamp=args.clamp, update=args.update)
-    out = export_model(args.checkpoint, args.out, quantize=args.quantize, inference=settings, noise_table=table)
+    out = export_model(
+        args.checkpoint, args.out, quantize=args.quantize, inference=settings, noise_table=table
+    )
     runtime = load_model(out, device="cpu")  # proves the directory loads before anyone ships it
-    print(f"lastfix export: {out} ({runtime.params:,} parameters, vocabulary {len(runtime.vocab)}, "
-          f"canvas {runtime.canvas}) loads with ONNX Runtime ({runtime.provider})")
+    print(
+        f"lastfix export: {out} ({runtime.params:,} parameters, vocabulary {len(runtime.vocab)}, "
+        f"canvas {runtime.canvas}) loads with ONNX Runtime ({runtime.provider})"
+    )
     return 0

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-
 from torch import nn
 
 from .config import TrainConfig
@@ -49,9 +48,18 @@ def _weighted_mean(values: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     return (values * w).sum() / w.sum().clamp_min(1e-8)
 
 
-def codefusion_loss(model: CodeFusion, schedule: Schedule, source: torch.Tensor, target: torch.Tensor,
-                    t: torch.Tensor, eps: torch.Tensor, *, pad_id: int = 0, pad_weight: float = 0.1,
-                    rounding_weight: float = 1.0) -> LossTerms:
+def codefusion_loss(
+    model: CodeFusion,
+    schedule: Schedule,
+    source: torch.Tensor,
+    target: torch.Tensor,
+    t: torch.Tensor,
+    eps: torch.Tensor,
+    *,
+    pad_id: int = 0,
+    pad_weight: float = 0.1,
+    rounding_weight: float = 1.0,
+) -> LossTerms:
     """Loss for ids ``source`` noised to ``t`` and denoised towards ``target`` (both [B, n]).
 
     Pre-training has source == target; the repair stage noises the broken canvas and asks for the
@@ -87,8 +95,17 @@ class LossModule(nn.Module):
         self.schedule = schedule
         self.config = config
 
-    def forward(self, source: torch.Tensor, target: torch.Tensor, t: torch.Tensor,
-                eps: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        out = codefusion_loss(self.model, self.schedule, source, target, t, eps, pad_weight=self.config.pad_weight,
-                              rounding_weight=self.config.rounding_weight)
+    def forward(
+        self, source: torch.Tensor, target: torch.Tensor, t: torch.Tensor, eps: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        out = codefusion_loss(
+            self.model,
+            self.schedule,
+            source,
+            target,
+            t,
+            eps,
+            pad_weight=self.config.pad_weight,
+            rounding_weight=self.config.rounding_weight,
+        )
         return out.total, out.terms

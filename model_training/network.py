@@ -24,7 +24,9 @@ __all__ = ["CodeFusion", "sinusoidal"]
 def sinusoidal(t: torch.Tensor, dim: int) -> torch.Tensor:
     """Transformer/DDPM sinusoidal features of integer timesteps t [B] -> [B, dim]."""
     half = dim // 2
-    freqs = torch.exp(-math.log(10_000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half)  # [half]
+    freqs = torch.exp(
+        -math.log(10_000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half
+    )  # [half]
     angles = t.float()[:, None] * freqs[None, :]  # [B, half]
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)  # [B, dim]
 
@@ -43,7 +45,9 @@ class SelfAttention(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, n, d = x.shape
         q, k, v = self.qkv(x).split(d, dim=-1)  # 3 x [B, n, d]
-        q, k, v = (z.view(B, n, self.heads, d // self.heads).transpose(1, 2) for z in (q, k, v))  # [B, h, n, d/h]
+        q, k, v = (
+            z.view(B, n, self.heads, d // self.heads).transpose(1, 2) for z in (q, k, v)
+        )  # [B, h, n, d/h]
         y = F.scaled_dot_product_attention(q, k, v)  # [B, h, n, d/h]
         return self.proj(y.transpose(1, 2).reshape(B, n, d))  # [B, n, d]
 

@@ -34,8 +34,9 @@ def sample_t(batch: int, config: TrainConfig, T: int, rng: np.random.Generator) 
     return t
 
 
-def insert_blanks(ids: list[int], room: int, config: TrainConfig, blank_id: int,
-                  rng: np.random.Generator) -> list[int]:
+def insert_blanks(
+    ids: list[int], room: int, config: TrainConfig, blank_id: int, rng: np.random.Generator
+) -> list[int]:
     """``ids`` with up to ``max_blanks`` <blank>s at random gaps, never more than ``room`` of them.
 
     DESIGN "Blank slots": a fixed canvas cannot shift tokens, so the model learns that a blank decodes

@@ -41,8 +41,9 @@ class PairCanvases:
     fixed: list[list[str]]  # fixed symbols (what an exact repair decodes to)
 
 
-def pair_canvases(pairs: Sequence[tuple[list[str], list[str]]], vocab: Vocabulary, canvas: int,
-                  rng: np.random.Generator) -> PairCanvases:
+def pair_canvases(
+    pairs: Sequence[tuple[list[str], list[str]]], vocab: Vocabulary, canvas: int, rng: np.random.Generator
+) -> PairCanvases:
     """Align each (broken, fixed) symbol pair with a random window margin; drop those that overflow."""
     inputs, targets, fixed = [], [], []
     for broken, good in pairs:
@@ -53,11 +54,16 @@ def pair_canvases(pairs: Sequence[tuple[list[str], list[str]]], vocab: Vocabular
             targets.append(b)
             fixed.append(list(good))
     n = len(inputs)
-    return PairCanvases(np.stack(inputs) if n else np.zeros((0, canvas), np.int64),
-                        np.stack(targets) if n else np.zeros((0, canvas), np.int64), fixed)
+    return PairCanvases(
+        np.stack(inputs) if n else np.zeros((0, canvas), np.int64),
+        np.stack(targets) if n else np.zeros((0, canvas), np.int64),
+        fixed,
+    )
 
 
-def read_pairs(paths: Sequence[str | Path], grammar: Grammar, vocab: Vocabulary) -> list[tuple[list[str], list[str]]]:
+def read_pairs(
+    paths: Sequence[str | Path], grammar: Grammar, vocab: Vocabulary
+) -> list[tuple[list[str], list[str]]]:
     """Symbol pairs from JSONL files of {"broken": ..., "fixed": ...}; InputError naming a bad line."""
     out = []
     for path in paths:
@@ -73,13 +79,18 @@ def read_pairs(paths: Sequence[str | Path], grammar: Grammar, vocab: Vocabulary)
                 record = json.loads(line)
                 broken, fixed = str(record["broken"]), str(record["fixed"])
             except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise InputError(f'{p}:{n}: not a JSON object with "broken" and "fixed" strings ({e})') from None
-            out.append((vocab.symbols_of(grammar.tokenize(broken)), vocab.symbols_of(grammar.tokenize(fixed))))
+                raise InputError(
+                    f'{p}:{n}: not a JSON object with "broken" and "fixed" strings ({e})'
+                ) from None
+            out.append(
+                (vocab.symbols_of(grammar.tokenize(broken)), vocab.symbols_of(grammar.tokenize(fixed)))
+            )
     return out
 
 
-def _corrupted(grammar: Grammar, vocab: Vocabulary, texts: Sequence[str], count: int,
-               rng: np.random.Generator) -> list[tuple[list[str], list[str]]]:
+def _corrupted(
+    grammar: Grammar, vocab: Vocabulary, texts: Sequence[str], count: int, rng: np.random.Generator
+) -> list[tuple[list[str], list[str]]]:
     corrupter = Corrupter(grammar, vocab)
     pairs: list[tuple[list[str], list[str]]] = []
     if not texts:
@@ -93,20 +104,32 @@ def _corrupted(grammar: Grammar, vocab: Vocabulary, texts: Sequence[str], count:
     return pairs
 
 
-def build_repair_data(grammar: Grammar, vocab: Vocabulary, config: RunConfig, encoded: EncodedSnippets,
-                      train_index: np.ndarray, eval_index: np.ndarray,
-                      pairs_paths: Sequence[str | Path] = ()) -> TrainData:
+def build_repair_data(
+    grammar: Grammar,
+    vocab: Vocabulary,
+    config: RunConfig,
+    encoded: EncodedSnippets,
+    train_index: np.ndarray,
+    eval_index: np.ndarray,
+    pairs_paths: Sequence[str | Path] = (),
+) -> TrainData:
     """TrainData for the repair stage: a pool of aligned pair canvases and held-apart evaluation pairs."""
     tc = config.train
     rng = np.random.default_rng([tc.seed, 7])
     canvas = config.model.canvas
     train_texts = [encoded.texts[int(i)] for i in train_index]
-    pairs = _corrupted(grammar, vocab, train_texts, tc.repair_pool, rng) + read_pairs(pairs_paths, grammar, vocab)
+    pairs = _corrupted(grammar, vocab, train_texts, tc.repair_pool, rng) + read_pairs(
+        pairs_paths, grammar, vocab
+    )
     pool = pair_canvases(pairs, vocab, canvas, rng)
     if len(pool.inputs) == 0:
         raise InputError("no repair pair fits the canvas; check the corpus and --pairs files")
-    held = pair_canvases(_corrupted(grammar, vocab, [encoded.texts[int(i)] for i in eval_index], len(eval_index), rng),
-                         vocab, canvas, rng)
+    held = pair_canvases(
+        _corrupted(grammar, vocab, [encoded.texts[int(i)] for i in eval_index], len(eval_index), rng),
+        vocab,
+        canvas,
+        rng,
+    )
 
     def repair_batch(r: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         pick = r.integers(len(pool.inputs), size=tc.batch)

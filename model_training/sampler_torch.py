@@ -27,9 +27,18 @@ def nearest_embedding(x: torch.Tensor, E: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def torch_resume(model: CodeFusion, schedule: Schedule, ids: np.ndarray | None, t_start: np.ndarray,
-                 eps: np.ndarray, *, keep: np.ndarray | None = None, clamp: bool = False,
-                 update: str = "ddim", trajectory: bool = False) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+def torch_resume(
+    model: CodeFusion,
+    schedule: Schedule,
+    ids: np.ndarray | None,
+    t_start: np.ndarray,
+    eps: np.ndarray,
+    *,
+    keep: np.ndarray | None = None,
+    clamp: bool = False,
+    update: str = "ddim",
+    trajectory: bool = False,
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Resume the reverse process from ``ids`` [B, n] at per-row steps ``t_start`` [B] (ids None: pure noise).
 
     ``eps`` is [steps, B, n, d]: eps[0] builds x_t, eps[k] re-noises after step k. Returns

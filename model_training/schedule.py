@@ -1,4 +1,4 @@
-"""Torch view of the noise schedule; the numbers come from ``model_runtime.schedule`` so both agree exactly."""
+"""Torch view of the noise schedule; the numbers come from ``model_runtime.schedule``, so both agree."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ class Schedule:
     def __init__(self, config: ScheduleConfig, device: torch.device | str = "cpu") -> None:
         self.config = config
         self.T = config.T
-        self.alpha_bar = torch.tensor(alpha_bars(config.T, config.s), dtype=torch.float32, device=device)  # [T+1]
+        self.alpha_bar = torch.tensor(
+            alpha_bars(config.T, config.s), dtype=torch.float32, device=device
+        )  # [T+1]
 
     def coefficients(self, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """sqrt(alpha_bar_t), sqrt(1 - alpha_bar_t) shaped [B, 1, 1] for broadcasting over [B, n, d]."""

@@ -63,7 +63,7 @@ class TrainResult:
 
 
 def pick_device(device: str = "auto") -> torch.device:
-    """"auto": CUDA when torch sees a GPU, else CPU."""
+    """ "auto": CUDA when torch sees a GPU, else CPU."""
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(device)
@@ -115,9 +115,20 @@ def _attach_log_file(out_dir: Path) -> logging.Handler:
     return handler
 
 
-def train(config: RunConfig, vocab: Vocabulary, data: TrainData, out_dir: str | Path, *, stage: str = "pretrain",
-          steps: int | None = None, minutes: float | None = None, resume: bool = False,
-          init_from: str | Path | None = None, device: str = "auto", progress: bool = True) -> TrainResult:
+def train(
+    config: RunConfig,
+    vocab: Vocabulary,
+    data: TrainData,
+    out_dir: str | Path,
+    *,
+    stage: str = "pretrain",
+    steps: int | None = None,
+    minutes: float | None = None,
+    resume: bool = False,
+    init_from: str | Path | None = None,
+    device: str = "auto",
+    progress: bool = True,
+) -> TrainResult:
     """Train until ``steps`` (total, counting resumed ones) or ``minutes`` (this call) or a signal."""
     if stage not in ("pretrain", "repair"):
         raise ValueError(f"unknown stage {stage!r}; valid names: pretrain, repair")
@@ -153,27 +164,43 @@ def train(config: RunConfig, vocab: Vocabulary, data: TrainData, out_dir: str | 
         loss_module = torch.nn.parallel.DistributedDataParallel(loss_module)
     n_params = model.parameter_count()
     if main:
-        log.info("stage=%s device=%s params=%d threads=%d world=%d start_step=%d train=%d held_apart=%d",
-                 stage, dev, n_params, torch.get_num_threads(), world, step, len(data.train_index),
-                 len(data.eval_index))
+        log.info(
+            "stage=%s device=%s params=%d threads=%d world=%d start_step=%d train=%d held_apart=%d",
+            stage,
+            dev,
+            n_params,
+            torch.get_num_threads(),
+            world,
+            step,
+            len(data.train_index),
+            len(data.eval_index),
+        )
 
     def checkpoint() -> None:
         if not main:
             return
-        state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": step, "stage": stage,
-                 "numpy_rng": rng.bit_generator.state, "torch_rng": gen.get_state(),
-                 "elapsed": elapsed_before + time.monotonic() - t0}
+        state = {
+            "model": model.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "step": step,
+            "stage": stage,
+            "numpy_rng": rng.bit_generator.state,
+            "torch_rng": gen.get_state(),
+            "elapsed": elapsed_before + time.monotonic() - t0,
+        }
         save_checkpoint(out, state, config, vocab)
         log.info("checkpoint step=%d -> %s", step, out)
 
     def evaluate() -> dict[str, float]:
         if not main or len(data.eval_index) == 0:
             return {}
-        metrics = reconstruction(model, schedule, [data.rows[int(i)] for i in data.eval_index], vocab,
-                                 seed=tc.seed)
+        metrics = reconstruction(
+            model, schedule, [data.rows[int(i)] for i in data.eval_index], vocab, seed=tc.seed
+        )
         if data.repair_eval is not None:
-            metrics.update(repair_rate(model, schedule, data.repair_eval[0], data.repair_eval[1], vocab,
-                                       seed=tc.seed))
+            metrics.update(
+                repair_rate(model, schedule, data.repair_eval[0], data.repair_eval[1], vocab, seed=tc.seed)
+            )
         with (out / "metrics.jsonl").open("a", encoding="utf-8") as f:
             f.write(json.dumps({"step": step, "stage": stage, **metrics}) + "\n")
         log.info("eval step=%d %s", step, " ".join(f"{k}={v:.3f}" for k, v in metrics.items()))
@@ -189,8 +216,9 @@ def train(config: RunConfig, vocab: Vocabulary, data: TrainData, out_dir: str | 
     def next_t(batch: int) -> np.ndarray:
         if stage == "repair":  # the repair range of noise levels (paper fig. 5)
             lo, hi = tc.repair_noise_min, tc.repair_noise_max
-            return np.clip(np.rint(rng.uniform(lo, hi, size=batch) * config.schedule.T), 1,
-                           config.schedule.T).astype(np.int64)
+            return np.clip(
+                np.rint(rng.uniform(lo, hi, size=batch) * config.schedule.T), 1, config.schedule.T
+            ).astype(np.int64)
         return sample_t(batch, tc, config.schedule.T, rng)
 
     t0 = time.monotonic()
@@ -210,7 +238,11 @@ def train(config: RunConfig, vocab: Vocabulary, data: TrainData, out_dir: str | 
     loss_module.train()
     with _StopFlag() as flag:
         while True:
-            stop = flag.set or time.monotonic() >= deadline or (target_steps is not None and step >= target_steps)
+            stop = (
+                flag.set
+                or time.monotonic() >= deadline
+                or (target_steps is not None and step >= target_steps)
+            )
             if world > 1:  # every rank stops at the same step
                 s = torch.tensor([1.0 if stop else 0.0], device=dev)
                 dist.all_reduce(s, op=dist.ReduceOp.MAX)
@@ -236,14 +268,24 @@ def train(config: RunConfig, vocab: Vocabulary, data: TrainData, out_dir: str | 
             if step % tc.log_every == 0 and main:
                 now = time.monotonic()
                 rate = window_steps * tc.batch * world / max(now - window_start, 1e-9)
-                last_terms = {k: float(v) / window_steps for k, v in zip(TERM_NAMES, terms_sum.tolist())}
-                log.info("step=%d lr=%.2e loss=%.4f %s samples/s=%.1f", step, optimizer.param_groups[0]["lr"],
-                         sum(last_terms[k] for k in ("mse_x0", "mse_dec", "ce"))
-                         + tc.rounding_weight * last_terms["ce_clean"],
-                         " ".join(f"{k}={v:.4f}" for k, v in last_terms.items()), rate)
+                sums = terms_sum.tolist()
+                last_terms = {k: float(v) / window_steps for k, v in zip(TERM_NAMES, sums, strict=True)}
+                log.info(
+                    "step=%d lr=%.2e loss=%.4f %s samples/s=%.1f",
+                    step,
+                    optimizer.param_groups[0]["lr"],
+                    sum(last_terms[k] for k in ("mse_x0", "mse_dec", "ce"))
+                    + tc.rounding_weight * last_terms["ce_clean"],
+                    " ".join(f"{k}={v:.4f}" for k, v in last_terms.items()),
+                    rate,
+                )
                 if bar is not None:
-                    bar.set_postfix(ce=f"{last_terms['ce']:.3f}", mse=f"{last_terms['mse_x0']:.3f}",
-                                    acc=f"{last_terms['acc']:.3f}", sps=f"{rate:.0f}")
+                    bar.set_postfix(
+                        ce=f"{last_terms['ce']:.3f}",
+                        mse=f"{last_terms['mse_x0']:.3f}",
+                        acc=f"{last_terms['acc']:.3f}",
+                        sps=f"{rate:.0f}",
+                    )
                 terms_sum.zero_()
                 window_start, window_steps = now, 0
             if bar is not None:

@@ -1,4 +1,4 @@
-"""``lastfix train``: pre-train a diffusion model on correct snippets, or fine-tune it as a repair operator."""
+"""``lastfix train``: pre-train a diffusion model on correct snippets, or fine-tune it to repair."""
 
 from __future__ import annotations
 
@@ -13,24 +13,47 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the corpus")
-    parser.add_argument("--corpus", nargs="*", default=None, metavar="PATH",
-                        help="a directory written by `lastfix corpus` (snippets.jsonl + vocab.json), or raw "
-                             "source files/JSONL to build one from (default: the shared corpus)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="checkpoint directory (train.log, metrics)")
+    parser.add_argument(
+        "--corpus",
+        nargs="*",
+        default=None,
+        metavar="PATH",
+        help="a directory written by `lastfix corpus` (snippets.jsonl + vocab.json), or raw "
+        "source files/JSONL to build one from (default: the shared corpus)",
+    )
+    parser.add_argument(
+        "--out", required=True, metavar="DIR", help="checkpoint directory (train.log, metrics)"
+    )
     length = parser.add_mutually_exclusive_group()
     length.add_argument("--minutes", type=float, help="train for this many minutes of wall clock")
     length.add_argument("--steps", type=int, help="train until this many steps in total (resumed ones count)")
     parser.add_argument("--resume", action="store_true", help="continue the checkpoint in --out exactly")
-    parser.add_argument("--stage", choices=("pretrain", "repair"), default="pretrain",
-                        help="pretrain on correct code, or fine-tune as a repair operator (needs --init or --resume)")
+    parser.add_argument(
+        "--stage",
+        choices=("pretrain", "repair"),
+        default="pretrain",
+        help="pretrain on correct code, or fine-tune as a repair operator (needs --init or --resume)",
+    )
     parser.add_argument("--init", metavar="DIR", help="start from this checkpoint's weights (repair stage)")
-    parser.add_argument("--pairs", nargs="*", default=(), metavar="PAIRS.jsonl",
-                        help='repair stage: JSONL of {"broken", "fixed"} added to the rule-based corruptions')
+    parser.add_argument(
+        "--pairs",
+        nargs="*",
+        default=(),
+        metavar="PAIRS.jsonl",
+        help='repair stage: JSONL of {"broken", "fixed"} added to the rule-based corruptions',
+    )
     parser.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:1, ...")
-    parser.add_argument("--config", action="append", default=[], metavar="SECTION.NAME=VALUE",
-                        help="override a setting, e.g. model.d=256 train.lr=3e-4 (repeatable)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar (train.log still written)")
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="SECTION.NAME=VALUE",
+        help="override a setting, e.g. model.d=256 train.lr=3e-4 (repeatable)",
+    )
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (train.log still written)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,27 +81,50 @@ def run(args: argparse.Namespace) -> int:
         config = _overridden(config, args.config)
     else:
         if args.stage == "repair":
-            raise InputError("--stage repair fine-tunes a trained model: give --init PRETRAINED_DIR (or --resume)")
+            raise InputError(
+                "--stage repair fine-tunes a trained model: give --init PRETRAINED_DIR (or --resume)"
+            )
         if has_checkpoint(out):
-            raise InputError(f"{out} already holds a checkpoint; pass --resume to continue it or choose another --out")
+            raise InputError(
+                f"{out} already holds a checkpoint; pass --resume to continue it or choose another --out"
+            )
         config = RunConfig(grammar.name, ModelConfig(vocab_size=len(vocab), canvas=grammar.canvas))
         config = _overridden(config, args.config)
     encoded = encode_snippets(grammar, vocab, texts, config.model.canvas)
     if not encoded.ids:
         raise InputError(f"no snippet of the corpus fits a canvas of {config.model.canvas} tokens")
-    train_index, eval_index = split_held_apart(len(encoded.ids), config.train.eval_snippets, config.train.seed)
+    train_index, eval_index = split_held_apart(
+        len(encoded.ids), config.train.eval_snippets, config.train.seed
+    )
     data = TrainData(encoded.ids, train_index, eval_index)
     if args.stage == "repair":
         from .repair_data import build_repair_data
 
         data = build_repair_data(grammar, vocab, config, encoded, train_index, eval_index, args.pairs)
-    print(f"lastfix train: {len(encoded.ids):,} snippets ({encoded.skipped:,} too long for the canvas), "
-          f"vocabulary {len(vocab)}, held apart {len(eval_index)}; logging to {out / 'train.log'}")
-    result = train(config, vocab, data, out, stage=args.stage, steps=args.steps, minutes=args.minutes,
-                   resume=args.resume, init_from=args.init, device=args.device, progress=not args.no_progress)
-    print(f"lastfix train: step {result.step}, {result.samples_per_s:.0f} samples/s"
-          + ("" if not result.metrics else " | " + " ".join(f"{k}={v:.3f}" for k, v in result.metrics.items())))
-    print(f"lastfix train: checkpoint in {out}; export with `lastfix export --checkpoint {out} --out MODEL_DIR`")
+    print(
+        f"lastfix train: {len(encoded.ids):,} snippets ({encoded.skipped:,} too long for the canvas), "
+        f"vocabulary {len(vocab)}, held apart {len(eval_index)}; logging to {out / 'train.log'}"
+    )
+    result = train(
+        config,
+        vocab,
+        data,
+        out,
+        stage=args.stage,
+        steps=args.steps,
+        minutes=args.minutes,
+        resume=args.resume,
+        init_from=args.init,
+        device=args.device,
+        progress=not args.no_progress,
+    )
+    print(
+        f"lastfix train: step {result.step}, {result.samples_per_s:.0f} samples/s"
+        + ("" if not result.metrics else " | " + " ".join(f"{k}={v:.3f}" for k, v in result.metrics.items()))
+    )
+    print(
+        f"lastfix train: checkpoint in {out}; export with `lastfix export --checkpoint {out} --out MODEL_DIR`"
+    )
     return 0
 
 

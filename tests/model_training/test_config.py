@@ -18,8 +18,10 @@ def test_unknown_keys_are_ignored_when_loading():
 
 
 def test_overrides_convert_types_and_name_valid_settings():
-    config = apply_overrides(RunConfig("excel", ModelConfig(vocab_size=9)), ["model.d=256", "train.lr=3e-4",
-                                                                            "train.t_sampling=uniform"])
+    config = apply_overrides(
+        RunConfig("excel", ModelConfig(vocab_size=9)),
+        ["model.d=256", "train.lr=3e-4", "train.t_sampling=uniform"],
+    )
     assert (config.model.d, config.train.lr, config.train.t_sampling) == (256, 3e-4, "uniform")
     with pytest.raises(ValueError, match="valid names: .*denoiser_layers"):
         apply_overrides(config, ["model.depth=3"])

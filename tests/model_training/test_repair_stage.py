@@ -26,11 +26,12 @@ def setup(shared):
     torch.set_num_threads(1)
     tiny = tiny_excel_model(shared)
     config, vocab = load_run(tiny.checkpoint)
-    config = dataclasses.replace(config, train=dataclasses.replace(config.train, repair_pool=400, eval_snippets=30,
-                                                                   eval_every=10**6))
+    config = dataclasses.replace(
+        config, train=dataclasses.replace(config.train, repair_pool=400, eval_snippets=30, eval_every=10**6)
+    )
     grammar = get_grammar("excel")
     with (shared / "corpora" / "excel" / "formulas.jsonl").open(encoding="utf-8") as f:
-        texts = [json.loads(line)["text"] for _, line in zip(range(300), f)]
+        texts = [json.loads(line)["text"] for _, line in zip(range(300), f, strict=False)]
     encoded = encode_snippets(grammar, vocab, texts, config.model.canvas)
     train_index, eval_index = split_held_apart(len(encoded.ids), 30, config.train.seed)
     data = build_repair_data(grammar, vocab, config, encoded, train_index, eval_index)
@@ -44,7 +45,7 @@ def test_pairs_are_aligned_canvases(setup):
     assert (inputs == vocab.blank_id).any()  # blank slots around the errors
     broken_canvases, fixed = data.repair_eval
     assert len(broken_canvases) == len(fixed) > 10
-    for canvas_ids, good in zip(broken_canvases, fixed):
+    for canvas_ids, good in zip(broken_canvases, fixed, strict=False):
         assert vocab.decode(canvas_ids) != good  # the input really is broken
 
 
@@ -55,7 +56,9 @@ def test_read_pairs_file(tmp_path):
     vocab = build_vocabulary("excel", ["=SUM(A1)"])
     p = tmp_path / "pairs.jsonl"
     p.write_text(json.dumps({"broken": "=SUM(A1", "fixed": "=SUM(A1)"}) + "\n\n")
-    assert read_pairs([p], grammar, vocab) == [(["=", "SUM", "(", "<CELL>"], ["=", "SUM", "(", "<CELL>", ")"])]
+    assert read_pairs([p], grammar, vocab) == [
+        (["=", "SUM", "(", "<CELL>"], ["=", "SUM", "(", "<CELL>", ")"])
+    ]
     p.write_text('{"broken": 1}\n')
     with pytest.raises(Exception, match=r"pairs.jsonl:1"):
         read_pairs([p], grammar, vocab)
@@ -79,8 +82,9 @@ def test_fine_tuning_learns_the_repair_pairs(setup, tmp_path):
         model.load_state_dict(load_checkpoint(directory)["model"])
         return _repair_loss(model.eval(), Schedule(config.schedule), inputs, targets)
 
-    result = train(config, vocab, data, tmp_path, stage="repair", steps=120, init_from=tiny.checkpoint,
-                   progress=False)
+    result = train(
+        config, vocab, data, tmp_path, stage="repair", steps=120, init_from=tiny.checkpoint, progress=False
+    )
     assert result.step == 120 and "repair@any" in result.metrics and "exact@0.1" in result.metrics
     assert loss_of(tmp_path) < loss_of(tiny.checkpoint)
     record = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])

@@ -1,4 +1,4 @@
-"""``lastfix train`` / ``lastfix export`` end to end on a few hundred real formulas, and DDP under torchrun."""
+"""``lastfix train`` / ``lastfix export`` end to end on a few hundred real formulas; DDP under torchrun."""
 
 import json
 import os
@@ -13,27 +13,78 @@ from server.cli import main
 
 pytestmark = pytest.mark.slow
 
-TINY = ["--config", "model.d=32", "--config", "model.heads=2", "--config", "model.denoiser_layers=1",
-        "--config", "model.decoder_layers=1", "--config", "train.batch=8", "--config", "train.eval_snippets=10",
-        "--config", "train.log_every=5", "--threads", "1", "--no-progress"]
+TINY = [
+    "--config",
+    "model.d=32",
+    "--config",
+    "model.heads=2",
+    "--config",
+    "model.denoiser_layers=1",
+    "--config",
+    "model.decoder_layers=1",
+    "--config",
+    "train.batch=8",
+    "--config",
+    "train.eval_snippets=10",
+    "--config",
+    "train.log_every=5",
+    "--threads",
+    "1",
+    "--no-progress",
+]
 
 
 @pytest.fixture(scope="module")
 def corpus_dir(shared, tmp_path_factory):
     root = tmp_path_factory.mktemp("corpus")
     with (shared / "corpora" / "excel" / "formulas.jsonl").open(encoding="utf-8") as f:
-        lines = [line for _, line in zip(range(200), f)]
+        lines = [line for _, line in zip(range(200), f, strict=False)]
     (root / "src.jsonl").write_text("".join(lines), encoding="utf-8")
-    assert main(["corpus", "--lang", "excel", "--source", str(root / "src.jsonl"), "--out", str(root / "c")]) == 0
+    assert (
+        main(["corpus", "--lang", "excel", "--source", str(root / "src.jsonl"), "--out", str(root / "c")])
+        == 0
+    )
     return root / "c"
 
 
 def test_train_resume_export(corpus_dir, tmp_path, capsys):
     out = tmp_path / "ckpt"
-    assert main(["train", "--lang", "excel", "--corpus", str(corpus_dir), "--out", str(out), "--steps", "10", *TINY]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--lang",
+                "excel",
+                "--corpus",
+                str(corpus_dir),
+                "--out",
+                str(out),
+                "--steps",
+                "10",
+                *TINY,
+            ]
+        )
+        == 0
+    )
     assert load_checkpoint(out)["step"] == 10
-    assert main(["train", "--lang", "excel", "--corpus", str(corpus_dir), "--out", str(out), "--steps", "15",
-                 "--resume", *TINY]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--lang",
+                "excel",
+                "--corpus",
+                str(corpus_dir),
+                "--out",
+                str(out),
+                "--steps",
+                "15",
+                "--resume",
+                *TINY,
+            ]
+        )
+        == 0
+    )
     assert load_checkpoint(out)["step"] == 15
     log = (out / "train.log").read_text()
     assert "start_step=10" in log and "samples/s" in log
@@ -44,7 +95,17 @@ def test_train_resume_export(corpus_dir, tmp_path, capsys):
 
 
 def test_clear_errors(corpus_dir, tmp_path, capsys):
-    args = ["train", "--lang", "excel", "--corpus", str(corpus_dir), "--out", str(tmp_path / "x"), "--steps", "1"]
+    args = [
+        "train",
+        "--lang",
+        "excel",
+        "--corpus",
+        str(corpus_dir),
+        "--out",
+        str(tmp_path / "x"),
+        "--steps",
+        "1",
+    ]
     assert main([*args, "--resume", *TINY]) == 2
     assert "nothing to resume" in capsys.readouterr().err
     assert main([*args, "--stage", "repair", *TINY]) == 2
@@ -59,8 +120,26 @@ def test_clear_errors(corpus_dir, tmp_path, capsys):
 def test_ddp_two_processes_on_cpu(corpus_dir, tmp_path):
     out = tmp_path / "ddp"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "server.cli",
-           "train", "--lang", "excel", "--corpus", str(corpus_dir), "--out", str(out), "--steps", "3", *TINY]
+    cmd = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "-m",
+        "server.cli",
+        "train",
+        "--lang",
+        "excel",
+        "--corpus",
+        str(corpus_dir),
+        "--out",
+        str(out),
+        "--steps",
+        "3",
+        *TINY,
+    ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert load_checkpoint(out)["step"] == 3

@@ -54,7 +54,13 @@ def tiny_excel_model(shared: Path) -> TinyModel:
     encoded = encode_snippets(grammar, vocab, texts, config.model.canvas)
     train_index, eval_index = split_held_apart(len(encoded.ids), 40, config.train.seed)
     root = Path(tempfile.mkdtemp(prefix="lastfix-tiny-"))
-    train(config, vocab, TrainData(encoded.ids, train_index, eval_index), root / "ckpt", steps=STEPS,
-          progress=False)
+    train(
+        config,
+        vocab,
+        TrainData(encoded.ids, train_index, eval_index),
+        root / "ckpt",
+        steps=STEPS,
+        progress=False,
+    )
     export_model(root / "ckpt", root / "model")
     return TinyModel(root / "ckpt", root / "model", [encoded.texts[int(i)] for i in np.sort(eval_index)])
