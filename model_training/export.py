@@ -131,6 +131,7 @@ def export_model(
         inference=inference or InferenceSettings(),
         noise_table=noise_table or DEFAULT_NOISE_TABLE,
     )
+    meta["quantized"] = "int8-dynamic" if quantize else None
     text = json.dumps(meta, indent=2)
     n, d = config.model.canvas, config.model.d
     x = torch.randn(2, n, d)
