@@ -16,7 +16,14 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from grammars import Grammar, SyntaxIssue, UnknownLanguageError, get_grammar, language_for_id, language_for_path
+from grammars import (
+    Grammar,
+    SyntaxIssue,
+    UnknownLanguageError,
+    get_grammar,
+    language_for_id,
+    language_for_path,
+)
 
 from .positions import UTF16, LineIndex
 

@@ -49,7 +49,9 @@ def describe_edit(text: str, edit: TextEdit, grammar: Grammar) -> str:
     if old:
         return f"Delete {_shown(old)}"
     if not new:  # whitespace only: Python indentation or a line break
-        return "Fix indentation" if "\n" not in edit.new_text + text[edit.start : edit.end] else "Fix line break"
+        return (
+            "Fix indentation" if "\n" not in edit.new_text + text[edit.start : edit.end] else "Fix line break"
+        )
     before = _neighbour_before(text, edit.start, grammar)
     if before is not None:
         return f"Insert {_shown(new)} after {_shown_bare(before)}"

@@ -114,8 +114,10 @@ def fix_all(
         boundary = issue.start
         candidates = repair(current, issue)
         top = candidates[0] if candidates else None
-        if top is None or not confident(candidates) or (
-            deleted_tokens(current, top.edits, grammar) > policy.max_deleted_tokens
+        if (
+            top is None
+            or not confident(candidates)
+            or (deleted_tokens(current, top.edits, grammar) > policy.max_deleted_tokens)
         ):
             continue
         current = apply_edits(current, top.edits)

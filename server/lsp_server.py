@@ -76,8 +76,11 @@ def _handler(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def create_server() -> LastfixServer:
     """A ready-to-start server with every feature registered."""
     server = LastfixServer(
-        "lastfix", server_version(), protocol_cls=LastfixProtocol,
-        text_document_sync_kind=types.TextDocumentSyncKind.Incremental, max_workers=2,
+        "lastfix",
+        server_version(),
+        protocol_cls=LastfixProtocol,
+        text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        max_workers=2,
     )
     session = Session()
     ui = ClientUI(server, lambda: session.client.work_done_progress)

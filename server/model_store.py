@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grammars import LastfixError, get_grammar
 from lsprotocol import types
+
+from grammars import LastfixError, get_grammar
 
 from .client_ui import ClientUI
 from .settings import Settings
@@ -68,7 +69,8 @@ class ModelStore:
             if key.shipped and not Path(key.directory).is_dir():
                 self._ui.show_once(
                     f"nomodel:{key.language}",
-                    f"lastfix: no {key.language} model is installed ({key.directory} is missing); quick fixes for "
+                    f"lastfix: no {key.language} model is installed ({key.directory} is missing); "
+                    f"quick fixes for "
                     f"{key.language} come from grammar-guided edits only. Set lastfix.modelDir to a folder "
                     f"holding one model folder per language (`lastfix export` writes one).",
                     types.MessageType.Warning,
@@ -78,8 +80,12 @@ class ModelStore:
 
                 try:
                     runtime = load_model(Path(key.directory), device=key.device)
-                    logger.info("loaded the %s model from %s (%s)", key.language, key.directory,
-                                getattr(runtime, "provider", "?"))
+                    logger.info(
+                        "loaded the %s model from %s (%s)",
+                        key.language,
+                        key.directory,
+                        getattr(runtime, "provider", "?"),
+                    )
                 except LastfixError as e:
                     self._ui.show_once(
                         f"load:{key.language}:{key.directory}",
@@ -106,10 +112,16 @@ class ModelStore:
                 budget = settings.time_budget_ms
                 try:
                     engine = "hybrid" if runtime is not None else "edits"
-                    repairer = Repairer(grammar, runtime, RepairSettings(k=k, engine=engine, time_budget_ms=budget))
+                    repairer = Repairer(
+                        grammar, runtime, RepairSettings(k=k, engine=engine, time_budget_ms=budget)
+                    )
                 except LastfixError as e:  # e.g. a model folder of another language
-                    self._ui.show_once(f"use:{key.language}:{key.directory}",
-                                       f"lastfix: cannot use the model in {key.directory}: {e}")
-                    repairer = Repairer(grammar, None, RepairSettings(k=k, engine="edits", time_budget_ms=budget))
+                    self._ui.show_once(
+                        f"use:{key.language}:{key.directory}",
+                        f"lastfix: cannot use the model in {key.directory}: {e}",
+                    )
+                    repairer = Repairer(
+                        grammar, None, RepairSettings(k=k, engine="edits", time_budget_ms=budget)
+                    )
                 self._repairers[cache_key] = repairer
             return repairer

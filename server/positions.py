@@ -38,7 +38,7 @@ def code_units(text: str, encoding: str) -> int:
 
 
 def _prefix_in_units(line: str, units: int, encoding: str) -> int:
-    """Number of code points of ``line`` that fit in ``units`` code units (rounding down inside a character)."""
+    """Code points of ``line`` that fit in ``units`` code units (rounding down inside a character)."""
     if units <= 0:
         return 0
     if encoding == UTF32 or line.isascii():
@@ -89,7 +89,7 @@ class LineIndex:
         return line, code_units(self.text[start:offset], encoding)
 
     def offset(self, line: int, character: int, encoding: str = UTF16) -> int:
-        """Code-point offset of an LSP position; past-the-end lines and characters clamp (LSP 3.17 Position)."""
+        """Code-point offset of an LSP position; past-the-end lines/characters clamp (LSP 3.17 Position)."""
         if line < 0:
             return 0
         if line >= len(self.starts):

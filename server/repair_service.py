@@ -46,22 +46,30 @@ class RepairService:
         self._cache: collections.OrderedDict[tuple[Any, ...], list[Any]] = collections.OrderedDict()
         self._cache_lock = threading.Lock()
         self._loading: dict[ModelKey, asyncio.Lock] = {}
+        self._running: set[threading.Event] = set()
 
     def shutdown(self) -> None:
+        """Stop queued and running repairs: the interpreter joins worker threads before it exits."""
+        for cancel in list(self._running):
+            cancel.set()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     # ----- plumbing ---------------------------------------------------------------------------
 
-    async def _in_worker(self, fn: Callable[[], T], cancel: threading.Event, budget_ms: int | None = None) -> T:
-        """Run ``fn`` in the worker; cancelling the awaiting task (or the budget running out) sets ``cancel``."""
+    async def _in_worker(
+        self, fn: Callable[[], T], cancel: threading.Event, budget_ms: int | None = None
+    ) -> T:
+        """Run ``fn`` in the worker; cancelling the awaiting task, or the budget, sets ``cancel``."""
         loop = asyncio.get_running_loop()
         timer = loop.call_later(budget_ms / 1000, cancel.set) if budget_ms is not None else None
+        self._running.add(cancel)
         try:
             return await loop.run_in_executor(self._executor, fn)
         except asyncio.CancelledError:
             cancel.set()
             raise
         finally:
+            self._running.discard(cancel)
             if timer is not None:
                 timer.cancel()
 
@@ -103,8 +111,15 @@ class RepairService:
         if doc.language is None:
             return []
         settings = self._session.settings
-        key = (doc.uri, doc.version, issue, settings.candidates, settings.time_budget_ms, settings.model_dir,
-               settings.device)
+        key = (
+            doc.uri,
+            doc.version,
+            issue,
+            settings.candidates,
+            settings.time_budget_ms,
+            settings.model_dir,
+            settings.device,
+        )
         hit = self._cache_get(key)
         if hit is not None:
             return hit

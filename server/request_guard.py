@@ -72,9 +72,14 @@ class GuardedProtocol(LanguageServerProtocol):
         if not hasattr(message, "jsonrpc"):
             # A JSON value that is not a JSON-RPC object: no "jsonrpc" member, a list (batch), a number.
             msg_id = message.get("id") if isinstance(message, dict) else None
-            if isinstance(message, dict) and "method" in message and _valid_id(msg_id):
-                self._send_response(msg_id, error=types.ResponseError(
-                    code=types.ErrorCodes.InvalidRequest, message='not a JSON-RPC 2.0 request ("jsonrpc": "2.0")'))
+            if isinstance(message, dict) and "method" in message and isinstance(msg_id, (int, str)):
+                self._send_response(
+                    msg_id,
+                    error=types.ResponseError(
+                        code=types.ErrorCodes.InvalidRequest,
+                        message='not a JSON-RPC 2.0 request ("jsonrpc": "2.0")',
+                    ),
+                )
             else:
                 logger.warning("dropped a message that is not a JSON-RPC 2.0 object: %.200r", message)
             return
@@ -86,7 +91,15 @@ def answer_unreadable(protocol: LanguageServerProtocol, error: Exception) -> boo
     if isinstance(error, json.JSONDecodeError):
         logger.warning("message body is not JSON: %s", error)
         # A plain dict: lsprotocol's converter would drop the null id that JSON-RPC requires here.
-        protocol._send_data({"jsonrpc": "2.0", "id": None, "error": {
-            "code": int(types.ErrorCodes.ParseError), "message": f"message body is not JSON: {error}"}})
+        protocol._send_data(
+            {
+                "jsonrpc": "2.0",
+                "id": None,
+                "error": {
+                    "code": int(types.ErrorCodes.ParseError),
+                    "message": f"message body is not JSON: {error}",
+                },
+            }
+        )
         return True
     return False

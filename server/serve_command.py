@@ -19,10 +19,16 @@ __all__ = ["add_arguments", "run", "parse_tcp"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    parser.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead, e.g. 127.0.0.1:2087")
+    parser.add_argument(
+        "--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead, e.g. 127.0.0.1:2087"
+    )
     parser.add_argument("--log-file", metavar="PATH", help="write the server log here instead of stderr")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-                        help="least severe log level written (default INFO)")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="least severe log level written (default INFO)",
+    )
 
 
 def parse_tcp(value: str) -> tuple[str, int]:

@@ -45,7 +45,9 @@ class ClientSupport:
         resolve = _get(caps, "text_document.code_action.resolve_support.properties") or ()
         self.resolve_edit = "edit" in resolve
         self.data_support = bool(_get(caps, "text_document.code_action.data_support"))
-        self.code_action_literals = _get(caps, "text_document.code_action.code_action_literal_support") is not None
+        self.code_action_literals = (
+            _get(caps, "text_document.code_action.code_action_literal_support") is not None
+        )
 
 
 class Session:

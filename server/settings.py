@@ -32,7 +32,9 @@ class Settings:
     fix_on_save_max_deleted_tokens: int = 3
     device: str = "auto"
     time_budget_ms: int = 1000  # per repair request; a save participant gets at most SAVE_BUDGET_MS
-    model_dir: str | Mapping[str, str] | None = None  # a folder of <language>/ model dirs, or one per language
+    model_dir: str | Mapping[str, str] | None = (
+        None  # a folder of <language>/ model dirs, or one per language
+    )
     diagnostics_delay_ms: int = 50  # debounce of diagnostics after a change
 
     def enabled(self, language: str | None) -> bool:
@@ -63,7 +65,9 @@ def _enable(v: Any) -> Mapping[str, bool]:
         for key, value in v.items():
             lang = {"excel-formula": "excel"}.get(key, key)
             if lang not in LANGUAGES or not isinstance(value, bool):
-                raise ValueError(f"expected true/false or {{language: bool}} with languages {', '.join(LANGUAGES)}")
+                raise ValueError(
+                    f"expected true/false or {{language: bool}} with languages {', '.join(LANGUAGES)}"
+                )
             out[lang] = value
         return out
     raise ValueError("expected true/false or an object {language: true/false}")
@@ -103,7 +107,9 @@ def section_of(raw: Any) -> Mapping[str, Any] | None:
         return None
     if isinstance(raw.get(SECTION), Mapping):
         return raw[SECTION]  # type: ignore[no-any-return]
-    dotted = {k[len(SECTION) + 1 :]: v for k, v in raw.items() if isinstance(k, str) and k.startswith(SECTION + ".")}
+    dotted = {
+        k[len(SECTION) + 1 :]: v for k, v in raw.items() if isinstance(k, str) and k.startswith(SECTION + ".")
+    }
     if dotted:
         return dotted
     if any(k in _FIELDS for k in raw):

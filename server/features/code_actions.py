@@ -103,11 +103,15 @@ class CodeActions:
                 if candidate.text in seen or not candidate.edits:
                     continue
                 seen.add(candidate.text)
-                actions.append(types.CodeAction(
-                    title=fix_title(doc.text, candidate.edits, grammar),
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diagnostic],
-                    is_preferred=True if rank == 0 and preferred else None,
-                    edit=workspace_edit(doc, candidate.edits, encoding, self._session.client.document_changes),
-                ))
+                actions.append(
+                    types.CodeAction(
+                        title=fix_title(doc.text, candidate.edits, grammar),
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=True if rank == 0 and preferred else None,
+                        edit=workspace_edit(
+                            doc, candidate.edits, encoding, self._session.client.document_changes
+                        ),
+                    )
+                )
         return actions

@@ -69,7 +69,9 @@ class Configuration:
             logger.info("dropped a workspace/configuration answer: newer settings arrived meanwhile")
             return
         if result:
-            self._apply({SECTION: result[0]} if isinstance(result[0], dict) else None, "workspace/configuration")
+            self._apply(
+                {SECTION: result[0]} if isinstance(result[0], dict) else None, "workspace/configuration"
+            )
 
     def _apply(self, raw: Any, origin: str) -> None:
         old = self._session.settings
@@ -81,5 +83,3 @@ class Configuration:
             logger.info("settings from %s: %s", origin, new)
         if new.enable != old.enable:
             self._diagnostics.refresh_all()
-
-

@@ -8,6 +8,7 @@ cancels the waiting one (debounce), so typing never queues parses (no quadratic 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -77,7 +78,7 @@ class Diagnostics:
         delay = self._session.settings.diagnostics_delay_ms if delay_ms is None else delay_ms
         task = asyncio.ensure_future(self._publish_after(doc, delay / 1000))
         self._pending[doc.uri] = task
-        task.add_done_callback(lambda t, uri=doc.uri: self._done(uri, t))
+        task.add_done_callback(functools.partial(self._done, doc.uri))
 
     def _done(self, uri: str, task: asyncio.Task[None]) -> None:
         if self._pending.get(uri) is task:

@@ -22,10 +22,14 @@ class DocumentSync:
     def did_open(self, params: types.DidOpenTextDocumentParams) -> None:
         doc = self._session.open(params.text_document)
         if doc.language is not None:
-            self._diagnostics.schedule(doc, 0)  # first diagnostics at once: "start to first diagnostics < 1 s"
+            self._diagnostics.schedule(
+                doc, 0
+            )  # first diagnostics at once: "start to first diagnostics < 1 s"
 
     def did_change(self, params: types.DidChangeTextDocumentParams) -> None:
-        doc = self._session.change(params.text_document.uri, params.text_document.version, params.content_changes)
+        doc = self._session.change(
+            params.text_document.uri, params.text_document.version, params.content_changes
+        )
         if doc is not None and doc.language is not None:
             self._diagnostics.schedule(doc)
 

@@ -67,4 +67,6 @@ class FixAll:
         if result is None or not result.edits or not self._session.is_current(doc):
             return None
         logger.info("fix-all %s v%s: %d fixed, %d left", doc.uri, doc.version, result.fixed, result.remaining)
-        return workspace_edit(doc, result.edits, self._session.encoding, self._session.client.document_changes)
+        return workspace_edit(
+            doc, result.edits, self._session.encoding, self._session.client.document_changes
+        )

@@ -27,7 +27,9 @@ class WillSave:
         self._session = session
         self._repairs = repairs
 
-    async def will_save_wait_until(self, params: types.WillSaveTextDocumentParams) -> list[types.TextEdit] | None:
+    async def will_save_wait_until(
+        self, params: types.WillSaveTextDocumentParams
+    ) -> list[types.TextEdit] | None:
         settings = self._session.settings
         doc = self._session.get(params.text_document.uri)
         if doc is None or not settings.fix_on_save or not self._session.handles(doc) or not doc.issues():
@@ -36,5 +38,7 @@ class WillSave:
         result = await self._repairs.fix_all(doc, policy_of(self._session), budget)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None
-        logger.info("fix on save %s v%s: %d fixed, %d left", doc.uri, doc.version, result.fixed, result.remaining)
+        logger.info(
+            "fix on save %s v%s: %d fixed, %d left", doc.uri, doc.version, result.fixed, result.remaining
+        )
         return lsp_text_edits(doc, result.edits, self._session.encoding)

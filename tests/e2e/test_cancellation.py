@@ -29,10 +29,12 @@ SLOW = "".join(f"def f{i}(x):\n    return g(x, (x + {i}\n\n" for i in range(12))
 @pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient):
     install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual_studio_code"),
-        initialization_options={"lastfix": {"timeBudgetMs": 60000}},
-    ))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual_studio_code"),
+            initialization_options={"lastfix": {"timeBudgetMs": 60000}},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -42,11 +44,14 @@ async def test_cancel_a_running_repair(client: LanguageClient, tmp_path):
     open_document(client, slow_uri, "python", SLOW)
     diags = await wait_for_diagnostics(client, slow_uri)
     params = types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=slow_uri), range=diags[0].range,
-        context=types.CodeActionContext(diagnostics=[diags[0]]))
+        text_document=types.TextDocumentIdentifier(uri=slow_uri),
+        range=diags[0].range,
+        context=types.CodeActionContext(diagnostics=[diags[0]]),
+    )
     # pytest-lsp's send_request_async is a coroutine: it sends only once a task runs it.
     pending = asyncio.ensure_future(
-        client.protocol.send_request_async(types.TEXT_DOCUMENT_CODE_ACTION, params, msg_id="slow-1"))
+        client.protocol.send_request_async(types.TEXT_DOCUMENT_CODE_ACTION, params, msg_id="slow-1")
+    )
     await asyncio.sleep(1.0)  # the repair is running in the worker by now
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="slow-1"))
     with pytest.raises(JsonRpcRequestCancelled):
@@ -66,7 +71,10 @@ async def test_an_edit_while_repairing_drops_the_stale_answer(client: LanguageCl
     open_document(client, uri, "excel-formula", text)
     diags = await wait_for_diagnostics(client, uri)
     request = asyncio.ensure_future(code_actions(client, uri, diags[:1]))
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text="=1\n" + text)]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="=1\n" + text)],
+        )
+    )
     assert await asyncio.wait_for(request, 60) == []  # fixes for version 1 would break version 2

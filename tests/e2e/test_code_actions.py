@@ -28,10 +28,12 @@ pytestmark = pytest.mark.slow
 @pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
     install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities(request.param),
-        initialization_options={"lastfix": {"candidates": 3, "timeBudgetMs": 5000}},
-    ))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(request.param),
+            initialization_options={"lastfix": {"candidates": 3, "timeBudgetMs": 5000}},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -88,7 +90,8 @@ async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient,
     uri = uri_for(tmp_path, "closed.xlf")
     open_document(client, uri, "excel-formula", "=SUM(\n")
     await wait_for_diagnostics(client, uri)
-    client.text_document_did_close(types.DidCloseTextDocumentParams(
-        text_document=types.TextDocumentIdentifier(uri=uri)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
     await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)
     assert await code_actions(client, uri, []) == []

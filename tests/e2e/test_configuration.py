@@ -27,10 +27,12 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
     install_client_handlers(lsp_client)
     # Served by the pull (VS Code declares workspace.configuration; Neovim 0.7 does not).
     lsp_client.set_configuration({"candidates": 2, "timeBudgetMs": 5000}, section="lastfix")
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities(request.param),
-        initialization_options={"lastfix": {"candidates": 1, "timeBudgetMs": 5000}},
-    ))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities(request.param),
+            initialization_options={"lastfix": {"candidates": 1, "timeBudgetMs": 5000}},
+        )
+    )
     lsp_client.client_name = request.param  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
@@ -52,8 +54,9 @@ async def test_initialization_options_then_the_pull(client: LanguageClient, tmp_
 async def test_pushed_settings_apply_at_once(client: LanguageClient, tmp_path):
     uri = uri_for(tmp_path, "b.xlf")
     open_document(client, uri, "excel-formula", TEXT)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"lastfix": {"candidates": 3, "timeBudgetMs": 5000}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"lastfix": {"candidates": 3, "timeBudgetMs": 5000}})
+    )
     assert await _count_fixes(client, uri) == 3
 
 
@@ -61,12 +64,14 @@ async def test_disabling_a_language_clears_its_diagnostics_and_fixes(client: Lan
     uri = uri_for(tmp_path, "c.xlf")
     open_document(client, uri, "excel-formula", TEXT)
     await wait_for_diagnostics(client, uri)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"lastfix": {"enable": {"excel": False}}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"lastfix": {"enable": {"excel": False}}})
+    )
     await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)
     assert not await code_actions(client, uri, [])
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"lastfix": {"enable": True}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"lastfix": {"enable": True}})
+    )
     await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
 
 
@@ -82,9 +87,12 @@ async def test_null_settings_mean_pull_again(client: LanguageClient, tmp_path):
 
 
 async def test_bad_values_are_logged_not_fatal(client: LanguageClient, tmp_path):
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"lastfix": {"candidates": "lots", "device": "tpu"}}))
-    await wait_until(lambda: any("lastfix.device" in m.message for m in client.log_messages), what="a log line")
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"lastfix": {"candidates": "lots", "device": "tpu"}})
+    )
+    await wait_until(
+        lambda: any("lastfix.device" in m.message for m in client.log_messages), what="a log line"
+    )
     uri = uri_for(tmp_path, "e.xlf")
     open_document(client, uri, "excel-formula", "=SUM(A1:A3\n")
     assert await _count_fixes(client, uri) >= 1  # still serving, with the previous values

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 @pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
     install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities(request.param)))
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=client_capabilities(request.param))
+    )
     yield
     await lsp_client.shutdown_session()
 

@@ -38,8 +38,9 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
     caps = client_capabilities("visual_studio_code")
     if request.param == "inline":
         caps = _without_resolve(caps)
-    result = await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=caps, initialization_options={"lastfix": {"timeBudgetMs": 5000}}))
+    result = await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=caps, initialization_options={"lastfix": {"timeBudgetMs": 5000}})
+    )
     lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
@@ -85,8 +86,11 @@ async def test_fix_all_leaves_a_doubtful_error_alone(client: LanguageClient, tmp
 
 
 def _will_save(client: LanguageClient, uri: str):
-    return client.text_document_will_save_wait_until_async(types.WillSaveTextDocumentParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), reason=types.TextDocumentSaveReason.Manual))
+    return client.text_document_will_save_wait_until_async(
+        types.WillSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), reason=types.TextDocumentSaveReason.Manual
+        )
+    )
 
 
 async def test_will_save_is_off_by_default_then_fixes_when_enabled(client: LanguageClient, tmp_path):
@@ -96,8 +100,9 @@ async def test_will_save_is_off_by_default_then_fixes_when_enabled(client: Langu
     await wait_for_diagnostics(client, uri)
     assert not await _will_save(client, uri)
 
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"lastfix": {"fixOnSave": True, "timeBudgetMs": 5000}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"lastfix": {"fixOnSave": True, "timeBudgetMs": 5000}})
+    )
     edits = await _will_save(client, uri)  # within the save budget (1.2 s), whatever timeBudgetMs says
     assert edits and apply_text_edits(text, edits) == "=SUM(A1:A3)\n=A1+1\n"
 
@@ -107,11 +112,17 @@ async def test_will_save_never_deletes_more_than_allowed(client: LanguageClient,
     text = "=SUM(A1))\n"  # the confident fix deletes one token
     open_document(client, uri, "excel-formula", text)
     await wait_for_diagnostics(client, uri)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"lastfix": {"fixOnSave": True, "fixOnSaveMaxDeletedTokens": 0}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"lastfix": {"fixOnSave": True, "fixOnSaveMaxDeletedTokens": 0}}
+        )
+    )
     assert not await _will_save(client, uri)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"lastfix": {"fixOnSave": True, "fixOnSaveMaxDeletedTokens": 1}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"lastfix": {"fixOnSave": True, "fixOnSaveMaxDeletedTokens": 1}}
+        )
+    )
     assert apply_text_edits(text, await _will_save(client, uri) or []) == "=SUM(A1)\n"
 
 

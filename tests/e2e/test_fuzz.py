@@ -33,20 +33,29 @@ pytestmark = pytest.mark.slow
 
 SEED = int(os.environ.get("LASTFIX_FUZZ_SEED", "1234"))
 FUZZ_OPS = 2000
-FUZZ_SECONDS = 30.0
+FUZZ_SECONDS = 20.0
 
 START = {
-    "excel": ("excel-formula", "f.xlf", "=SUM(A1:A3)\n=IF(A1>0,\"yes\",\"no\")\n=A1*2\n"),
+    "excel": ("excel-formula", "f.xlf", '=SUM(A1:A3)\n=IF(A1>0,"yes","no")\n=A1*2\n'),
     "python": ("python", "f.py", "def f(x):\n    return [x, (x + 1)]\n\nprint(f(2))\n"),
-    "powershell": ("powershell", "f.ps1", "$items = @(1, 2)\nforeach ($i in $items) {\n  Write-Output $i\n}\n"),
+    "powershell": (
+        "powershell",
+        "f.ps1",
+        "$items = @(1, 2)\nforeach ($i in $items) {\n  Write-Output $i\n}\n",
+    ),
 }
 PIECES = list("()[]{},;:=+-*/<>\"'$@|&. \tabcxyz019") + ["\n", "\r\n", "😀", "é", "    ", "if ", "SUM("]
 
 
 def _random_edit(rng: random.Random, text: str) -> tuple[int, int, str]:
     """A random replacement whose ends never split a \\r\\n pair (no LSP position lies inside one)."""
+
     def legal(offset: int) -> int:
-        return offset - 1 if 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n" else offset
+        return (
+            offset - 1
+            if 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n"
+            else offset
+        )
 
     start = legal(rng.randint(0, len(text)))
     end = legal(min(len(text), start + rng.choice([0, 0, 1, 1, 2, 5])))
@@ -59,11 +68,13 @@ def _random_edit(rng: random.Random, text: str) -> tuple[int, int, str]:
 @pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient):
     install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual_studio_code"),
-        # A small repair budget: the fuzz is about robustness, not about finding fixes.
-        initialization_options={"lastfix": {"timeBudgetMs": 200, "diagnosticsDelayMs": 0}},
-    ))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual_studio_code"),
+            # A small repair budget: the fuzz is about robustness, not about finding fixes.
+            initialization_options={"lastfix": {"timeBudgetMs": 200, "diagnosticsDelayMs": 0}},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -93,18 +104,29 @@ async def test_random_edits_and_requests(client: LanguageClient, tmp_path):
             start, end, new = _random_edit(rng, START[language][2])
             doc["version"] += 1
             doc["text"] = START[language][2][:start] + new + START[language][2][end:]
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=doc["uri"], version=doc["version"]),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text=doc["text"])]))
+            client.text_document_did_change(
+                types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(
+                        uri=doc["uri"], version=doc["version"]
+                    ),
+                    content_changes=[types.TextDocumentContentChangeWholeDocument(text=doc["text"])],
+                )
+            )
         text = doc["text"]
         a, b = sorted((rng.randint(0, len(text)), rng.randint(0, len(text))))
         rng_ = types.Range(start=lsp_position(text, a), end=lsp_position(text, b))
         if rng.random() < 0.1:  # positions past the end of the document are clamped, never an error
-            rng_ = types.Range(start=types.Position(line=999, character=0), end=types.Position(line=999, character=9))
+            rng_ = types.Range(
+                start=types.Position(line=999, character=0), end=types.Position(line=999, character=9)
+            )
         only = rng.choice([None, ["quickfix"]] * 9 + [["source.fixAll.lastfix"]])
-        result = await client.text_document_code_action_async(types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=doc["uri"]), range=rng_,
-            context=types.CodeActionContext(diagnostics=[], only=only)))
+        result = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=doc["uri"]),
+                range=rng_,
+                context=types.CodeActionContext(diagnostics=[], only=only),
+            )
+        )
         for action in result or []:
             assert isinstance(action, types.CodeAction)
             if action.edit is None:
@@ -122,8 +144,10 @@ async def test_random_edits_and_requests(client: LanguageClient, tmp_path):
     # After all those incremental changes the server's text is the client's: its diagnostics are
     # exactly the grammar's errors of the client's text.
     for language, doc in docs.items():
-        expected = [(lsp_position(doc["text"], i.start), lsp_position(doc["text"], i.end), i.message)
-                    for i in get_grammar(language).errors(doc["text"])][:100]
+        expected = [
+            (lsp_position(doc["text"], i.start), lsp_position(doc["text"], i.end), i.message)
+            for i in get_grammar(language).errors(doc["text"])
+        ][:100]
 
         def matches(uri: str = doc["uri"], expected: list = expected) -> bool:
             got = [(d.range.start, d.range.end, d.message) for d in client.diagnostics.get(uri, [])]

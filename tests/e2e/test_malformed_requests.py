@@ -45,23 +45,52 @@ def test_body_that_is_not_json_gets_parse_error_with_null_id(server: RawServer):
 
 def test_bad_notifications_are_dropped_and_the_server_keeps_serving(server: RawServer):
     server.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": 1}}})
-    server.send({"jsonrpc": "2.0", "method": "textDocument/didChange",
-                 "params": {"textDocument": {"uri": "file:///never-opened.xlf", "version": 2},
-                            "contentChanges": [{"text": "=1"}]}})
+    server.send(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didChange",
+            "params": {
+                "textDocument": {"uri": "file:///never-opened.xlf", "version": 2},
+                "contentChanges": [{"text": "=1"}],
+            },
+        }
+    )
     server.send([1, 2, 3])  # a batch: not supported by LSP, dropped
     # Requests about a document that was never opened are answered, with nothing.
-    reply = server.request(11, "textDocument/codeAction", {
-        "textDocument": {"uri": "file:///never-opened.xlf"},
-        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
-        "context": {"diagnostics": []}})
+    reply = server.request(
+        11,
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": "file:///never-opened.xlf"},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
+            "context": {"diagnostics": []},
+        },
+    )
     assert reply["result"] is None and "error" not in reply
     # Positions far outside the document are clamped, not an error.
-    server.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-        "uri": "file:///a.xlf", "languageId": "excel-formula", "version": 1, "text": "=SUM(A1:A3\n"}}})
-    reply = server.request(12, "textDocument/codeAction", {
-        "textDocument": {"uri": "file:///a.xlf"},
-        "range": {"start": {"line": 99, "character": 999}, "end": {"line": 0, "character": 0}},
-        "context": {"diagnostics": []}})
+    server.send(
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {
+                    "uri": "file:///a.xlf",
+                    "languageId": "excel-formula",
+                    "version": 1,
+                    "text": "=SUM(A1:A3\n",
+                }
+            },
+        }
+    )
+    reply = server.request(
+        12,
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": "file:///a.xlf"},
+            "range": {"start": {"line": 99, "character": 999}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": []},
+        },
+    )
     assert "error" not in reply
     assert server.close() == 0
     assert server.stream_errors == []  # nothing but framed JSON-RPC ever reached stdout

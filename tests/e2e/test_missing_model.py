@@ -25,10 +25,12 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     models = tmp_path_factory.mktemp("models")
     (models / "python").mkdir()
     (models / "python" / "config.json").write_text("{not json")  # corrupt
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual_studio_code"),
-        initialization_options={"lastfix": {"modelDir": str(models), "timeBudgetMs": 5000}},
-    ))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual_studio_code"),
+            initialization_options={"lastfix": {"modelDir": str(models), "timeBudgetMs": 5000}},
+        )
+    )
     lsp_client.models = models  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()

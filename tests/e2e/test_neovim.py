@@ -41,14 +41,24 @@ def _nvim() -> str:
 
 
 def _run(tmp_path: Path, file: Path, save_file: Path | None = None) -> dict:
-    env = dict(os.environ, LASTFIX_CMD=json.dumps(SERVER_COMMAND), LASTFIX_CWD=str(REPO),
-               LASTFIX_FILE=str(file), LASTFIX_RESULT=str(tmp_path / "result.json"),
-               XDG_STATE_HOME=str(tmp_path / "state"), XDG_DATA_HOME=str(tmp_path / "data"))
+    env = dict(
+        os.environ,
+        LASTFIX_CMD=json.dumps(SERVER_COMMAND),
+        LASTFIX_CWD=str(REPO),
+        LASTFIX_FILE=str(file),
+        LASTFIX_RESULT=str(tmp_path / "result.json"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
     if save_file is not None:
         env.update(LASTFIX_SAVE_FILE=str(save_file), LASTFIX_ON_SAVE="1")
     proc = subprocess.run(
         [_nvim(), "--headless", "--clean", "-u", "NONE", "-c", f"luafile {NVIM_DIR / 'repair_test.lua'}"],
-        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     result_file = tmp_path / "result.json"
     assert result_file.exists(), f"Neovim wrote no result (exit {proc.returncode}): {proc.stderr[-2000:]}"

@@ -19,9 +19,20 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 __all__ = [
-    "SERVER_COMMAND", "server_config", "install_client_handlers", "wait_until", "wait_for_diagnostics",
-    "open_document", "change_document", "apply_text_edits", "edits_of_action", "code_actions",
-    "BROKEN", "EXPECTED_FIX", "uri_for", "lsp_position",
+    "SERVER_COMMAND",
+    "server_config",
+    "install_client_handlers",
+    "wait_until",
+    "wait_for_diagnostics",
+    "open_document",
+    "change_document",
+    "apply_text_edits",
+    "edits_of_action",
+    "code_actions",
+    "BROKEN",
+    "EXPECTED_FIX",
+    "uri_for",
+    "lsp_position",
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,7 +59,7 @@ def uri_for(tmp: Path | str, name: str) -> str:
 
 
 def install_client_handlers(client: LanguageClient) -> list[types.ApplyWorkspaceEditParams]:
-    """The handlers pytest-lsp lacks: registerCapability and applyEdit (records the edits it is asked to apply)."""
+    """The handlers pytest-lsp lacks: registerCapability, and applyEdit (recording what it applies)."""
     applied: list[types.ApplyWorkspaceEditParams] = []
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
@@ -76,7 +87,9 @@ async def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, what: 
 
 
 async def wait_for_diagnostics(
-    client: LanguageClient, uri: str, predicate: Callable[[Sequence[types.Diagnostic]], bool] = bool,
+    client: LanguageClient,
+    uri: str,
+    predicate: Callable[[Sequence[types.Diagnostic]], bool] = bool,
     timeout: float = 15.0,
 ) -> Sequence[types.Diagnostic]:
     def ready() -> Any:
@@ -88,8 +101,11 @@ async def wait_for_diagnostics(
 
 
 def open_document(client: LanguageClient, uri: str, language_id: str, text: str, version: int = 1) -> None:
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)
+        )
+    )
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -120,21 +136,28 @@ def lsp_position(text: str, offset: int) -> types.Position:
 
 
 def apply_text_edits(text: str, edits: Sequence[types.TextEdit]) -> str:
-    spans = sorted(((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits),
-                   reverse=True)
+    spans = sorted(
+        ((_offset(text, e.range.start), _offset(text, e.range.end), e.new_text) for e in edits), reverse=True
+    )
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
 
 
-def change_document(client: LanguageClient, uri: str, version: int, text: str, start: int, end: int,
-                    new: str) -> str:
+def change_document(
+    client: LanguageClient, uri: str, version: int, text: str, start: int, end: int, new: str
+) -> str:
     """Send one incremental change replacing text[start:end] by ``new``; returns the new text."""
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(start=lsp_position(text, start), end=lsp_position(text, end)), text=new)],
-    ))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=lsp_position(text, start), end=lsp_position(text, end)), text=new
+                )
+            ],
+        )
+    )
     return text[:start] + new + text[end:]
 
 
@@ -152,13 +175,22 @@ def edits_of_action(action: types.CodeAction, uri: str) -> tuple[list[types.Text
 
 
 async def code_actions(
-    client: LanguageClient, uri: str, diagnostics: Sequence[types.Diagnostic], only: list[str] | None = None,
+    client: LanguageClient,
+    uri: str,
+    diagnostics: Sequence[types.Diagnostic],
+    only: list[str] | None = None,
     range_: types.Range | None = None,
 ) -> list[types.CodeAction]:
-    rng = range_ or (diagnostics[0].range if diagnostics else types.Range(
-        start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)))
-    result = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=rng,
-        context=types.CodeActionContext(diagnostics=list(diagnostics), only=only),
-    ))
+    rng = range_ or (
+        diagnostics[0].range
+        if diagnostics
+        else types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+    )
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=rng,
+            context=types.CodeActionContext(diagnostics=list(diagnostics), only=only),
+        )
+    )
     return [a for a in (result or []) if isinstance(a, types.CodeAction)]

@@ -22,8 +22,11 @@ class RawServer:
 
     def __init__(self, extra_args: list[str] | None = None) -> None:
         self.proc = subprocess.Popen(
-            SERVER_COMMAND + (extra_args or []), cwd=REPO,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            SERVER_COMMAND + (extra_args or []),
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
@@ -87,7 +90,9 @@ class RawServer:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"no response to id {msg_id!r} within {timeout}s; stderr: {self.stderr[-2000:]!r}")
+                raise AssertionError(
+                    f"no response to id {msg_id!r} within {timeout}s; stderr: {self.stderr[-2000:]!r}"
+                )
             try:
                 m = self.messages.get(timeout=remaining)
             except queue.Empty:
@@ -96,8 +101,11 @@ class RawServer:
                 return m
 
     def initialize(self, options: dict[str, Any] | None = None) -> dict[str, Any]:
-        result = self.request(0, "initialize", {"processId": None, "rootUri": None, "capabilities": {},
-                                                "initializationOptions": options or {}})
+        result = self.request(
+            0,
+            "initialize",
+            {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options or {}},
+        )
         self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
         return result
 

@@ -10,14 +10,19 @@ from server.positions import UTF8, UTF16, LineIndex
 
 def _change(l0: int, c0: int, l1: int, c1: int, text: str) -> types.TextDocumentContentChangePartial:
     return types.TextDocumentContentChangePartial(
-        range=types.Range(start=types.Position(line=l0, character=c0), end=types.Position(line=l1, character=c1)),
-        text=text)
+        range=types.Range(
+            start=types.Position(line=l0, character=c0), end=types.Position(line=l1, character=c1)
+        ),
+        text=text,
+    )
 
 
 def test_incremental_changes_apply_in_order_after_an_emoji():
     text = '="😀"&SUM(A1\r\n=1'
     # Insert ")" at the end of line 0 (UTF-16 column 12), then replace "1" on the next line.
-    out = apply_content_changes(LineIndex(text), [_change(0, 12, 0, 12, ")"), _change(1, 1, 1, 2, "2")], UTF16)
+    out = apply_content_changes(
+        LineIndex(text), [_change(0, 12, 0, 12, ")"), _change(1, 1, 1, 2, "2")], UTF16
+    )
     assert out == '="😀"&SUM(A1)\r\n=2'
     # The same insertion in UTF-8 units: the emoji is four bytes.
     assert apply_content_changes(LineIndex(text), [_change(0, 14, 0, 14, ")")], UTF8) == '="😀"&SUM(A1)\r\n=1'

@@ -43,7 +43,9 @@ def test_clamping_past_the_end_of_lines_and_document():
 def test_lsp_range_round_trip_and_reversed_ranges():
     index = LineIndex(TEXT)
     rng = index.lsp_range(6, 14)
-    assert rng == types.Range(start=types.Position(line=1, character=1), end=types.Position(line=2, character=1))
+    assert rng == types.Range(
+        start=types.Position(line=1, character=1), end=types.Position(line=2, character=1)
+    )
     assert index.offsets_of(rng) == (6, 14)
     assert index.offsets_of(types.Range(start=rng.end, end=rng.start)) == (6, 14)
 
@@ -64,8 +66,7 @@ _chars = st.sampled_from(list("ab \t=(),😀é\n\r") + ["\r\n", "中"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_chars, max_size=40).map("".join), st.integers(0, 60),
-       st.sampled_from([UTF8, UTF16, UTF32]))
+@given(st.lists(_chars, max_size=40).map("".join), st.integers(0, 60), st.sampled_from([UTF8, UTF16, UTF32]))
 def test_round_trip_from_any_offset(text: str, offset: int, encoding: str):
     index = LineIndex(text)
     offset = min(offset, len(text))

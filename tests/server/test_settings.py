@@ -29,14 +29,26 @@ def test_enable_per_language_or_for_all():
 
 def test_bad_values_are_reported_and_keep_the_previous_value():
     base, _ = parse_settings({"lastfix": {"candidates": 4}})
-    s, warnings = parse_settings({"lastfix": {"candidates": "many", "device": "tpu", "timeBudgetMs": True,
-                                              "modelDir": 3, "enable": {"cobol": True}}}, base)
+    s, warnings = parse_settings(
+        {
+            "lastfix": {
+                "candidates": "many",
+                "device": "tpu",
+                "timeBudgetMs": True,
+                "modelDir": 3,
+                "enable": {"cobol": True},
+            }
+        },
+        base,
+    )
     assert s == base
     assert len(warnings) == 5 and any("lastfix.device" in w and "auto, cpu, cuda" in w for w in warnings)
 
 
 def test_unknown_keys_and_non_objects_are_ignored_silently():
-    s, warnings = parse_settings({"lastfix": {"interpreter": ["/usr/bin/python3"], "trace": {"server": "off"}}})
+    s, warnings = parse_settings(
+        {"lastfix": {"interpreter": ["/usr/bin/python3"], "trace": {"server": "off"}}}
+    )
     assert s == Settings() and warnings == []
     assert parse_settings(None) == (Settings(), [])
     assert parse_settings("nonsense") == (Settings(), [])

@@ -1,0 +1,242 @@
+"""Benchmarks of the real language server over stdio (``python -m server.lsp_bench``).
+
+Measures what DESIGN.md "Budgets" names: diagnostics latency after a one-character edit in a 1,000-line
+file, code action latency (p50/p95) per language on the broken snippets of the dev benchmarks, and the
+server's resident memory once all three models are loaded. A script, not a timed test: speed is measured,
+never asserted. Prints a table and writes JSON (``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from grammars.source_files import shared_dir
+
+__all__ = ["main"]
+
+LANGUAGE_IDS = {"excel": "excel-formula", "python": "python", "powershell": "powershell"}
+EXTENSIONS = {"excel": ".xlf", "python": ".py", "powershell": ".ps1"}
+
+
+def _thousand_lines(language: str) -> str:
+    """A valid 1,000-line document of realistic statements."""
+    if language == "excel":
+        return "".join(f'=IF(SUM(A{i}:C{i})>10,ROUND(B{i}*1.2,2),"low {i}")\n' for i in range(1000))
+    if language == "python":
+        return "".join(f"def f{i}(x, y={i}):\n    return [x + y, (x * {i}) % 7]\n\n\n" for i in range(250))
+    return "".join(
+        f"$v{i} = Get-Item -Path 'C:\\data\\{i}.txt' | Select-Object -First {i}\n" for i in range(1000)
+    )
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50_ms": round(_percentile(values, 0.5), 2),
+        "p95_ms": round(_percentile(values, 0.95), 2),
+        "mean_ms": round(statistics.fmean(values), 2),
+    }
+
+
+class _Bench:
+    def __init__(self, client: LanguageClient) -> None:
+        self.client = client
+        self.diagnostics: dict[str, tuple[int | None, list[types.Diagnostic], float]] = {}
+        self.event = asyncio.Event()
+
+        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            self.diagnostics[params.uri] = (params.version, list(params.diagnostics), time.perf_counter())
+            self.event.set()
+
+        @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def on_progress(params: types.WorkDoneProgressCreateParams) -> None:
+            return None
+
+        @client.feature(types.WINDOW_SHOW_MESSAGE)
+        def on_message(params: types.ShowMessageParams) -> None:
+            print(f"  server says: {params.message}", file=sys.stderr)
+
+    async def wait_version(
+        self, uri: str, version: int, timeout: float = 30.0
+    ) -> tuple[list[types.Diagnostic], float]:
+        deadline = time.perf_counter() + timeout
+        while True:
+            got = self.diagnostics.get(uri)
+            if got is not None and got[0] == version:
+                return got[1], got[2]
+            self.event.clear()
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"no diagnostics for {uri} v{version}")
+            try:
+                await asyncio.wait_for(self.event.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
+
+    def open(self, uri: str, language: str, text: str) -> None:
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(
+                    uri=uri, language_id=LANGUAGE_IDS[language], version=1, text=text
+                )
+            )
+        )
+
+    def change(self, uri: str, version: int, line: int, col: int, new: str, length: int = 0) -> None:
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            start=types.Position(line=line, character=col),
+                            end=types.Position(line=line, character=col + length),
+                        ),
+                        text=new,
+                    )
+                ],
+            )
+        )
+
+
+async def _diagnostics_latency(bench: _Bench, language: str, rounds: int) -> dict[str, float]:
+    """Time from sending a one-character edit in a 1,000-line file to its diagnostics arriving."""
+    uri = f"file:///bench/big{EXTENSIONS[language]}"
+    text = _thousand_lines(language)
+    bench.open(uri, language, text)
+    await bench.wait_version(uri, 1)
+    line = text.count("\n") // 2
+    times = []
+    version = 1
+    for _ in range(rounds):
+        # Break the middle line with "(" then remove it again: two measured edits per round.
+        for new, length in (("(", 0), ("", 1)):
+            version += 1
+            start = time.perf_counter()
+            bench.change(uri, version, line, 1, new, length)
+            _, arrived = await bench.wait_version(uri, version)
+            times.append((arrived - start) * 1000)
+    return _summary(times)
+
+
+def _dev_snippets(language: str, limit: int) -> list[str]:
+    root = shared_dir()
+    if root is None:
+        raise SystemExit("lastfix lsp_bench: ../shared (benchmarks) not found; set LASTFIX_SHARED")
+    path = root / "benchmarks" / language / "dev.jsonl"
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line)["broken"] for line in f if line.strip()][:limit]
+
+
+async def _code_action_latency(bench: _Bench, language: str, limit: int) -> dict[str, Any]:
+    times, offered = [], 0
+    for n, text in enumerate(_dev_snippets(language, limit)):
+        uri = f"file:///bench/dev{n}{EXTENSIONS[language]}"
+        bench.open(uri, language, text)
+        diags, _ = await bench.wait_version(uri, 1)
+        if not diags:
+            continue
+        start = time.perf_counter()
+        result = await bench.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diags[0].range,
+                context=types.CodeActionContext(diagnostics=[diags[0]], only=[types.CodeActionKind.QuickFix]),
+            )
+        )
+        times.append((time.perf_counter() - start) * 1000)
+        offered += bool(result)
+        bench.client.text_document_did_close(
+            types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+    out: dict[str, Any] = _summary(times) if times else {"n": 0}
+    out["with_fix"] = offered
+    return out
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+async def _run(args: argparse.Namespace) -> dict[str, Any]:
+    client = LanguageClient("lastfix-bench", "1")
+    bench = _Bench(client)
+    cmd = [sys.executable, "-m", "server", "serve", "--log-level", "WARNING"]
+    started = time.perf_counter()
+    await client.start_io(*cmd)
+    options: dict[str, Any] = {"diagnosticsDelayMs": args.delay_ms, "timeBudgetMs": args.time_budget_ms}
+    if args.model_dir:
+        options["modelDir"] = args.model_dir
+    await client.initialize_async(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                window=types.WindowClientCapabilities(work_done_progress=True)
+            ),
+            initialization_options={"lastfix": options},
+        )
+    )
+    client.initialized(types.InitializedParams())
+    bench.open("file:///bench/first.xlf", "excel", "=SUM(A1:A3\n")
+    _, first = await bench.wait_version("file:///bench/first.xlf", 1)
+    pid = client._server.pid if client._server else None  # noqa: SLF001 - the subprocess pygls started
+    report: dict[str, Any] = {
+        "settings": options,
+        "start_to_first_diagnostics_ms": round((first - started) * 1000, 1),
+        "rss_mb_start": _rss_mb(pid) if pid else None,
+    }
+    for language in args.languages:
+        print(f"{language}: diagnostics latency ...", file=sys.stderr)
+        report.setdefault(language, {})["diagnostics_after_edit_1000_lines"] = await _diagnostics_latency(
+            bench, language, args.rounds
+        )
+        print(f"{language}: code action latency ...", file=sys.stderr)
+        report[language]["code_action"] = await _code_action_latency(bench, language, args.snippets)
+    report["rss_mb_models_loaded"] = _rss_mb(pid) if pid else None
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server.lsp_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--languages", nargs="+", default=["excel", "python", "powershell"])
+    parser.add_argument("--rounds", type=int, default=20, help="edit rounds per language (two edits each)")
+    parser.add_argument("--snippets", type=int, default=30, help="dev-benchmark snippets per language")
+    parser.add_argument("--delay-ms", type=int, default=0, help="the server's diagnostics debounce")
+    parser.add_argument("--time-budget-ms", type=int, default=1000)
+    parser.add_argument("--model-dir", help="lastfix.modelDir (default: the shipped models)")
+    parser.add_argument("--out", help="write the JSON report here")
+    args = parser.parse_args(argv)
+    report = asyncio.run(_run(args))
+    text = json.dumps(report, indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
