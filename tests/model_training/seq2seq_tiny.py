@@ -37,16 +37,36 @@ def tiny_seq2seq(shared: Path) -> TinySeq2Seq:
 
     torch.set_num_threads(1)
     grammar = get_grammar("excel")
-    snippets = [s for s in build_corpus("excel", [shared / "corpora" / "excel" / "formulas.jsonl"],
-                                        CorpusOptions(max_documents=400)).snippets if len(grammar.tokenize(s)) <= 12]
+    snippets = [
+        s
+        for s in build_corpus(
+            "excel", [shared / "corpora" / "excel" / "formulas.jsonl"], CorpusOptions(max_documents=400)
+        ).snippets
+        if len(grammar.tokenize(s)) <= 12
+    ]
     vocab = build_vocabulary("excel", snippets)
-    pairs = [(p.broken, p.fixed) for p in rule_pairs(grammar, vocab, snippets, GenerationSettings(n=PAIRS, seed=1))]
+    pairs = [
+        (p.broken, p.fixed) for p in rule_pairs(grammar, vocab, snippets, GenerationSettings(n=PAIRS, seed=1))
+    ]
     root = Path(tempfile.mkdtemp(prefix="lastfix-s2s-"))
     pairs_file = root / "pairs.jsonl"
-    pairs_file.write_text("".join(json.dumps({"broken": b, "fixed": f, "lang": "excel"}) + "\n" for b, f in pairs))
+    pairs_file.write_text(
+        "".join(json.dumps({"broken": b, "fixed": f, "lang": "excel"}) + "\n" for b, f in pairs)
+    )
     data = encode_pairs("excel", vocab, pairs, 32)
-    config = Seq2SeqConfig(vocab_size=len(vocab), max_len=32, d=64, heads=2, encoder_layers=1, decoder_layers=1)
-    train_seq2seq(config, Seq2SeqTrainConfig(batch=16, lr=3e-3, warmup=20, held_apart=0), "excel", vocab, data,
-                  root / "model", steps=STEPS, device="cpu", progress=False)
+    config = Seq2SeqConfig(
+        vocab_size=len(vocab), max_len=32, d=64, heads=2, encoder_layers=1, decoder_layers=1
+    )
+    train_seq2seq(
+        config,
+        Seq2SeqTrainConfig(batch=16, lr=3e-3, warmup=20, held_apart=0),
+        "excel",
+        vocab,
+        data,
+        root / "model",
+        steps=STEPS,
+        device="cpu",
+        progress=False,
+    )
     export_seq2seq(root / "model", root / "model")
     return TinySeq2Seq(root / "model", pairs_file, pairs)
