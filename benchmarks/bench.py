@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from grammars.base import Grammar
 from grammars.errors import InputError
@@ -99,7 +99,14 @@ def model_info(model_dir: str | Path | None, runtime: DiffusionRuntime | None) -
     d = Path(model_dir)
     h = hashlib.sha256()
     # config.json is left out on purpose: calibration rewrites its noise table without changing weights.
-    for name in ("denoiser.onnx", "decoder.onnx", "embedding.npy", "vocab.json"):
+    for name in (
+        "denoiser.onnx",
+        "decoder.onnx",
+        "embedding.npy",
+        "vocab.json",
+        "seq2seq_encoder.onnx",
+        "seq2seq_decoder.onnx",
+    ):
         f = d / name
         if f.exists():
             h.update(name.encode())
@@ -118,17 +125,25 @@ def run_engine(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RecordResult]:
     """Repair every record with one engine; the whole-document repair the CLI runs."""
-    repairer = Repairer(
-        grammar,
-        runtime,
-        RepairSettings(
-            k=settings.k,
-            engine=engine,
-            time_budget_ms=settings.time_budget_ms,
-            seeds=settings.seeds,
-            noise=noise,
-        ),
-    )
+    repairer: Any
+    if engine == "seq2seq":  # paper 4.3's one-shot model: ``runtime`` is then its Seq2SeqRuntime
+        from model_runtime.seq2seq_repair import Seq2SeqRepairer, Seq2SeqSettings
+
+        repairer = Seq2SeqRepairer(
+            grammar, cast(Any, runtime), Seq2SeqSettings(k=settings.k, time_budget_ms=settings.time_budget_ms)
+        )
+    else:
+        repairer = Repairer(
+            grammar,
+            runtime,
+            RepairSettings(
+                k=settings.k,
+                engine=engine,
+                time_budget_ms=settings.time_budget_ms,
+                seeds=settings.seeds,
+                noise=noise,
+            ),
+        )
     out: list[RecordResult] = []
     for i, rec in enumerate(records):
         t0 = time.perf_counter()

@@ -28,9 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--engine",
-        choices=(*_ENGINES, "all"),
+        choices=(*_ENGINES, "seq2seq", "all"),
         default="all",
-        help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default)",
+        help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default: the three); "
+        "seq2seq: the one-shot model of --model DIR (python -m model_training.seq2seq_train --export)",
     )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
     parser.add_argument("--budget-ms", type=int, default=1000, help="time budget per repair (default 1000)")
@@ -64,14 +65,23 @@ def run(args: argparse.Namespace) -> int:
     if not records:
         raise InputError(f"{args.data}: no records")
     runtime = model_dir = None
-    if any(e != "edits" for e in engines):
+    if args.engine == "seq2seq":  # paper 4.3's downstream model; its runtime stands in for the diffusion one
+        from model_runtime.seq2seq_runtime import load_seq2seq
+
+        if not args.model:
+            raise InputError(
+                "--engine seq2seq needs --model DIR, a directory written by "
+                "`python -m model_training.seq2seq_train --export`"
+            )
+        model_dir, runtime = Path(args.model), load_seq2seq(args.model)
+    elif any(e != "edits" for e in engines):
         model_dir, runtime = load_runtime(args.lang, args.model)
     settings = BenchSettings(k=args.k, time_budget_ms=args.budget_ms, seeds=args.seeds)
     blocks: dict[str, dict[str, Any]] = {}
     for engine in engines:
         results = run_engine(grammar, runtime, records, engine, settings, progress=stderr_progress(engine))
         swept = None
-        if args.noise == "sweep" and engine != "edits" and runtime is not None:
+        if args.noise == "sweep" and engine not in ("edits", "seq2seq") and runtime is not None:
             swept, _ = sweep(
                 grammar,
                 runtime,
