@@ -95,6 +95,7 @@ class EditSearchSettings:
     pairs: bool = True  # try paired bracket/quote insertions after all single edits
     max_pair_span: int = 24  # tokens between the two halves of a pair
     max_accepted: int = 48  # stop once this many candidates are accepted (they come cheapest first)
+    within: float = 1.5  # once a repair is found, try only proposals at most this much dearer
 
 
 @functools.cache
@@ -250,6 +251,8 @@ def search_edits(
     for n, prop in enumerate(propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)):
         if k is not None and len(costs) >= k and prop.cost > costs[k - 1] + slack:
             break
+        if costs and prop.cost > costs[0] + settings.within + slack:
+            break  # far dearer than a repair already in hand: not a last-mile fix any more
         if n % 32 == 0 and (
             (deadline is not None and time.monotonic() > deadline) or (cancel is not None and cancel.is_set())
         ):

@@ -20,8 +20,14 @@ import numpy as np
 from grammars.base import Grammar, SyntaxIssue, TextEdit, Token
 from grammars.errors import ModelLoadError
 
-from .diffusion_candidates import DiffusionSettings, encode_window, sample_repairs, slot_room
-from .edit_candidates import EditSearchSettings, edit_alphabet, search_edits
+from .diffusion_candidates import (
+    DiffusionSample,
+    DiffusionSettings,
+    encode_window,
+    sample_repairs,
+    slot_room,
+)
+from .edit_candidates import EditCandidate, EditSearchSettings, edit_alphabet, search_edits
 from .edit_compose import compose_edits
 from .hints import EditHints, hints_from_messages
 from .noise_table import levels_around, noise_for
@@ -59,6 +65,7 @@ class SearchSettings:
     max_rounds: int = 8  # windows repaired one after another at most
     naturalness_share: float = 0.2  # of the time budget kept for scoring candidates with the model
     progress_below: float = 2.0  # look for two-step repairs unless a one-step one costs at most this
+    diffusion_share: float = 0.4  # of the budget the hybrid keeps for the sampler after the symbolic search
     hybrid_slack: float = 1.0  # edit cost above the k-th best that the model's ranking may still promote
     seed: int = 0
 
@@ -118,6 +125,7 @@ class Repairer:
         self.runtime = runtime if settings.engine != "edits" else None
         self.settings = settings
         self.search = search
+        self._row_step_s: float | None = None  # measured cost of one sampler row x step
         extra = self.runtime.vocab.symbols if self.runtime is not None else ()
         self._alphabet = edit_alphabet(grammar, extra)
 
@@ -150,12 +158,15 @@ class Repairer:
                 grown.extend(self._repair_window(text, state, state_issues, target, k, deadline, cancel))
                 if self._stop(deadline, cancel):
                     break
-            beam = self._prune(text, grown)
+            pending = []
+            for state in grown:  # finished documents leave the beam at once, so pruning cannot lose them
+                if self.grammar.is_valid(state.text):
+                    done.setdefault(state.text, state)
+                else:
+                    pending.append(state)
+            beam = self._prune(text, pending)
             if not beam or self._stop(deadline, cancel):
                 break
-        for state in beam:  # a last round that ran out of time may still hold finished documents
-            if self.grammar.is_valid(state.text):
-                done.setdefault(state.text, state)
         return self._rank(
             text, list(done.values()), k, hints_from_messages(i.message for i in issues), cancel
         )
@@ -184,17 +195,18 @@ class Repairer:
         accept = self.grammar.is_valid if single else self._window_fixed(window, len(text))
         hints = hints_from_messages(i.message for i in window.issues)
         found: dict[str, _Partial] = {}
-        if self.settings.engine in ("diffusion", "hybrid") and self.runtime is not None:
-            for s in self._diffusion(text, tokens, window):
-                if s.text in found or not accept(s.text):
-                    continue
-                found[s.text] = _Partial(s.text, s.edits, s.votes, s.noise, frozenset({"diffusion"}))
-        if self.settings.engine in ("edits", "hybrid") and not self._stop(deadline, cancel):
-            edit_deadline = deadline
-            if self.settings.engine == "hybrid":
-                edit_deadline -= self.settings.time_budget_ms / 1000.0 * self.search.naturalness_share
-            edit_window = find_window(self.grammar, text, tokens, target, self.search.edit_window)
-            slack = self.search.hybrid_slack if self.settings.engine == "hybrid" else 0.0
+        budget_s = self.settings.time_budget_ms / 1000.0
+        use_edits = self.settings.engine in ("edits", "hybrid")
+        use_model = self.settings.engine in ("diffusion", "hybrid") and self.runtime is not None
+        reserve = budget_s * self.search.naturalness_share if self.settings.engine == "hybrid" else 0.0
+        edit_window = find_window(self.grammar, text, tokens, target, self.search.edit_window)
+        cands: list[EditCandidate] = []
+        if use_edits and not self._stop(deadline, cancel):
+            # The symbolic search goes first: it is cheap and usually enough, and a slow sampler on a
+            # busy CPU must not starve it; the diffusion call then gets what is left (sized to fit).
+            edit_deadline = (
+                deadline - reserve - (budget_s * self.search.diffusion_share if use_model else 0.0)
+            )
             cands = search_edits(
                 self.grammar,
                 text,
@@ -207,40 +219,50 @@ class Repairer:
                 settings=self.search.edits,
                 hints=hints,
                 k=max(k, self.search.beam),
-                slack=slack,
+                slack=self.search.hybrid_slack if use_model else 0.0,
             )
+        if use_model and not self._stop(deadline - reserve, cancel):
+            for s in self._diffusion(text, tokens, window, deadline - reserve - time.monotonic()):
+                if s.text in found or not accept(s.text):
+                    continue
+                found[s.text] = _Partial(s.text, s.edits, s.votes, s.noise, frozenset({"diffusion"}))
+        if use_edits:
             cheapest = min((c.cost for c in cands), default=float("inf"))
-            if cheapest > self.search.progress_below and not found and not self._stop(edit_deadline, cancel):
+            if (
+                cheapest > self.search.progress_below
+                and not found
+                and not self._stop(deadline - reserve, cancel)
+            ):
                 # Nothing cheap fixes the window in one edit: keep single edits that move the error further
                 # on (``=IF(A2>7;7;A2)`` needs both ';' replaced) and let the next round continue from them.
                 progress = replace(self.search.edits, pairs=False, max_accepted=self.search.beam)
-                cands = search_edits(
+                cands += search_edits(
                     self.grammar,
                     text,
                     tokens,
                     edit_window,
                     self._progress(target, len(text)),
                     alphabet=self._alphabet,
-                    deadline=edit_deadline,
+                    deadline=deadline - reserve,
                     cancel=cancel,
                     settings=progress,
                     hints=hints,
                 )
-            for c in cands:
-                prev = found.get(c.text)
-                found[c.text] = (
-                    _Partial(c.text, c.edits, 0, None, frozenset({"edits"}), c.cost, c.proximity)
-                    if prev is None
-                    else _Partial(
-                        prev.text,
-                        prev.edits,
-                        prev.votes,
-                        prev.noise,
-                        prev.sources | {"edits"},
-                        c.cost,
-                        c.proximity,
-                    )
+        for c in cands:
+            prev = found.get(c.text)
+            found[c.text] = (
+                _Partial(c.text, c.edits, 0, None, frozenset({"edits"}), c.cost, c.proximity)
+                if prev is None
+                else _Partial(
+                    prev.text,
+                    prev.edits,
+                    prev.votes,
+                    prev.noise,
+                    prev.sources | {"edits"},
+                    c.cost,
+                    c.proximity,
                 )
+            )
         out: list[_Partial] = []
         for cand in found.values():
             edits = cand.edits if not state.edits else tuple(compose_edits(original, state.edits, cand.edits))
@@ -262,24 +284,51 @@ class Repairer:
         canvas = self.runtime.canvas if self.runtime is not None else self.grammar.canvas
         return max(1, canvas - 1 - slot_room(self.search.diffusion))
 
-    def _diffusion(self, text: str, tokens: Sequence[Token], window: Window) -> list:
-        """One batched resume over seeds x noise levels around the calibrated level."""
+    def _diffusion(
+        self, text: str, tokens: Sequence[Token], window: Window, allowed_s: float
+    ) -> list[DiffusionSample]:
+        """One batched resume: seeds x noise levels around the calibrated level, sized to ``allowed_s``."""
         assert self.runtime is not None
         level = self.settings.noise
         if level is None:
             level = noise_for(self.runtime.noise_table, error_size(tokens, window))
         levels = levels_around(level, self.search.diffusion.levels, self.search.diffusion.step)
-        return sample_repairs(
+        steps = self.search.diffusion.steps
+        if self._row_step_s is None:  # one row, one step: what a row-step costs on this machine
+            t0 = time.perf_counter()
+            sample_repairs(
+                self.grammar,
+                self.runtime,
+                text,
+                tokens,
+                window,
+                [level],
+                1,
+                settings=replace(self.search.diffusion, steps=1),
+                seed=self.search.seed,
+            )
+            self._row_step_s = time.perf_counter() - t0
+            allowed_s -= self._row_step_s
+        rows = min(len(levels) * self.settings.seeds, int(allowed_s / (self._row_step_s * steps)))
+        if rows < 1:
+            return []
+        levels = levels[:rows]  # the calibrated level first, then its neighbours
+        seeds = max(1, min(self.settings.seeds, rows // len(levels)))
+        t0 = time.perf_counter()
+        out = sample_repairs(
             self.grammar,
             self.runtime,
             text,
             tokens,
             window,
             levels,
-            self.settings.seeds,
+            seeds,
             settings=self.search.diffusion,
             seed=self.search.seed,
         )
+        measured = (time.perf_counter() - t0) / (len(levels) * seeds * steps)
+        self._row_step_s = 0.5 * self._row_step_s + 0.5 * measured  # follows the machine's load
+        return out
 
     def _window_fixed(self, window: Window, length: int) -> Callable[[str], bool]:
         """Acceptance while other windows still have errors: valid, or no error left in this window."""
