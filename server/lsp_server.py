@@ -90,9 +90,9 @@ def create_server() -> LastfixServer:
     diagnostics = Diagnostics(server, session)
     sync = DocumentSync(session, diagnostics, repairs)
     configuration = Configuration(server, session, diagnostics)
-    fix_all = FixAll(session, repairs)
-    code_actions = CodeActions(session, repairs, fix_all)
-    will_save = WillSave(session, repairs)
+    fix_all = FixAll(session, repairs, diagnostics)
+    code_actions = CodeActions(session, repairs, fix_all, diagnostics)
+    will_save = WillSave(session, repairs, diagnostics)
 
     def initialize(params: types.InitializeParams) -> None:
         ui.loop = asyncio.get_running_loop()

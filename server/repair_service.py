@@ -111,15 +111,9 @@ class RepairService:
         if doc.language is None:
             return []
         settings = self._session.settings
-        key = (
-            doc.uri,
-            doc.version,
-            issue,
-            settings.candidates,
-            settings.time_budget_ms,
-            settings.model_dir,
-            settings.device,
-        )
+        # The model key stands for modelDir and device (hashable, unlike a {language: folder} setting).
+        model_key = self._store.key(doc.language, settings)
+        key = (doc.uri, doc.version, issue, settings.candidates, settings.time_budget_ms, model_key)
         hit = self._cache_get(key)
         if hit is not None:
             return hit

@@ -21,7 +21,7 @@ from ..fix_policy import confident
 from ..repair_service import RepairService
 from ..session import Session
 from ..workspace_edits import workspace_edit
-from .diagnostics import MAX_DIAGNOSTICS, issue_of, to_diagnostic
+from .diagnostics import MAX_DIAGNOSTICS, Diagnostics, issue_of, to_diagnostic
 from .fix_all import FIX_ALL_KIND, FixAll
 
 __all__ = ["CodeActions", "KINDS", "wants"]
@@ -43,8 +43,11 @@ def wants(only: Any, kind: str, default: bool) -> bool:
 class CodeActions:
     """The codeAction and codeAction/resolve handlers."""
 
-    def __init__(self, session: Session, repairs: RepairService, fix_all: FixAll) -> None:
+    def __init__(
+        self, session: Session, repairs: RepairService, fix_all: FixAll, diagnostics: Diagnostics
+    ) -> None:
         self._session = session
+        self._diagnostics = diagnostics
         self._repairs = repairs
         self._fix_all = fix_all
 
@@ -69,16 +72,17 @@ class CodeActions:
         """Fill in a deferred edit (fix-all); any other action comes back as it is."""
         return await self._fix_all.resolve(action)
 
-    def _issues(self, doc: Document, params: types.CodeActionParams) -> list[SyntaxIssue]:
+    async def _issues(self, doc: Document, params: types.CodeActionParams) -> list[SyntaxIssue]:
         """Errors the request is about: the client's lastfix diagnostics, then any error under the range."""
         encoding = self._session.encoding
+        issues = await self._diagnostics.issues(doc)
         chosen: list[SyntaxIssue] = []
         for diagnostic in params.context.diagnostics:
-            issue = issue_of(doc, diagnostic, encoding)
+            issue = issue_of(doc, issues, diagnostic, encoding)
             if issue is not None and issue not in chosen:
                 chosen.append(issue)
         start, end = doc.index.offsets_of(params.range, encoding)
-        for issue in doc.issues()[:MAX_DIAGNOSTICS]:
+        for issue in issues[:MAX_DIAGNOSTICS]:
             if issue.start <= end and max(issue.end, issue.start) >= start and issue not in chosen:
                 chosen.append(issue)
         return chosen[:_MAX_ISSUES]
@@ -90,7 +94,7 @@ class CodeActions:
         settings = self._session.settings
         encoding = self._session.encoding
         actions: list[types.CodeAction] = []
-        for issue in self._issues(doc, params):
+        for issue in await self._issues(doc, params):
             candidates = await self._repairs.candidates(doc, issue)
             if not self._session.is_current(doc):
                 return []

@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from grammars import SyntaxIssue
+from grammars.source_files import MAX_FILE_BYTES
 
 from ..document import Document
 from ..session import Session
@@ -27,6 +30,9 @@ logger = logging.getLogger(__name__)
 SOURCE = "lastfix"
 CODE = "syntax-error"
 MAX_DIAGNOSTICS = 100  # a file that is mostly errors (a binary opened as text) needs no thousand squiggles
+# Documents past the CLI's file limit are not parsed on every change: a pure-Python parse of megabytes
+# takes seconds of CPU, which would starve the event loop and the repair worker (they share the GIL).
+MAX_CHARS = MAX_FILE_BYTES
 
 
 def to_diagnostic(doc: Document, issue: SyntaxIssue, encoding: str) -> types.Diagnostic:
@@ -41,11 +47,12 @@ def to_diagnostic(doc: Document, issue: SyntaxIssue, encoding: str) -> types.Dia
     )
 
 
-def issue_of(doc: Document, diagnostic: types.Diagnostic, encoding: str) -> SyntaxIssue | None:
-    """The current issue a client's diagnostic stands for (by its data, else by its range), or None."""
+def issue_of(
+    doc: Document, issues: Sequence[SyntaxIssue], diagnostic: types.Diagnostic, encoding: str
+) -> SyntaxIssue | None:
+    """The issue among ``issues`` a client's diagnostic stands for (by its data, else its range), or None."""
     if diagnostic.source != SOURCE:
         return None
-    issues = doc.issues()
     data = diagnostic.data
     if isinstance(data, dict) and data.get("version") == doc.version:
         for issue in issues:
@@ -66,6 +73,8 @@ class Diagnostics:
         self._session = session
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lastfix-diagnostics")
         self._pending: dict[str, asyncio.Task[None]] = {}
+        self._cost: dict[str, float] = {}  # seconds the last parse of each document took
+        self._too_big: set[str] = set()
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -75,7 +84,13 @@ class Diagnostics:
         previous = self._pending.pop(doc.uri, None)
         if previous is not None and not previous.done():
             previous.cancel()
-        delay = self._session.settings.diagnostics_delay_ms if delay_ms is None else delay_ms
+        if delay_ms is None:
+            # Debounce by at least twice the document's last parse time: a slow (huge) document is parsed
+            # when the typing pauses, never once per keystroke.
+            delay_ms = max(
+                self._session.settings.diagnostics_delay_ms, int(2000 * self._cost.get(doc.uri, 0.0))
+            )
+        delay = delay_ms
         task = asyncio.ensure_future(self._publish_after(doc, delay / 1000))
         self._pending[doc.uri] = task
         task.add_done_callback(functools.partial(self._done, doc.uri))
@@ -94,8 +109,7 @@ class Diagnostics:
         if not self._session.handles(doc):
             self._send(doc.uri, [])
             return
-        loop = asyncio.get_running_loop()
-        issues = await loop.run_in_executor(self._executor, doc.issues)
+        issues = await self.issues(doc)
         if not self._session.is_current(doc):  # a newer version is scheduled; it publishes
             return
         encoding = self._session.encoding
@@ -104,6 +118,28 @@ class Diagnostics:
             logger.info("%s: %d syntax errors, showing the first %d", doc.uri, len(issues), MAX_DIAGNOSTICS)
         self._send(doc.uri, diagnostics, doc.version)
 
+    async def issues(self, doc: Document) -> tuple[SyntaxIssue, ...]:
+        """The syntax errors of ``doc``, parsed in the diagnostics thread (never on the event loop)."""
+        if len(doc.text) > MAX_CHARS:
+            if doc.uri not in self._too_big:
+                self._too_big.add(doc.uri)
+                logger.warning(
+                    "%s: %d characters is over the %d-character limit; no diagnostics or fixes",
+                    doc.uri,
+                    len(doc.text),
+                    MAX_CHARS,
+                )
+            return ()
+        self._too_big.discard(doc.uri)
+
+        def parse() -> tuple[SyntaxIssue, ...]:
+            start = time.perf_counter()
+            issues = doc.issues()
+            self._cost[doc.uri] = time.perf_counter() - start
+            return issues
+
+        return await asyncio.get_running_loop().run_in_executor(self._executor, parse)
+
     def _send(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None = None) -> None:
         self._server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
@@ -111,6 +147,8 @@ class Diagnostics:
 
     def clear(self, uri: str) -> None:
         """Remove a document's diagnostics (closed, or its language disabled)."""
+        self._cost.pop(uri, None)
+        self._too_big.discard(uri)
         task = self._pending.pop(uri, None)
         if task is not None and not task.done():
             task.cancel()

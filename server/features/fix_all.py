@@ -15,6 +15,7 @@ from ..fix_policy import FixPolicy
 from ..repair_service import RepairService
 from ..session import Session
 from ..workspace_edits import workspace_edit
+from .diagnostics import Diagnostics
 
 __all__ = ["FIX_ALL_KIND", "FixAll", "policy_of"]
 
@@ -31,13 +32,14 @@ def policy_of(session: Session) -> FixPolicy:
 class FixAll:
     """Builds and resolves the fix-all code action."""
 
-    def __init__(self, session: Session, repairs: RepairService) -> None:
+    def __init__(self, session: Session, repairs: RepairService, diagnostics: Diagnostics) -> None:
         self._session = session
         self._repairs = repairs
+        self._diagnostics = diagnostics
 
     async def action(self, doc: Document) -> types.CodeAction | None:
         """The fix-all action for ``doc`` (None when it has no error, or no confident fix to apply)."""
-        if not doc.issues():
+        if not await self._diagnostics.issues(doc):
             return None
         if self._session.client.resolve_edit and self._session.client.data_support:
             return types.CodeAction(

@@ -13,6 +13,7 @@ from lsprotocol import types
 from ..repair_service import SAVE_BUDGET_MS, RepairService
 from ..session import Session
 from ..workspace_edits import lsp_text_edits
+from .diagnostics import Diagnostics
 from .fix_all import policy_of
 
 __all__ = ["WillSave"]
@@ -23,16 +24,19 @@ logger = logging.getLogger(__name__)
 class WillSave:
     """The willSaveWaitUntil handler."""
 
-    def __init__(self, session: Session, repairs: RepairService) -> None:
+    def __init__(self, session: Session, repairs: RepairService, diagnostics: Diagnostics) -> None:
         self._session = session
         self._repairs = repairs
+        self._diagnostics = diagnostics
 
     async def will_save_wait_until(
         self, params: types.WillSaveTextDocumentParams
     ) -> list[types.TextEdit] | None:
         settings = self._session.settings
         doc = self._session.get(params.text_document.uri)
-        if doc is None or not settings.fix_on_save or not self._session.handles(doc) or not doc.issues():
+        if doc is None or not settings.fix_on_save or not self._session.handles(doc):
+            return None
+        if not await self._diagnostics.issues(doc):
             return None
         budget = min(settings.time_budget_ms, SAVE_BUDGET_MS)
         result = await self._repairs.fix_all(doc, policy_of(self._session), budget)

@@ -43,8 +43,12 @@ def _read_message(sock: socket.socket) -> dict:
 
 def test_tcp_server_answers_initialize_and_logs_to_the_file(tmp_path):
     port, log = _free_port(), tmp_path / "server.log"
-    proc = subprocess.Popen([sys.executable, "-m", "server", "serve", "--tcp", f"127.0.0.1:{port}",
-                             "--log-file", str(log)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--tcp", f"127.0.0.1:{port}", "--log-file", str(log)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -55,7 +59,9 @@ def test_tcp_server_answers_initialize_and_logs_to_the_file(tmp_path):
                 assert time.monotonic() < deadline, "the TCP server never listened"
                 time.sleep(0.1)
         with sock:
-            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+            body = json.dumps(
+                {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+            )
             sock.sendall(b"Content-Length: %d\r\n\r\n" % len(body) + body.encode())
             reply = _read_message(sock)
         assert reply["id"] == 1 and reply["result"]["serverInfo"]["name"] == "lastfix"
@@ -67,6 +73,11 @@ def test_tcp_server_answers_initialize_and_logs_to_the_file(tmp_path):
 
 
 def test_bad_address_is_a_clear_error():
-    proc = subprocess.run([sys.executable, "-m", "server", "serve", "--tcp", "nowhere"], cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "server", "serve", "--tcp", "nowhere"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "expected HOST:PORT" in proc.stderr and proc.stdout == ""
