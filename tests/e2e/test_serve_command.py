@@ -1,4 +1,4 @@
-"""``lastfix serve``: stdio by default, ``--tcp HOST:PORT``, ``--log-file``; a bad address is a clear error."""
+"""``lastfix serve``: stdio by default, ``--tcp HOST:PORT``, ``--log-file``; a bad address is an error."""
 
 from __future__ import annotations
 
