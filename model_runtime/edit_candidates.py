@@ -23,7 +23,14 @@ from .hints import NO_HINTS, EditHints
 from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
 from .windows import Window
 
-__all__ = ["EditCandidate", "EditSearchSettings", "edit_alphabet", "propose_edits", "search_edits"]
+__all__ = [
+    "EditCandidate",
+    "EditSearchSettings",
+    "EditSearch",
+    "edit_alphabet",
+    "propose_edits",
+    "search_edits",
+]
 
 # Punctuation and operators common to the three languages; each grammar keeps those it lexes as one
 # closed token (see edit_alphabet), so this list only has to be broad, not exact.
@@ -224,6 +231,78 @@ def propose_edits(
             yield _Proposal(edits, cost, prox)
 
 
+class EditSearch:
+    """A resumable search: :meth:`run` until a deadline, and again later to go on where it stopped.
+
+    Proposals come cheapest first; the search ends for good once no later proposal can rank among the
+    ``k`` cheapest accepted ones (a result never costs less than planned), give or take ``slack``, or
+    once proposals cost ``settings.within`` more than the cheapest repair found.
+    """
+
+    def __init__(
+        self,
+        grammar: Grammar,
+        text: str,
+        tokens: Sequence[Token],
+        window: Window,
+        accept: Callable[[str], bool],
+        *,
+        alphabet: Sequence[str] | None = None,
+        settings: EditSearchSettings = EditSearchSettings(),
+        hints: EditHints = NO_HINTS,
+        k: int | None = None,
+        slack: float = 0.0,
+    ) -> None:
+        alphabet = edit_alphabet(grammar) if alphabet is None else alphabet
+        self._grammar, self._text, self._tokens, self._accept = grammar, text, tokens, accept
+        self._settings, self._hints, self._k, self._slack = settings, hints, k, slack
+        self._proposals = propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)
+        self._pending: _Proposal | None = None
+        self._seen: set[str] = {text}
+        self._costs: list[float] = []
+        self.found: list[EditCandidate] = []
+        self.done = False
+
+    def _exhausted_by(self, prop: _Proposal) -> bool:
+        costs, k = self._costs, self._k
+        if k is not None and len(costs) >= k and prop.cost > costs[k - 1] + self._slack:
+            return True
+        # far dearer than a repair already in hand: not a last-mile fix any more
+        return bool(costs) and prop.cost > costs[0] + self._settings.within + self._slack
+
+    def run(
+        self, deadline: float | None = None, cancel: threading.Event | None = None
+    ) -> list[EditCandidate]:
+        """Accepted candidates so far, after searching until ``deadline`` (time.monotonic) or the end."""
+        n = 0
+        while not self.done:
+            prop = self._pending if self._pending is not None else next(self._proposals, None)
+            self._pending = None
+            if prop is None or self._exhausted_by(prop):
+                self.done = True
+                break
+            if n % 32 == 0 and (
+                (deadline is not None and time.monotonic() > deadline)
+                or (cancel is not None and cancel.is_set())
+            ):
+                self._pending = prop
+                break
+            n += 1
+            new_text = apply_edits(self._text, prop.edits)
+            if new_text in self._seen:
+                continue
+            self._seen.add(new_text)
+            if self._accept(new_text):
+                # The planned cost can understate: an inserted '[' may re-lex a function name as a table name.
+                toks = self._grammar.tokenize(new_text)
+                cost = max(prop.cost, weighted_distance(self._tokens, toks, hints=self._hints))
+                self.found.append(EditCandidate(new_text, prop.edits, cost, prop.proximity))
+                bisect.insort(self._costs, cost)
+                if len(self.found) >= self._settings.max_accepted:
+                    self.done = True
+        return list(self.found)
+
+
 def search_edits(
     grammar: Grammar,
     text: str,
@@ -239,33 +318,17 @@ def search_edits(
     k: int | None = None,
     slack: float = 0.0,
 ) -> list[EditCandidate]:
-    """Proposals the ``accept`` oracle takes, in proposal order; stops at the deadline (time.monotonic).
-
-    With ``k``, stops as soon as no later proposal can rank among the k cheapest accepted ones (proposals
-    come cheapest first and a result never costs less than planned), give or take ``slack``.
-    """
-    alphabet = edit_alphabet(grammar) if alphabet is None else alphabet
-    seen: set[str] = {text}
-    out: list[EditCandidate] = []
-    costs: list[float] = []
-    for n, prop in enumerate(propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)):
-        if k is not None and len(costs) >= k and prop.cost > costs[k - 1] + slack:
-            break
-        if costs and prop.cost > costs[0] + settings.within + slack:
-            break  # far dearer than a repair already in hand: not a last-mile fix any more
-        if n % 32 == 0 and (
-            (deadline is not None and time.monotonic() > deadline) or (cancel is not None and cancel.is_set())
-        ):
-            break
-        new_text = apply_edits(text, prop.edits)
-        if new_text in seen:
-            continue
-        seen.add(new_text)
-        if accept(new_text):
-            # The planned cost can understate: an inserted '[' may re-lex a function name as a table name.
-            cost = max(prop.cost, weighted_distance(tokens, grammar.tokenize(new_text), hints=hints))
-            out.append(EditCandidate(new_text, prop.edits, cost, prop.proximity))
-            bisect.insort(costs, cost)
-            if len(out) >= settings.max_accepted:
-                break
-    return out
+    """Proposals ``accept`` takes, in proposal order, until the deadline (see :class:`EditSearch`)."""
+    search = EditSearch(
+        grammar,
+        text,
+        tokens,
+        window,
+        accept,
+        alphabet=alphabet,
+        settings=settings,
+        hints=hints,
+        k=k,
+        slack=slack,
+    )
+    return search.run(deadline, cancel)

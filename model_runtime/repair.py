@@ -27,7 +27,7 @@ from .diffusion_candidates import (
     sample_repairs,
     slot_room,
 )
-from .edit_candidates import EditCandidate, EditSearchSettings, edit_alphabet, search_edits
+from .edit_candidates import EditCandidate, EditSearch, EditSearchSettings, edit_alphabet, search_edits
 from .edit_compose import compose_edits
 from .hints import EditHints, hints_from_messages
 from .noise_table import levels_around, noise_for
@@ -201,31 +201,35 @@ class Repairer:
         reserve = budget_s * self.search.naturalness_share if self.settings.engine == "hybrid" else 0.0
         edit_window = find_window(self.grammar, text, tokens, target, self.search.edit_window)
         cands: list[EditCandidate] = []
-        if use_edits and not self._stop(deadline, cancel):
-            # The symbolic search goes first: it is cheap and usually enough, and a slow sampler on a
-            # busy CPU must not starve it; the diffusion call then gets what is left (sized to fit).
-            edit_deadline = (
-                deadline - reserve - (budget_s * self.search.diffusion_share if use_model else 0.0)
-            )
-            cands = search_edits(
+        search = None
+        if use_edits:
+            search = EditSearch(
                 self.grammar,
                 text,
                 tokens,
                 edit_window,
                 accept,
                 alphabet=self._alphabet,
-                deadline=edit_deadline,
-                cancel=cancel,
                 settings=self.search.edits,
                 hints=hints,
                 k=max(k, self.search.beam),
                 slack=self.search.hybrid_slack if use_model else 0.0,
             )
+            # The symbolic search goes first: it is cheap and usually enough, and a slow sampler on a
+            # busy CPU must not starve it; the diffusion call then gets what is left (sized to fit).
+            edit_deadline = (
+                deadline - reserve - (budget_s * self.search.diffusion_share if use_model else 0.0)
+            )
+            cands = search.run(edit_deadline, cancel)
         if use_model and not self._stop(deadline - reserve, cancel):
             for s in self._diffusion(text, tokens, window, deadline - reserve - time.monotonic()):
                 if s.text in found or not accept(s.text):
                     continue
                 found[s.text] = _Partial(s.text, s.edits, s.votes, s.noise, frozenset({"diffusion"}))
+        if search is not None and not search.done and not cands and not found:
+            cands = search.run(
+                deadline - reserve, cancel
+            )  # the sampler found nothing: go on where it stopped
         if use_edits:
             cheapest = min((c.cost for c in cands), default=float("inf"))
             if (

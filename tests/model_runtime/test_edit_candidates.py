@@ -2,7 +2,7 @@
 
 from grammars import get_grammar
 from grammars.base import apply_edits
-from model_runtime.edit_candidates import edit_alphabet, propose_edits, search_edits
+from model_runtime.edit_candidates import EditSearch, edit_alphabet, propose_edits, search_edits
 from model_runtime.hints import hints_from_messages
 from model_runtime.windows import find_window
 
@@ -76,3 +76,14 @@ def test_proposals_come_cheapest_first_and_the_deadline_stops_the_search():
     calls = []
     out = search_edits(g, text, tokens, w, lambda t: calls.append(t) or False, deadline=0.0)
     assert out == [] and len(calls) <= 32
+
+
+def test_a_stopped_search_goes_on_where_it_stopped():
+    g = get_grammar("excel")
+    text = "=IF(A1=,1,2)"
+    tokens = g.tokenize(text)
+    w = find_window(g, text, tokens, g.errors(text)[0], 32)
+    search = EditSearch(g, text, tokens, w, g.is_valid, k=5)
+    assert search.run(deadline=0.0) == [] and not search.done
+    resumed = search.run()
+    assert search.done and resumed == search_edits(g, text, tokens, w, g.is_valid, k=5)
