@@ -8,6 +8,7 @@ models. ``--method rules`` makes the baseline pairs with the rule-based corrupte
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -52,8 +53,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=True,
         help="keep only pairs whose broken side the oracle rejects (default on; rules always do)",
     )
-    parser.add_argument("--steps", type=int, default=20, help="respaced reverse steps per chain (default 20)")
-    parser.add_argument("--batch", type=int, default=64, help="chains sampled together (default 64)")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="respaced reverse steps per chain (default: the model's, e.g. 10)",
+    )
+    parser.add_argument("--batch", type=int, default=16, help="chains sampled together (default 16)")
+    parser.add_argument(
+        "--from-corpus",
+        metavar="LO-HI",
+        help="start each chain from a corpus snippet noised to a fraction of T in LO-HI (e.g. 0.5-0.9) "
+        "instead of pure noise (the paper); for a model whose pure-noise chains rarely end in valid code",
+    )
     parser.add_argument(
         "--corpus",
         nargs="*",
@@ -87,19 +99,21 @@ def run(args: argparse.Namespace) -> int:
         rule_pairs,
     )
 
-    if args.n < 1 or args.steps < 2 or args.batch < 1:
+    if args.n < 1 or (args.steps is not None and args.steps < 2) or args.batch < 1:
         raise InputError("--n and --batch must be positive and --steps at least 2")
     try:
         t_range = parse_t_range(args.t)
+        start_noise = parse_t_range(args.from_corpus, "--from-corpus") if args.from_corpus else None
     except ValueError as e:
         raise InputError(str(e)) from None
     grammar = get_grammar(args.lang)
     settings = GenerationSettings(
         n=args.n,
         seed=args.seed,
-        steps=args.steps,
+        steps=args.steps or 10,
         batch=args.batch,
         t_range=t_range,
+        start_noise=start_noise,
         valid_only=args.valid_only,
     )
     corpus = [Path(p) for p in args.corpus] if args.corpus else None
@@ -108,7 +122,12 @@ def run(args: argparse.Namespace) -> int:
     if args.method == "diffusion":
         runtime = _load_model(grammar.name, args.model, args.device, args.threads)
         filler = _filler(grammar, corpus, args.max_documents, runtime.vocab)
-        pairs = diffusion_pairs(runtime, grammar, filler, settings, report, bar.show)
+        starts: list[str] = []
+        if start_noise is not None:
+            starts, _ = _snippets_and_vocab(grammar.name, corpus, args.max_documents, None)
+        if args.steps is None:
+            settings = dataclasses.replace(settings, steps=runtime.settings.steps)
+        pairs = diffusion_pairs(runtime, grammar, filler, settings, report, bar.show, starts)
     else:
         snippets, vocab = _snippets_and_vocab(grammar.name, corpus, args.max_documents, args.model)
         pairs = rule_pairs(grammar, vocab, snippets, settings, report, bar.show)

@@ -20,7 +20,7 @@ import numpy as np
 
 from grammars.base import Grammar
 from grammars.vocab import SPECIALS, Vocabulary
-from model_runtime.schedule import respaced
+from model_runtime.schedule import respaced, timestep_of
 
 from .corrupt import Corrupter
 from .placeholder_filling import Filler, detokenize
@@ -75,6 +75,10 @@ class GenerationSettings:
     batch: int = 64  # chains sampled together
     t_range: tuple[float, float] | None = None  # noise fractions [lo, hi] c_t may come from; None = any
     valid_only: bool = True  # keep only pairs whose broken side the oracle rejects
+    # None: chains start from pure noise (paper 3.3). (lo, hi): each chain starts from a corpus snippet
+    # noised to a fraction of T drawn from [lo, hi] -- for a model too weak to end pure-noise chains in
+    # valid code (a CPU budget); c_0 then keeps the snippet's own texts where its symbols survive.
+    start_noise: tuple[float, float] | None = None
     max_chains: int | None = (
         None  # give up after this many chains (default 100 per requested pair, at least 1000)
     )
@@ -110,7 +114,7 @@ class GenerationReport:
         }
 
 
-def parse_t_range(text: str) -> tuple[float, float] | None:
+def parse_t_range(text: str, option: str = "--t") -> tuple[float, float] | None:
     """``uniform`` -> None; ``LO-HI`` (noise fractions in [0, 1]) -> (lo, hi); ValueError otherwise."""
     if text == "uniform":
         return None
@@ -118,11 +122,9 @@ def parse_t_range(text: str) -> tuple[float, float] | None:
         lo_s, hi_s = text.split("-")
         lo, hi = float(lo_s), float(hi_s)
     except ValueError:
-        raise ValueError(
-            f"--t {text!r}: give 'uniform' or a range of noise fractions like 0.05-0.5"
-        ) from None
+        raise ValueError(f"{option} {text!r}: give a range of noise fractions like 0.05-0.5") from None
     if not 0.0 <= lo <= hi <= 1.0:
-        raise ValueError(f"--t {text!r}: need 0 <= LO <= HI <= 1 (fractions of the diffusion steps T)")
+        raise ValueError(f"{option} {text!r}: need 0 <= LO <= HI <= 1 (fractions of the diffusion steps T)")
     return lo, hi
 
 
@@ -140,6 +142,7 @@ def _chain_pair(
     settings: GenerationSettings,
     rng: np.random.Generator,
     dropped: Counter[str],
+    source: tuple[list[str], list[str]] | None = None,
 ) -> tuple[str, str, float] | None:
     """(broken, fixed, t) from one chain's decoded canvases (noisiest first); None, reason counted."""
     c0 = vocab.decode(canvases[-1])
@@ -158,7 +161,11 @@ def _chain_pair(
         return None
     for _ in range(FILL_TRIES):
         palette: dict[str, list[str]] = {}
-        fixed_texts = filler.texts_for(c0, rng, palette)
+        fixed_texts = (
+            filler.texts_for(c0, rng, palette)
+            if source is None
+            else filler.aligned_texts(source[0], source[1], c0, rng, palette)
+        )
         fixed = detokenize(grammar, c0, fixed_texts)
         if grammar.is_valid(fixed):
             break
@@ -187,38 +194,60 @@ def diffusion_pairs(
     settings: GenerationSettings,
     report: GenerationReport | None = None,
     progress: Callable[[GenerationReport], None] | None = None,
+    snippets: Sequence[str] = (),
 ) -> Iterator[Pair]:
-    """Pairs (c_t, c_0) from reverse chains started at pure noise, ``settings.n`` of them at most."""
+    """Pairs (c_t, c_0) from reverse chains, ``settings.n`` of them at most.
+
+    Chains start from pure noise, or (``settings.start_noise``) from ``snippets`` noised part of the way.
+    """
     report = report if report is not None else GenerationReport("diffusion")
     max_chains = settings.max_chains if settings.max_chains is not None else max(1000, 100 * settings.n)
-    # the chain's step k decodes x̂0 predicted from x_t at t = ts[k]: the noise fraction of c_t
-    fractions = respaced(np.array([runtime.T]), settings.steps)[:, 0] / runtime.T
+    starts = _start_canvases(runtime, grammar, snippets) if settings.start_noise is not None else None
+    if starts is not None and not starts[0]:
+        return
+    method = "diffusion" if starts is None else "diffusion+corpus"
     t0 = time.monotonic()
     b = 0
     while report.pairs < settings.n and report.chains < max_chains:
-        res = runtime.generate(
-            settings.batch,
-            steps=settings.steps,
-            seed=int(np.random.SeedSequence([settings.seed, b]).generate_state(1)[0]),
-            trajectory=True,
-        )
+        seed = int(np.random.SeedSequence([settings.seed, b]).generate_state(1)[0])
+        pick = None
+        if starts is None:
+            res = runtime.generate(settings.batch, steps=settings.steps, seed=seed, trajectory=True)
+            t_start = np.full(settings.batch, runtime.T)
+        else:
+            assert settings.start_noise is not None
+            r = np.random.default_rng([settings.seed, b, 2])
+            pick = r.integers(len(starts[0]), size=settings.batch)
+            noise = r.uniform(*settings.start_noise, size=settings.batch)
+            res = runtime.resume(
+                np.stack([starts[0][int(p)] for p in pick]),
+                noise,
+                steps=settings.steps,
+                seed=seed,
+                trajectory=True,
+            )
+            t_start = timestep_of(noise, runtime.T)
         assert res.trajectory is not None
+        # step k decodes the x̂0 predicted from x_t at t = ts[k]: the noise fraction of c_t
+        fractions = respaced(t_start, settings.steps) / runtime.T  # [steps + 1, B]
         for i in range(settings.batch):
             report.chains += 1
             rng = np.random.default_rng([settings.seed, b, i])
+            source = None if pick is None or starts is None else starts[1][int(pick[i])]
             got = _chain_pair(
                 grammar,
                 filler,
                 [c[i] for c in res.trajectory],
-                fractions,
+                fractions[:, i],
                 runtime.vocab,
                 settings,
                 rng,
                 report.dropped,
+                source,
             )
             if got is not None:
                 report.pairs += 1
-                yield Pair(got[0], got[1], got[2], grammar.name, settings.seed, "diffusion")
+                yield Pair(got[0], got[1], got[2], grammar.name, settings.seed, method)
                 if report.pairs >= settings.n:
                     break
         report.seconds = time.monotonic() - t0
@@ -226,6 +255,20 @@ def diffusion_pairs(
             progress(report)
         b += 1
     report.seconds = time.monotonic() - t0
+
+
+def _start_canvases(
+    runtime: DiffusionRuntime, grammar: Grammar, snippets: Sequence[str]
+) -> tuple[list[np.ndarray], list[tuple[list[str], list[str]]]]:
+    """Canvases of the snippets that fit, with each one's (symbols, token texts) for placeholder texts."""
+    canvases, sources = [], []
+    for text in snippets:
+        tokens = grammar.tokenize(text)
+        symbols = runtime.vocab.symbols_of(tokens)
+        if len(symbols) + 1 <= runtime.canvas and "<unk>" not in symbols:
+            canvases.append(runtime.encode_canvas(symbols))
+            sources.append((symbols, [t.text for t in tokens]))
+    return canvases, sources
 
 
 def rule_pairs(

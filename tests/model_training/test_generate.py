@@ -131,3 +131,17 @@ def test_too_few_pairs_exits_nonzero_and_bad_options_are_input_errors(tiny, tmp_
         == 2
     )
     assert "not python" in capsys.readouterr().err
+
+
+def test_chains_resumed_from_corpus_snippets(tiny, tmp_path):
+    grammar = get_grammar("excel")
+    out = tmp_path / "fc.jsonl"
+    assert _generate(tiny, out, "--n", "6", "--from-corpus", "0.6-1.0", "--seed", "2") == 0
+    pairs = _read(out)
+    assert len(pairs) == 6
+    for p in pairs:
+        assert p["method"] == "diffusion+corpus" and 0.0 < p["t"] <= 1.0
+        assert grammar.is_valid(p["fixed"]) and not grammar.is_valid(p["broken"])
+    again = tmp_path / "fc2.jsonl"
+    assert _generate(tiny, again, "--n", "6", "--from-corpus", "0.6-1.0", "--seed", "2") == 0
+    assert again.read_bytes() == out.read_bytes()
