@@ -65,6 +65,7 @@ class SearchSettings:
     max_rounds: int = 8  # windows repaired one after another at most
     naturalness_share: float = 0.2  # of the time budget kept for scoring candidates with the model
     progress_below: float = 2.0  # look for two-step repairs unless a one-step one costs at most this
+    max_cost: float = 8.0  # weighted edit cost above which a "repair" rewrites the code rather than fixes it
     diffusion_share: float = 0.4  # of the budget the hybrid keeps for the sampler after the symbolic search
     hybrid_slack: float = 1.0  # edit cost above the k-th best that the model's ranking may still promote
     seed: int = 0
@@ -386,6 +387,9 @@ class Repairer:
                 token_distance(base_texts, [t.text for t in toks]),
                 weighted_distance(base, toks, hints=hints),
             )
+        states = [s for s in states if dist[s.text][1] <= self.search.max_cost]  # a fix, not a rewrite
+        if not states:
+            return []
         natural: dict[str, float] = {}
         if self.settings.engine == "hybrid" and not (cancel is not None and cancel.is_set()):
             natural = self._naturalness(original, states)

@@ -137,3 +137,8 @@ def test_property_no_candidate_the_oracle_rejects(shared, lang):
             _check(lang, broken, cands)
 
     check()
+
+
+def test_a_valid_rewrite_is_not_offered_as_a_fix():
+    # Excel accepts "=[)))(((]" (a structured reference), but wrapping everything is a rewrite, not a fix
+    assert _repair("excel", "=)))(((") == []
