@@ -7,10 +7,11 @@ from typing import Any
 
 from grammars.errors import InputError
 
-__all__ = ["plot_noise_curve", "plot_noise_band"]
+__all__ = ["pyplot", "plot_noise_curve", "plot_noise_band"]
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
+    """matplotlib.pyplot on the file-only Agg backend; InputError naming the extra when it is missing."""
     try:
         import matplotlib
 
@@ -30,7 +31,7 @@ def plot_noise_curve(report: dict[str, Any], out: str | Path, metric: str = "ske
     curves = {name: b["by_noise"] for name, b in _blocks(report).items() if b.get("by_noise")}
     if not curves:
         return None
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for name, by_noise in curves.items():
         levels = sorted(by_noise, key=float)
@@ -56,7 +57,7 @@ def plot_noise_band(report: dict[str, Any], out: str | Path) -> Path | None:
     bands = {name: b["noise_band"] for name, b in _blocks(report).items() if b.get("noise_band")}
     if not bands:
         return None
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for name, band in bands.items():
         rows = [r for r in band if r["min"] is not None]
