@@ -160,9 +160,11 @@ def hybrid_score(
     best_naturalness: float | None,
     both: bool,
     weights: RankingWeights = RankingWeights(),
+    proximity: int = 0,
 ) -> float:
     """Score of one candidate; naturalness is relative to the most natural candidate so scores compare."""
-    score = -weights.distance * cost + weights.votes * math.log2(1 + votes)
+    # Nearness to the error breaks ties as in the edits engine, so the model never ranks below it by chance.
+    score = -weights.distance * cost + weights.votes * math.log2(1 + votes) - 1e-4 * min(proximity, 9_999)
     if naturalness is not None and best_naturalness is not None and math.isfinite(naturalness):
         score -= weights.naturalness * (naturalness - best_naturalness)
     if both:

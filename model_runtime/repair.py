@@ -409,6 +409,7 @@ class Repairer:
                     best_nat,
                     {"edits", "diffusion"} <= s.sources,
                     self.search.weights,
+                    s.proximity,
                 )
             source = "both" if len(s.sources) > 1 else next(iter(s.sources), "edits")
             out.append(Candidate(s.text, s.edits, d, s.votes, s.noise, source, score))

@@ -62,3 +62,12 @@ def test_scores_order_candidates():
     assert hybrid_score(1.0, 0, 2.0, 2.0, False, w) > hybrid_score(1.0, 0, 3.5, 2.0, False, w)
     assert hybrid_score(1.0, 0, None, None, True, w) > hybrid_score(1.0, 0, None, None, False, w)
     assert edits_score(1.0, 5) > edits_score(1.2, 0) and edits_score(1.0, 0) > edits_score(1.0, 3)
+
+
+def test_hybrid_breaks_ties_by_nearness_to_the_error_like_the_edits_engine():
+    from model_runtime.ranking import hybrid_score
+
+    near = hybrid_score(1.0, 0, None, None, False, proximity=0)
+    far = hybrid_score(1.0, 0, None, None, False, proximity=7)
+    cheaper_but_far = hybrid_score(0.8, 0, None, None, False, proximity=50)
+    assert near > far and cheaper_but_far > near  # nearness only breaks ties, cost still leads
