@@ -22,7 +22,7 @@ from model_runtime.model_files import DEFAULT_NOISE_TABLE, FORMAT_VERSION, Infer
 from .checkpoint import load_checkpoint, load_run
 from .network import CodeFusion
 
-__all__ = ["OPSET", "export_model", "model_config_json"]
+__all__ = ["OPSET", "export_graph", "export_model", "model_config_json"]
 
 log = logging.getLogger("lastfix.export")
 
@@ -70,18 +70,21 @@ def model_config_json(
     }
 
 
-def _export_graph(
+def export_graph(
     module: nn.Module,
     args: tuple[torch.Tensor, ...],
     path: Path,
     inputs: list[str],
     outputs: list[str],
     metadata: str,
+    dynamic: dict[str, dict[int, Any]] | None = None,
 ) -> None:
+    """One ONNX graph with the run's config in its metadata, checked; dynamic batch axis by default."""
     import onnx
 
-    batch = torch.export.Dim("batch", min=1, max=4096)
-    dynamic = {name: {0: batch} for name in inputs}
+    if dynamic is None:
+        batch = torch.export.Dim("batch", min=1, max=4096)
+        dynamic = {name: {0: batch} for name in inputs}
     torch.onnx.export(
         module,
         args,
@@ -136,7 +139,7 @@ def export_model(
     n, d = config.model.canvas, config.model.d
     x = torch.randn(2, n, d)
     with torch.no_grad():
-        _export_graph(
+        export_graph(
             _DenoiserGraph(model),
             (x, torch.tensor([1, config.schedule.T])),
             out / "denoiser.onnx",
@@ -144,7 +147,7 @@ def export_model(
             ["x0_hat"],
             text,
         )
-        _export_graph(_DecoderGraph(model), (x,), out / "decoder.onnx", ["x0_hat"], ["logits"], text)
+        export_graph(_DecoderGraph(model), (x,), out / "decoder.onnx", ["x0_hat"], ["logits"], text)
     if quantize:
         _quantize(out)
     np.save(out / "embedding.npy", model.E.weight.detach().numpy().astype(np.float32))

@@ -24,12 +24,12 @@ from grammars.errors import LastfixError, ModelLoadError
 from grammars.vocab import Vocabulary
 from model_runtime.seq2seq_runtime import DECODER_FILE, ENCODER_FILE, SEQ2SEQ_FORMAT, load_seq2seq
 
+from .export import export_graph
 from .seq2seq import Seq2Seq, Seq2SeqConfig
 from .seq2seq_train import CHECKPOINT
 
 __all__ = ["load_seq2seq_checkpoint", "export_seq2seq", "main"]
 
-OPSET = 18  # as model_training/export.py
 
 
 def load_seq2seq_checkpoint(directory: str | Path) -> tuple[Seq2Seq, dict[str, Any], Vocabulary]:
@@ -68,36 +68,6 @@ class _DecoderGraph(nn.Module):
         return self.model.decode(tgt, memory, src)[:, -1]  # next_logits [B, V]
 
 
-def _export(
-    module: nn.Module,
-    args: tuple[torch.Tensor, ...],
-    path: Path,
-    inputs: list[str],
-    outputs: list[str],
-    dynamic: dict[str, dict[int, Any]],
-    metadata: str,
-) -> None:
-    import onnx
-
-    torch.onnx.export(
-        module,
-        args,
-        str(path),
-        input_names=inputs,
-        output_names=outputs,
-        dynamic_shapes=dynamic,
-        opset_version=OPSET,
-        dynamo=True,
-        external_data=False,
-        verbose=False,
-    )
-    proto = onnx.load(str(path))
-    entry = proto.metadata_props.add()
-    entry.key, entry.value = "lastfix_config", metadata
-    onnx.checker.check_model(proto)
-    onnx.save(proto, str(path))
-
-
 def export_seq2seq(checkpoint_dir: str | Path, out_dir: str | Path) -> Path:
     """Write config.json, vocab.json and the two graphs into ``out_dir``; prove they load; return it."""
     model, state, vocab = load_seq2seq_checkpoint(checkpoint_dir)
@@ -123,17 +93,17 @@ def export_seq2seq(checkpoint_dir: str | Path, out_dir: str | Path) -> Path:
     tgt = torch.randint(4, c.vocab_size, (3, min(4, c.max_len)))
     with torch.no_grad():
         memory = model.encode(src)
-        _export(
-            _EncoderGraph(model), (src,), out / ENCODER_FILE, ["src"], ["memory"], {"src": {0: B, 1: S}}, text
+        export_graph(
+            _EncoderGraph(model), (src,), out / ENCODER_FILE, ["src"], ["memory"], text, {"src": {0: B, 1: S}}
         )
-        _export(
+        export_graph(
             _DecoderGraph(model),
             (tgt, memory, src),
             out / DECODER_FILE,
             ["tgt", "memory", "src"],
             ["next_logits"],
-            {"tgt": {0: B, 1: L}, "memory": {0: B, 1: S}, "src": {0: B, 1: S}},
             text,
+            {"tgt": {0: B, 1: L}, "memory": {0: B, 1: S}, "src": {0: B, 1: S}},
         )
     if Path(checkpoint_dir).resolve() != out.resolve():
         vocab.save(out / "vocab.json")
