@@ -63,8 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from-corpus",
         metavar="LO-HI",
-        help="start each chain from a corpus snippet noised to a fraction of T in LO-HI (e.g. 0.5-0.9) "
-        "instead of pure noise (the paper); for a model whose pure-noise chains rarely end in valid code",
+        help="start each chain from a corpus snippet noised to a fraction of T in LO-HI (e.g. 0.8-1.0; "
+        "1.0-1.0 is pure noise) with the snippet's length kept, instead of pure noise of any length "
+        "(the paper); for a model whose pure-noise chains rarely end in valid code",
     )
     parser.add_argument(
         "--corpus",

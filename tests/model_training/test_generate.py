@@ -145,3 +145,25 @@ def test_chains_resumed_from_corpus_snippets(tiny, tmp_path):
     again = tmp_path / "fc2.jsonl"
     assert _generate(tiny, again, "--n", "6", "--from-corpus", "0.6-1.0", "--seed", "2") == 0
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_corpus_started_chains_keep_the_snippet_length(tiny, tmp_path):
+    """Positions past a snippet's end (its <eos> and padding) stay clamped; everything before is sampled."""
+    grammar = get_grammar("excel")
+    runtime = load_model(tiny.model_dir, threads=1)
+    filler = Filler(grammar, lexeme_stats("excel", max_documents=300, cache_dir=tmp_path), runtime.vocab)
+    seen = []
+    resume = runtime.resume
+
+    def spy(ids, noise, keep=None, **kw):
+        seen.append((ids, keep))
+        return resume(ids, noise, keep, **kw)
+
+    runtime.resume = spy
+    settings = GenerationSettings(n=2, batch=8, steps=4, start_noise=(1.0, 1.0), max_chains=16)
+    list(diffusion_pairs(runtime, grammar, filler, settings, snippets=["=SUM(A1:A3)", "=IF(A1>0,1,2)"]))
+    assert seen
+    for ids, keep in seen:
+        vocab = runtime.vocab
+        assert (keep == ((ids == vocab.eos_id) | (ids == vocab.pad_id))).all()
+        assert (~keep).sum(-1).min() >= len(grammar.tokenize("=SUM(A1:A3)"))
