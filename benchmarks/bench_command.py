@@ -31,11 +31,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=(*_ENGINES, "seq2seq", "all"),
         default="all",
         help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default: the three); "
-        "seq2seq: the one-shot model of --model DIR (python -m model_training.seq2seq_train --export)",
+        "seq2seq: the one-shot model of --model DIR (lastfix train-seq2seq --export)",
     )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
     parser.add_argument("--budget-ms", type=int, default=1000, help="time budget per repair (default 1000)")
     parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="ONNX Runtime threads (default: up to 4); 1 to measure one core beside other jobs",
+    )
     parser.add_argument("--out", required=True, metavar="report.json", help="where to write the JSON report")
     parser.add_argument("--plots", metavar="DIR", help="write fig. 5/6 PNGs here (needs --noise sweep)")
 
@@ -55,8 +60,14 @@ def run(args: argparse.Namespace) -> int:
     )
     from .model_choice import load_runtime
 
-    if args.k < 1 or (args.limit is not None and args.limit < 1) or args.budget_ms < 1 or args.seeds < 1:
-        raise InputError("-k, --limit, --budget-ms and --seeds must be positive")
+    if (
+        args.k < 1
+        or (args.limit is not None and args.limit < 1)
+        or args.budget_ms < 1
+        or args.seeds < 1
+        or (args.threads is not None and args.threads < 1)
+    ):
+        raise InputError("-k, --limit, --budget-ms, --seeds and --threads must be positive")
     if args.plots and args.noise != "sweep":
         raise InputError("--plots draws the noise sweep: add --noise sweep")
     engines = _ENGINES if args.engine == "all" else (args.engine,)
@@ -71,11 +82,11 @@ def run(args: argparse.Namespace) -> int:
         if not args.model:
             raise InputError(
                 "--engine seq2seq needs --model DIR, a directory written by "
-                "`python -m model_training.seq2seq_train --export`"
+                "`lastfix train-seq2seq --export`"
             )
-        model_dir, runtime = Path(args.model), load_seq2seq(args.model)
+        model_dir, runtime = Path(args.model), load_seq2seq(args.model, threads=args.threads)
     elif any(e != "edits" for e in engines):
-        model_dir, runtime = load_runtime(args.lang, args.model)
+        model_dir, runtime = load_runtime(args.lang, args.model, args.threads)
     settings = BenchSettings(k=args.k, time_budget_ms=args.budget_ms, seeds=args.seeds)
     blocks: dict[str, dict[str, Any]] = {}
     for engine in engines:

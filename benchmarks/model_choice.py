@@ -24,8 +24,13 @@ def model_dir_for(language: str, model: str | None) -> Path:
     return Path(default_model_dir(language))
 
 
-def load_runtime(language: str, model: str | None) -> tuple[Path, DiffusionRuntime]:
-    """(model directory, loaded runtime); ModelLoadError saying which model is missing and what to do."""
+def load_runtime(
+    language: str, model: str | None, threads: int | None = None
+) -> tuple[Path, DiffusionRuntime]:
+    """(model directory, loaded runtime); ModelLoadError saying which model is missing and what to do.
+
+    ``threads``: ONNX Runtime intra-op threads (default: the runtime's choice, up to 4).
+    """
     directory = model_dir_for(language, model)
     if not model and not (directory / "config.json").exists():
         raise ModelLoadError(
@@ -37,7 +42,7 @@ def load_runtime(language: str, model: str | None) -> tuple[Path, DiffusionRunti
         from model_runtime.model_files import load_model
     except ImportError as e:
         raise ModelLoadError(f"the diffusion runtime is not installed ({e}); use --engine edits") from None
-    runtime = load_model(directory)
+    runtime = load_model(directory, threads=threads)
     if runtime.language != language:
         raise ModelLoadError(
             f"{directory}: the model is for {runtime.language}, not {language}; pass the right --model"

@@ -40,7 +40,7 @@ def load_seq2seq_checkpoint(directory: str | Path) -> tuple[Seq2Seq, dict[str, A
     except FileNotFoundError:
         raise ModelLoadError(
             f"{d / CHECKPOINT}: no checkpoint; train one with "
-            "`python -m model_training.seq2seq_train --pairs P --out DIR`"
+            "`lastfix train-seq2seq --pairs P --out DIR`"
         ) from None
     except Exception as e:  # noqa: BLE001 - torch raises many kinds for a truncated file
         raise ModelLoadError(f"{d / CHECKPOINT}: unreadable ({type(e).__name__}: {e}); train again") from None

@@ -1,6 +1,6 @@
 """Train the one-shot repair model on a pairs JSONL for a fixed budget: the downstream half of paper 4.3.
 
-    python -m model_training.seq2seq_train --pairs pairs.jsonl --out DIR --minutes 20 [--export]
+    lastfix train-seq2seq --pairs pairs.jsonl --out DIR --minutes 20 [--export]
 
 Every generator gets the same model, the same vocabulary and the same wall-clock budget, so a difference
 in the benchmark is a difference in the data. Writes DIR/seq2seq.pt, vocab.json, train.log and
@@ -38,7 +38,6 @@ __all__ = [
     "read_pair_texts",
     "encode_pairs",
     "train_seq2seq",
-    "add_arguments",
     "run",
     "main",
 ]
@@ -250,38 +249,6 @@ def _vocabulary(language: str, given: str | None, fixed_texts: Sequence[str]) ->
     return build_vocabulary(language, fixed_texts), "built from the fixed side of the pairs"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--pairs", nargs="+", required=True, metavar="PAIRS.jsonl", help='{"broken","fixed"} JSONL'
-    )
-    parser.add_argument(
-        "--out", required=True, metavar="DIR", help="output directory (checkpoint, metrics, ONNX)"
-    )
-    length = parser.add_mutually_exclusive_group()
-    length.add_argument("--minutes", type=float, help="wall-clock training budget (the fair comparison)")
-    length.add_argument("--steps", type=int, help="train this many steps (default 1000 without --minutes)")
-    parser.add_argument("--lang", choices=LANGUAGES, help='language (default: the records\' "lang")')
-    parser.add_argument(
-        "--vocab",
-        metavar="PATH",
-        help="vocab.json or a model directory (default: the shipped "
-        "model's, else built from the pairs); use the same one for every generator",
-    )
-    parser.add_argument("--d", type=int, default=128, help="model width (default 128)")
-    parser.add_argument("--layers", type=int, default=3, help="encoder and decoder blocks each (default 3)")
-    parser.add_argument("--heads", type=int, default=4)
-    parser.add_argument(
-        "--max-len", type=int, help="longest sequence incl. EOS (default: the grammar's canvas)"
-    )
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, help="torch intra-op threads")
-    parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda")
-    parser.add_argument("--export", action="store_true", help="also export the ONNX model into --out")
-    parser.add_argument("--no-progress", action="store_true")
-
-
 def run(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -342,6 +309,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .seq2seq_command import add_arguments
+
     parser = argparse.ArgumentParser(
         prog="python -m model_training.seq2seq_train", description=__doc__.split("\n")[0]
     )

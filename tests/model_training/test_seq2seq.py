@@ -11,6 +11,7 @@ from model_runtime.seq2seq_runtime import load_seq2seq
 from model_training.seq2seq import EOS_ID, Seq2Seq, Seq2SeqConfig
 from model_training.seq2seq_export import load_seq2seq_checkpoint
 from model_training.seq2seq_train import encode_pairs, main, read_pair_texts
+from server.cli import main as lastfix
 from tests.model_training.seq2seq_tiny import tiny_seq2seq
 
 pytestmark = pytest.mark.slow
@@ -71,8 +72,9 @@ def test_the_model_learned_its_pairs_and_beam_ranks_by_probability(tiny, loaded)
 def test_training_command_writes_checkpoint_metrics_and_onnx(tiny, tmp_path, capsys):
     out = tmp_path / "run"
     assert (
-        main(
+        lastfix(
             [
+                "train-seq2seq",
                 "--pairs",
                 str(tiny.pairs_file),
                 "--out",
