@@ -81,8 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
         if not args.model:
             raise InputError(
-                "--engine seq2seq needs --model DIR, a directory written by "
-                "`lastfix train-seq2seq --export`"
+                "--engine seq2seq needs --model DIR, a directory written by `lastfix train-seq2seq --export`"
             )
         model_dir, runtime = Path(args.model), load_seq2seq(args.model, threads=args.threads)
     elif any(e != "edits" for e in engines):

@@ -45,7 +45,9 @@ def localisation_distance(tokens: Sequence[Token], start: int, end: int, changed
 
 
 def coverage(grammar: Grammar, root: Path) -> dict[str, object]:
-    records = [json.loads(line) for line in (root / "benchmarks" / grammar.name / "dev.jsonl").open() if line.strip()]
+    records = [
+        json.loads(line) for line in (root / "benchmarks" / grammar.name / "dev.jsonl").open() if line.strip()
+    ]
     flagged = sum(not grammar.is_valid(r["broken"]) for r in records)
     accepted = sum(grammar.is_valid(r["fixed"]) for r in records)
     on = near = located = 0
@@ -54,8 +56,12 @@ def coverage(grammar: Grammar, root: Path) -> dict[str, object]:
         if not issues:
             continue
         broken_tokens = grammar.tokenize(r["broken"])
-        d = localisation_distance(broken_tokens, issues[0].start, issues[0].end,
-                                  changed_token_indices(broken_tokens, grammar.tokenize(r["fixed"])))
+        d = localisation_distance(
+            broken_tokens,
+            issues[0].start,
+            issues[0].end,
+            changed_token_indices(broken_tokens, grammar.tokenize(r["fixed"])),
+        )
         if d is None:
             continue
         located += 1
@@ -69,7 +75,11 @@ def coverage(grammar: Grammar, root: Path) -> dict[str, object]:
         "first_error_within_2_tokens": round(near / located, 4) if located else None,
     }
     if grammar.name == "excel":
-        formulas = [json.loads(line)["text"] for line in (root / "corpora/excel/formulas.jsonl").open() if line.strip()]
+        formulas = [
+            json.loads(line)["text"]
+            for line in (root / "corpora/excel/formulas.jsonl").open()
+            if line.strip()
+        ]
         t0 = time.perf_counter()
         ok = sum(grammar.is_valid(f) for f in formulas)
         report["corpus_n"] = len(formulas)

@@ -24,7 +24,9 @@ def last_reconstruction(run_dir: Path) -> tuple[int, dict[float, float]]:
     if not rows:
         raise SystemExit(f"{run_dir}/metrics.jsonl has no evaluation yet")
     last = rows[-1]
-    return int(last["step"]), {float(k.split("@")[1]): float(v) for k, v in last.items() if k.startswith("exact@")}
+    return int(last["step"]), {
+        float(k.split("@")[1]): float(v) for k, v in last.items() if k.startswith("exact@")
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

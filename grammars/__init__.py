@@ -13,7 +13,23 @@ from .registry import LANGUAGES, get_grammar, language_for_id, language_for_path
 from .vocab import Vocabulary
 
 __all__ = [
-    "Grammar", "SyntaxIssue", "TextEdit", "Token", "TokenClass", "apply_edits", "line_col", "offset_of",
-    "LastfixError", "GrammarError", "UnknownLanguageError", "InputError", "ModelLoadError", "InferenceError",
-    "LANGUAGES", "get_grammar", "language_for_id", "language_for_path", "Vocabulary",
+    "Grammar",
+    "SyntaxIssue",
+    "TextEdit",
+    "Token",
+    "TokenClass",
+    "apply_edits",
+    "line_col",
+    "offset_of",
+    "LastfixError",
+    "GrammarError",
+    "UnknownLanguageError",
+    "InputError",
+    "ModelLoadError",
+    "InferenceError",
+    "LANGUAGES",
+    "get_grammar",
+    "language_for_id",
+    "language_for_path",
+    "Vocabulary",
 ]

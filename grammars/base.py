@@ -189,7 +189,9 @@ class Grammar(ABC):
             for t in self.tokenize(text)
         ]
 
-    def edits_for(self, text: str, tokens: Sequence[Token], old: Sequence[str], new: Sequence[str]) -> list[TextEdit]:
+    def edits_for(
+        self, text: str, tokens: Sequence[Token], old: Sequence[str], new: Sequence[str]
+    ) -> list[TextEdit]:
         """Minimal text edits that turn ``tokens`` (whose model symbols are ``old``) into symbols ``new``.
 
         Tokens the alignment keeps keep their exact text; deleted tokens lose their span (and the

@@ -25,7 +25,7 @@ class UnknownLanguageError(GrammarError, ValueError):
 
 
 class InputError(LastfixError):
-    """Input that cannot be processed: unreadable file, bytes that are not UTF-8, a file over the size limit."""
+    """Input that cannot be processed: unreadable file, non-UTF-8 bytes, a file over the size limit."""
 
 
 class ModelLoadError(LastfixError):

@@ -36,12 +36,19 @@ _PLACEHOLDERS: dict[str, tuple[str, TokenClass]] = {
     "UDF": (placeholder("NAME"), TokenClass.NAME),
 }
 _FILLERS = {
-    "<STRING>": '""', "<NUMBER>": "0", "<CELL>": "A1", "<COLUMNS>": "A:A", "<ROWS>": "1:1",
-    "<SHEET>": "Sheet1!", "<TABLE>": "[#All]", "<ITEM>": "'item'",
+    "<STRING>": '""',
+    "<NUMBER>": "0",
+    "<CELL>": "A1",
+    "<COLUMNS>": "A:A",
+    "<ROWS>": "1:1",
+    "<SHEET>": "Sheet1!",
+    "<TABLE>": "[#All]",
+    "<ITEM>": "'item'",
     "<NAME>": "name",
 }
-_OPERATOR_TEXTS = frozenset({"=", "<>", "<", ">", "<=", ">=", "+", "-", "*", "/", "^", "&", "%", ":", "@",
-                             "#"})
+_OPERATOR_TEXTS = frozenset(
+    {"=", "<>", "<", ">", "<=", ">=", "+", "-", "*", "/", "^", "&", "%", ":", "@", "#"}
+)
 _PUNCT_TEXTS = ("(", ")", ",", ";", "{", "}", "!")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _LINE = re.compile(r"[^\n]+")
@@ -122,6 +129,12 @@ class ExcelGrammar(Grammar):
 
     def closed_symbols(self) -> tuple[str, ...]:
         """Every built-in function, TRUE/FALSE, the error literals and all operators and punctuation."""
-        symbols = (*sorted(self._functions.names), "TRUE", "FALSE", *ERROR_LITERALS,
-                   *sorted(_OPERATOR_TEXTS), *_PUNCT_TEXTS)
+        symbols = (
+            *sorted(self._functions.names),
+            "TRUE",
+            "FALSE",
+            *ERROR_LITERALS,
+            *sorted(_OPERATOR_TEXTS),
+            *_PUNCT_TEXTS,
+        )
         return tuple(dict.fromkeys(symbols))

@@ -17,8 +17,20 @@ from .excel_functions import FunctionSpec, FunctionTable
 __all__ = ["check_calls", "REFERENCE_NODES"]
 
 # Parse-tree nodes (excel.lark aliases) whose value is a reference rather than a plain value.
-REFERENCE_NODES = frozenset({"ref_item", "sheet_ref", "ref_call", "udf_call", "ref_paren", "union_paren",
-                             "spill", "range", "intersection", "dde"})
+REFERENCE_NODES = frozenset(
+    {
+        "ref_item",
+        "sheet_ref",
+        "ref_call",
+        "udf_call",
+        "ref_paren",
+        "union_paren",
+        "spill",
+        "range",
+        "intersection",
+        "dde",
+    }
+)
 
 Arg = tuple["Tree[Token] | None", int, int]  # (expression or None when empty, start, end)
 
@@ -82,11 +94,13 @@ def _check_call(
         # An empty argument ("VLOOKUP(F:F,L:M,,2,0)") is the likeliest extra one; else the trailing ones.
         empty = [a for a in args if a[0] is None]
         start, end = (empty[0][1], empty[0][2]) if empty else (args[spec.max_args][1], args[-1][2])
-        return start, end, (
-            f"too many arguments for {name}: takes {_count_words(spec)}, got {len(args)}")
+        return start, end, (f"too many arguments for {name}: takes {_count_words(spec)}, got {len(args)}")
     if spec.min_args is not None and len(args) < spec.min_args:
-        return name_tok.start_pos or 0, rpar.end_pos or 0, (
-            f"too few arguments for {name}: needs {_count_words(spec)}, got {len(args)}")
+        return (
+            name_tok.start_pos or 0,
+            rpar.end_pos or 0,
+            (f"too few arguments for {name}: needs {_count_words(spec)}, got {len(args)}"),
+        )
     for position, (node, start, end) in enumerate(args, 1):
         if spec.needs_reference(position) and (node is None or node.data not in REFERENCE_NODES):
             return start, end, f"{name} needs a range (reference) as argument {position}"

@@ -54,7 +54,7 @@ class FunctionTable:
         upper = name.upper()
         for prefix in ("_XLFN.", "_XLWS."):
             if upper.startswith(prefix):
-                upper = upper[len(prefix):]
+                upper = upper[len(prefix) :]
         return self.specs.get(upper)
 
 
@@ -86,8 +86,15 @@ def _parse_line(line: str, line_no: int) -> FunctionSpec:
                 every_other = int(part[:-1])
             else:
                 positions.append(int(part))
-    return FunctionSpec(name.upper(), _count(lo, line_no), _count(hi, line_no), tuple(positions), ref_from,
-                        every_other, "ref" in flags.split(","))
+    return FunctionSpec(
+        name.upper(),
+        _count(lo, line_no),
+        _count(hi, line_no),
+        tuple(positions),
+        ref_from,
+        every_other,
+        "ref" in flags.split(","),
+    )
 
 
 @functools.cache

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 __all__ = ["Lexeme", "lex", "ERROR_LITERALS", "REF_START", "REF_END", "is_cell_text"]
 
 ERROR_LITERALS: tuple[str, ...] = (
-    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
 )
 
 # Order matters: the first alternative that matches at a position wins (like XLParser's priorities).
@@ -45,17 +52,38 @@ _MASTER = re.compile(
 )
 
 _OPS = {
-    "<>": "NE", "<=": "LE", ">=": "GE", "=": "EQ", "<": "LT", ">": "GT", "+": "PLUS", "-": "MINUS",
-    "*": "STAR", "/": "SLASH", "^": "CARET", "&": "AMP", "%": "PERCENT", ":": "COLON", ",": "COMMA",
-    ";": "SEMI", "(": "LPAR", ")": "RPAR", "{": "LBRACE", "}": "RBRACE", "!": "BANG", "@": "AT", "#": "HASH",
+    "<>": "NE",
+    "<=": "LE",
+    ">=": "GE",
+    "=": "EQ",
+    "<": "LT",
+    ">": "GT",
+    "+": "PLUS",
+    "-": "MINUS",
+    "*": "STAR",
+    "/": "SLASH",
+    "^": "CARET",
+    "&": "AMP",
+    "%": "PERCENT",
+    ":": "COLON",
+    ",": "COMMA",
+    ";": "SEMI",
+    "(": "LPAR",
+    ")": "RPAR",
+    "{": "LBRACE",
+    "}": "RBRACE",
+    "!": "BANG",
+    "@": "AT",
+    "#": "HASH",
 }
 
 # XLParser's intersectop: whitespace between something that can end a reference and something that can
 # start one. Function calls start references only when they may return one, but any call is listed so
 # that "ISBLANK(A1) AND(B1)" fails at the space (where the operator is missing) rather than later.
 REF_END = frozenset({"CELL", "NAME", "VRANGE", "HRANGE", "RPAR", "STRUCT", "REF_ERROR", "HASH"})
-REF_START = frozenset({"CELL", "NAME", "VRANGE", "HRANGE", "LPAR", "SHEET", "STRUCT", "REF_ERROR",
-                       "FUNC", "REFFUNC", "UDF"})
+REF_START = frozenset(
+    {"CELL", "NAME", "VRANGE", "HRANGE", "LPAR", "SHEET", "STRUCT", "REF_ERROR", "FUNC", "REFFUNC", "UDF"}
+)
 
 _CELL_PARTS = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 _MAX_COL = 16384  # XFD
@@ -109,7 +137,7 @@ def _classify_func(name: str, builtins: frozenset[str], ref_functions: frozenset
     upper = name.upper()
     for prefix in ("_XLFN.", "_XLWS."):
         if upper.startswith(prefix):
-            upper = upper[len(prefix):]
+            upper = upper[len(prefix) :]
     if upper in ref_functions:
         return "REFFUNC"
     if upper in builtins:

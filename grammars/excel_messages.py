@@ -15,14 +15,47 @@ from lark import Token
 
 __all__ = ["Failure", "describe_failure", "describe_token"]
 
-_OPERATORS = frozenset({"EQ", "NE", "LT", "GT", "LE", "GE", "PLUS", "MINUS", "STAR", "SLASH", "CARET", "AMP",
-                        "COLON", "AT"})
-_OPERAND_END = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CELL", "VRANGE", "HRANGE",
-                          "NAME",
-                          "STRUCT", "RPAR", "RBRACE", "PERCENT", "HASH"})
-_OPERAND_START = frozenset({"NUMBER", "STRING", "BOOL", "ERROR", "REF_ERROR", "CELL", "VRANGE", "HRANGE",
-                            "NAME",
-                            "STRUCT", "SHEET", "FUNC", "REFFUNC", "UDF", "LPAR", "LBRACE"})
+_OPERATORS = frozenset(
+    {"EQ", "NE", "LT", "GT", "LE", "GE", "PLUS", "MINUS", "STAR", "SLASH", "CARET", "AMP", "COLON", "AT"}
+)
+_OPERAND_END = frozenset(
+    {
+        "NUMBER",
+        "STRING",
+        "BOOL",
+        "ERROR",
+        "REF_ERROR",
+        "CELL",
+        "VRANGE",
+        "HRANGE",
+        "NAME",
+        "STRUCT",
+        "RPAR",
+        "RBRACE",
+        "PERCENT",
+        "HASH",
+    }
+)
+_OPERAND_START = frozenset(
+    {
+        "NUMBER",
+        "STRING",
+        "BOOL",
+        "ERROR",
+        "REF_ERROR",
+        "CELL",
+        "VRANGE",
+        "HRANGE",
+        "NAME",
+        "STRUCT",
+        "SHEET",
+        "FUNC",
+        "REFFUNC",
+        "UDF",
+        "LPAR",
+        "LBRACE",
+    }
+)
 _FUNCTIONS = frozenset({"FUNC", "REFFUNC", "UDF"})
 _BINARY = frozenset({"EQ", "NE", "LT", "GT", "LE", "GE", "STAR", "SLASH", "CARET", "AMP", "PERCENT"})
 
@@ -159,7 +192,7 @@ _PUNCT_WORDS = {"RPAR": "')'", "COMMA": "','", "RBRACE": "'}'", "SEMI": "';'", "
 
 
 def _expected_words(expected: frozenset[str]) -> str:
-    """"; expected ')' or ','" when Lark's expected set is a few punctuation marks, else nothing."""
+    """ "; expected ')' or ','" when Lark's expected set is a few punctuation marks, else nothing."""
     if not expected or len(expected) > 3 or not expected <= _PUNCT_WORDS.keys():
         return ""
     words = sorted(_PUNCT_WORDS[e] for e in expected)

@@ -68,8 +68,11 @@ def parser_tokens(lexemes: Sequence[Lexeme]) -> list[Token]:
             pending_space = lx
             continue
         if pending_space is not None and prev is not None and prev.type in REF_END and lx.type in REF_START:
-            out.append(Token("INTERSECT", pending_space.text, start_pos=pending_space.start,
-                             end_pos=pending_space.end))
+            out.append(
+                Token(
+                    "INTERSECT", pending_space.text, start_pos=pending_space.start, end_pos=pending_space.end
+                )
+            )
         pending_space = None
         out.append(Token(lx.type, lx.text, start_pos=lx.start, end_pos=lx.end))
         prev = lx
@@ -83,8 +86,7 @@ def _strip_entry_syntax(tokens: list[Token]) -> tuple[list[Token], FormulaError 
     array (CSE) formula, which users paste.
     """
     first = tokens[0]
-    if (len(tokens) >= 3 and first.type == "LBRACE" and tokens[1].type == "EQ"
-            and tokens[-1].type == "RBRACE"):
+    if len(tokens) >= 3 and first.type == "LBRACE" and tokens[1].type == "EQ" and tokens[-1].type == "RBRACE":
         return tokens[1:-1], None
     if first.type in ("PLUS", "MINUS"):
         eq = Token("EQ", "", start_pos=first.start_pos, end_pos=first.start_pos)

@@ -189,12 +189,22 @@ def _token(x: Lexeme) -> Token:
         if kind[:1] in DASHES:
             kind = "-" + kind[1:]
         known = kind in DASH_OPERATORS or kind in SYMBOL_OPERATORS or kind in _REDIRECTIONS
-        return Token(kind if known else "<OTHER>", x.text, x.start, x.end,
-                     TokenClass.OPERATOR if known else TokenClass.OTHER)
+        return Token(
+            kind if known else "<OTHER>",
+            x.text,
+            x.start,
+            x.end,
+            TokenClass.OPERATOR if known else TokenClass.OTHER,
+        )
     if x.cat == "punct":
         known = x.text in PUNCTUATION or x.text in ("?.", "?[", "::", ".", ":")
-        return Token(x.text if known else "<OTHER>", x.text, x.start, x.end,
-                     TokenClass.PUNCT if known else TokenClass.OTHER)
+        return Token(
+            x.text if known else "<OTHER>",
+            x.text,
+            x.start,
+            x.end,
+            TokenClass.PUNCT if known else TokenClass.OTHER,
+        )
     if x.cat == "variable":
         canonical = canonical_variable(x.text)
         if canonical is not None:

@@ -32,8 +32,9 @@ def lexical_issues(lexemes: Sequence[Lexeme]) -> list[SyntaxIssue]:
         if x.problem.startswith("missing"):  # an unclosed bracket: point at its opener
             issues.append(SyntaxIssue(x.start, x.end, x.problem))
         else:
-            issues.append(SyntaxIssue(x.start, min(x.end, x.start + 1) if "unclosed" in x.problem else x.end,
-                                      x.problem))
+            issues.append(
+                SyntaxIssue(x.start, min(x.end, x.start + 1) if "unclosed" in x.problem else x.end, x.problem)
+            )
     return issues
 
 
@@ -43,8 +44,11 @@ def _significant(lexemes: Sequence[Lexeme]) -> list[int]:
 
 def reserved_input_redirection(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """``cmd < file``: "The '<' operator is reserved for future use." (RedirectionNotSupported)."""
-    return [SyntaxIssue(x.start, x.end, "'<' is reserved in PowerShell: use Get-Content file | command")
-            for x in lx if x.cat == "operator" and x.text == "<"]
+    return [
+        SyntaxIssue(x.start, x.end, "'<' is reserved in PowerShell: use Get-Content file | command")
+        for x in lx
+        if x.cat == "operator" and x.text == "<"
+    ]
 
 
 def duplicate_redirection(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
@@ -71,8 +75,15 @@ def space_before_method_call(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssu
     sig = _significant(lx)
     for a, b in zip(sig, sig[1:], strict=False):
         name, paren = lx[a], lx[b]
-        if (paren.text == "(" and paren.cat == "punct" and paren.mode == "expr" and name.cat == "name"
-                and a > 0 and lx[a - 1].text in (".", "::") and paren.start > name.end):
+        if (
+            paren.text == "("
+            and paren.cat == "punct"
+            and paren.mode == "expr"
+            and name.cat == "name"
+            and a > 0
+            and lx[a - 1].text in (".", "::")
+            and paren.start > name.end
+        ):
             issues.append(SyntaxIssue(name.end, paren.start, "unexpected space before '(' of a method call"))
     return issues
 
@@ -80,8 +91,11 @@ def space_before_method_call(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssu
 def reserved_keyword(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """``from``/``define``/``var`` starting a statement: "The 'from' keyword is not supported in this
     version of the language." (ReservedKeywordNotAllowed)."""
-    return [SyntaxIssue(x.start, x.end, f"'{x.text.lower()}' is a reserved word, not a command")
-            for x in lx if x.cat == "keyword" and x.text.lower() in RESERVED_KEYWORDS]
+    return [
+        SyntaxIssue(x.start, x.end, f"'{x.text.lower()}' is a reserved word, not a command")
+        for x in lx
+        if x.cat == "keyword" and x.text.lower() in RESERVED_KEYWORDS
+    ]
 
 
 def piped_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
@@ -91,8 +105,14 @@ def piped_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     sig = _significant(lx)
     for a, b in zip(sig, sig[1:], strict=False):
         close, pipe = lx[a], lx[b]
-        if (pipe.cat == "operator" and pipe.text == "|" and close.text == "}" and close.cat == "punct"
-                and 0 <= close.pair < len(lx) and lx[close.pair].body):
+        if (
+            pipe.cat == "operator"
+            and pipe.text == "|"
+            and close.text == "}"
+            and close.cat == "punct"
+            and 0 <= close.pair < len(lx)
+            and lx[close.pair].body
+        ):
             message = "a statement cannot be piped: wrap it in $( )"
             issues.append(SyntaxIssue(pipe.start, pipe.end, message))
     return issues

@@ -245,12 +245,23 @@ class _Lexer(LexerState):
                 return j
             self.emit("arg", i, end, problem)  # native arguments: -pw=secret, --password=x, -Dx.y=1
             return end
-        if c in QUOTES or c == "$" and not text.startswith("$(", i) or c == "@" and i + 1 < len(text) \
-                and (text[i + 1].isalnum() or text[i + 1] in "_" + QUOTES):
+        if (
+            c in QUOTES
+            or c == "$"
+            and not text.startswith("$(", i)
+            or c == "@"
+            and i + 1 < len(text)
+            and (text[i + 1].isalnum() or text[i + 1] in "_" + QUOTES)
+        ):
             start = len(self.out)
             got = self.primary(i, "arg")
-            if got is not None and got < len(text) and text[got] not in scan.GENERIC_TERMINATORS \
-                    and not self._postfix_start(got) and self.out[-1].problem is None:
+            if (
+                got is not None
+                and got < len(text)
+                and text[got] not in scan.GENERIC_TERMINATORS
+                and not self._postfix_start(got)
+                and self.out[-1].problem is None
+            ):
                 del self.out[start:]  # "abc"def, $HOME\x: PowerShell joins the pieces into one argument
                 kept = range(len(self.out) - 1, -1, -1)
                 self.last = next((k for k in kept if self.out[k].cat in SIGNIFICANT), -1)
@@ -291,8 +302,11 @@ class _Lexer(LexerState):
             self.emit("operator" if is_op else "parameter", i, j)
             self.mode = "operand"
             return j
-        if (c.isalpha() or c == "_") and text[i : i + 2].lower() == "in" and \
-                (i + 2 >= len(text) or not (text[i + 2].isalnum() or text[i + 2] == "_")):
+        if (
+            (c.isalpha() or c == "_")
+            and text[i : i + 2].lower() == "in"
+            and (i + 2 >= len(text) or not (text[i + 2].isalnum() or text[i + 2] == "_"))
+        ):
             self.emit("keyword", i, i + 2)
             self.mode = "start"
             return i + 2

@@ -11,20 +11,52 @@ from dataclasses import dataclass, field
 from . import powershell_scan as scan
 from .powershell_lexicon import DOUBLE_QUOTES, SINGLE_QUOTES
 
-__all__ = ["Lexeme", "LexerState", "CATEGORIES", "SIGNIFICANT", "QUOTES", "ASSIGN", "BODY_KEYWORDS",
-           "PRIMARY"]
+__all__ = [
+    "Lexeme",
+    "LexerState",
+    "CATEGORIES",
+    "SIGNIFICANT",
+    "QUOTES",
+    "ASSIGN",
+    "BODY_KEYWORDS",
+    "PRIMARY",
+]
 
-CATEGORIES = ("ws newline cont comment keyword operator punct variable string number type parameter "
-              "command arg name other").split()
+CATEGORIES = (
+    "ws newline cont comment keyword operator punct variable string number type parameter "
+    "command arg name other"
+).split()
 SIGNIFICANT = frozenset(CATEGORIES) - {"ws", "cont", "comment"}
 _CLOSER = {"(": ")", "@(": ")", "$(": ")", "{": "}", "@{": "}", "[": "]", "?[": "]"}
 ASSIGN = frozenset("= += -= *= /= %= ??=".split())
-_REDIRECT = ("*>>", "*>", "2>&1", "1>&2", "2>>", "1>>", "3>>", "4>>", "5>>", "6>>", "2>", "1>", "3>", "4>",
-             "5>", "6>", ">>", ">", "<")
-BODY_KEYWORDS = frozenset("if elseif while for foreach switch catch until trap else try finally do begin "
-                           "process end clean dynamicparam data default".split())
+_REDIRECT = (
+    "*>>",
+    "*>",
+    "2>&1",
+    "1>&2",
+    "2>>",
+    "1>>",
+    "3>>",
+    "4>>",
+    "5>>",
+    "6>>",
+    "2>",
+    "1>",
+    "3>",
+    "4>",
+    "5>",
+    "6>",
+    ">>",
+    ">",
+    "<",
+)
+BODY_KEYWORDS = frozenset(
+    "if elseif while for foreach switch catch until trap else try finally do begin "
+    "process end clean dynamicparam data default".split()
+)
 QUOTES = SINGLE_QUOTES + DOUBLE_QUOTES
 PRIMARY = frozenset({"variable", "string", "type"})
+
 
 @dataclass(slots=True)
 class Lexeme:
@@ -154,8 +186,14 @@ class LexerState:
 
     def after_value_block(self, i: int) -> bool:
         prev = self.adjacent(i)
-        return (prev is not None and prev.text == "}" and prev.cat == "punct" and 0 <= prev.pair
-                and not self.out[prev.pair].body and self.text[i] in ".[")
+        return (
+            prev is not None
+            and prev.text == "}"
+            and prev.cat == "punct"
+            and 0 <= prev.pair
+            and not self.out[prev.pair].body
+            and self.text[i] in ".["
+        )
 
     def member(self, lx: Lexeme) -> bool:
         """Is ``lx`` a member name (right after '.' or '::')?"""
@@ -183,4 +221,3 @@ class LexerState:
         return end
 
     # ----- modes ------------------------------------------------------------------------------
-

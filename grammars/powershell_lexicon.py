@@ -41,9 +41,11 @@ DASH_OPERATORS: frozenset[str] = frozenset(
     + [f"-{op}" for op in "is isnot as and or xor not band bor bxor bnot shl shr join f".split()]
 )
 # Longest first so a regex alternation takes ``??=`` before ``??`` before ``?``.
-SYMBOL_OPERATORS: tuple[str, ...] = tuple(sorted(
-    """??= += -= *= /= %= ++ -- ?? && || .. :: = + - * / % ! | & . ? :""".split(), key=len, reverse=True
-))
+SYMBOL_OPERATORS: tuple[str, ...] = tuple(
+    sorted(
+        """??= += -= *= /= %= ++ -- ?? && || .. :: = + - * / % ! | & . ? :""".split(), key=len, reverse=True
+    )
+)
 PUNCTUATION: frozenset[str] = frozenset("( ) { } [ ] , ; @( @{ $(".split())
 
 # The PowerShell tokenizer treats typographic dashes and quotes as their ASCII forms

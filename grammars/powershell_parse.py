@@ -24,7 +24,7 @@ from .powershell_tolerances import Masked, mask
 __all__ = ["ByteMap", "Parsed", "PowerShellParser"]
 
 _MAX_ISSUES = 50  # a pasted log can produce thousands of ERROR nodes; nobody reads past the first few
-_CLOSERS = {"}", ")", "]", '"', "'", "@", "\"@", "'@"}
+_CLOSERS = {"}", ")", "]", '"', "'", "@", '"@', "'@"}
 
 
 class ByteMap:
@@ -163,8 +163,9 @@ class PowerShellParser:
             return dangling
         piece = text[start:end].strip()
         if not piece:
-            return SyntaxIssue(start, end, "unexpected end of statement" if start < len(text)
-                               else "unexpected end of text")
+            return SyntaxIssue(
+                start, end, "unexpected end of statement" if start < len(text) else "unexpected end of text"
+            )
         if piece[0] in "\"'" and not _closed(piece):
             return SyntaxIssue(start, end, "unclosed string")
         return SyntaxIssue(start, end, f"unexpected '{_shown(piece)}'")
@@ -259,5 +260,3 @@ def _point(text: str, offset: int) -> tuple[int, int]:
     """(row, byte column) as tree-sitter counts them."""
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset), len(text[line_start:offset].encode("utf-8", "surrogatepass"))
-
-

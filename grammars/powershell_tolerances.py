@@ -144,8 +144,14 @@ def dotted_base_types(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str],
         j = k + 1
         while j < len(lx) and not (lx[j].text == "{" and lx[j].cat == "punct"):
             y = lx[j]
-            if y.cat == "punct" and y.text == "." and lx[j - 1].cat == "name" and j + 1 < len(lx) \
-                    and lx[j + 1].cat == "name" and lx[j - 1].end == y.start == lx[j + 1].start - 1:
+            if (
+                y.cat == "punct"
+                and y.text == "."
+                and lx[j - 1].cat == "name"
+                and j + 1 < len(lx)
+                and lx[j + 1].cat == "name"
+                and lx[j - 1].end == y.start == lx[j + 1].start - 1
+            ):
                 buf.put(lx[j - 1].start, "a" * (lx[j + 1].end - lx[j - 1].start), "dotted_base_types")
             j += 1
 
@@ -231,8 +237,13 @@ def powershell7_operators(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[s
             pending_colon -= 1
         elif x.cat == "variable" and len(x.text) > 2 and x.text.endswith("?") and not x.text.startswith("${"):
             buf.put(x.end - 1, "_", "powershell7_operators")  # $a?.b: '?' is a name character
-        elif x.cat == "punct" and x.text in ("?.", "?[") and k and lx[k - 1].text.endswith("}") \
-                and lx[k - 1].cat == "variable":
+        elif (
+            x.cat == "punct"
+            and x.text in ("?.", "?[")
+            and k
+            and lx[k - 1].text.endswith("}")
+            and lx[k - 1].cat == "variable"
+        ):
             buf.put(lx[k - 1].end - 1, "_}", "powershell7_operators")  # ${a}?.b -> ${a_}.b
 
 
@@ -277,8 +288,11 @@ def expandable_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[st
     while k < len(lx):
         pieces: list[tuple[int, int]] = []  # (first, last) lexeme index of each adjacent piece
         j = k
-        while j < len(lx) and lx[j].mode == "arg" and (
-                lx[j].cat == "arg" or lx[j].text == "$(" and lx[j].pair > j):
+        while (
+            j < len(lx)
+            and lx[j].mode == "arg"
+            and (lx[j].cat == "arg" or lx[j].text == "$(" and lx[j].pair > j)
+        ):
             last = lx[j].pair if lx[j].text == "$(" else j
             pieces.append((j, last))
             if last + 1 < len(lx) and lx[last + 1].start == lx[last].end:
@@ -286,9 +300,13 @@ def expandable_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[st
             else:
                 break
         groups = [lx[a] for a, _ in pieces if lx[a].text == "$("]
-        if len(pieces) > 1 and groups and any(lx[a].cat == "arg" for a, _ in pieces) \
-                and all(lx[a].problem is None for a, _ in pieces) \
-                and all(check("".join(buf.chars[g.end : lx[g.pair].start])) for g in groups):
+        if (
+            len(pieces) > 1
+            and groups
+            and any(lx[a].cat == "arg" for a, _ in pieces)
+            and all(lx[a].problem is None for a, _ in pieces)
+            and all(check("".join(buf.chars[g.end : lx[g.pair].start])) for g in groups)
+        ):
             end = lx[pieces[-1][1]].end
             buf.put(lx[k].start, "0" * (end - lx[k].start), "expandable_arguments")
         k = pieces[-1][1] + 1 if pieces else k + 1

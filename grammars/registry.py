@@ -17,10 +17,24 @@ _GRAMMARS = {
     "excel": "grammars.excel:ExcelGrammar",
 }
 LANGUAGES: tuple[str, ...] = tuple(_GRAMMARS)
-_ALIASES = {"py": "python", "ps": "powershell", "ps1": "powershell", "pwsh": "powershell",
-            "excel-formula": "excel", "xlf": "excel", "formula": "excel"}
-_EXTENSIONS = {".py": "python", ".pyw": "python", ".ps1": "powershell", ".psm1": "powershell",
-               ".psd1": "powershell", ".xlf": "excel", ".formula": "excel"}
+_ALIASES = {
+    "py": "python",
+    "ps": "powershell",
+    "ps1": "powershell",
+    "pwsh": "powershell",
+    "excel-formula": "excel",
+    "xlf": "excel",
+    "formula": "excel",
+}
+_EXTENSIONS = {
+    ".py": "python",
+    ".pyw": "python",
+    ".ps1": "powershell",
+    ".psm1": "powershell",
+    ".psd1": "powershell",
+    ".xlf": "excel",
+    ".formula": "excel",
+}
 _LANGUAGE_IDS = {"python": "python", "powershell": "powershell", "excel-formula": "excel", "excel": "excel"}
 
 
@@ -29,9 +43,7 @@ def get_grammar(language: str) -> Grammar:
     """The (shared, stateless) grammar of ``language``; raises UnknownLanguageError listing valid names."""
     name = _ALIASES.get(language.lower(), language.lower())
     if name not in _GRAMMARS:
-        raise UnknownLanguageError(
-            f"unknown language {language!r}; valid names are {', '.join(LANGUAGES)}"
-        )
+        raise UnknownLanguageError(f"unknown language {language!r}; valid names are {', '.join(LANGUAGES)}")
     module_name, class_name = _GRAMMARS[name].split(":")
     module = __import__(module_name, fromlist=[class_name])
     grammar: Grammar = getattr(module, class_name)()

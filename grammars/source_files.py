@@ -1,4 +1,4 @@
-"""Reading user files: decode as UTF-8 or say clearly why not; refuse files too big to repair interactively."""
+"""Reading user files: decode as UTF-8 or say clearly why not; refuse files too big to repair live."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ MAX_FILE_BYTES = 5_000_000
 def decode_source(data: bytes, name: str = "<input>") -> str:
     """UTF-8 (with or without BOM) to str; InputError naming the first bad byte otherwise."""
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"{name}: {len(data):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit; split the file")
+        raise InputError(
+            f"{name}: {len(data):,} bytes is over the {MAX_FILE_BYTES:,}-byte limit; split the file"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -42,7 +44,7 @@ def read_source(path: str | Path) -> str:
 
 
 def shared_dir() -> Path | None:
-    """The project's ``shared/`` data (corpora, benchmarks): $LASTFIX_SHARED, else ``../shared`` beside the repo."""
+    """The project's ``shared/`` data (corpora, benchmarks): $LASTFIX_SHARED, else ``../shared``."""
     import os
 
     env = os.environ.get("LASTFIX_SHARED")

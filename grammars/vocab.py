@@ -121,15 +121,21 @@ class Vocabulary:
                     spelling.setdefault(key, Counter())[t.text] += 1
         fixed = sorted(set(kinds) | set(closed))
         seen = set(SPECIALS) | set(fixed)
-        promoted = []
+        promoted: list[str] = []
         for key, count in lexemes.most_common():
             if len(promoted) >= max_lexemes or count < min_count:
                 break
             canonical = spelling[key].most_common(1)[0][0]
-            if canonical not in seen and (case_sensitive or canonical.upper() not in {s.upper() for s in seen}):
+            if canonical not in seen and (
+                case_sensitive or canonical.upper() not in {s.upper() for s in seen}
+            ):
                 promoted.append(canonical)
                 seen.add(canonical)
-        return cls(language, SPECIALS + tuple(s for s in fixed if s not in SPECIALS) + tuple(promoted), case_sensitive)
+        return cls(
+            language,
+            SPECIALS + tuple(s for s in fixed if s not in SPECIALS) + tuple(promoted),
+            case_sensitive,
+        )
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -140,7 +146,9 @@ class Vocabulary:
         }
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(self.to_json(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Vocabulary:
@@ -148,9 +156,13 @@ class Vocabulary:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ModelLoadError(f"{path}: vocabulary file is missing; re-export the model with `lastfix export`") from None
+            raise ModelLoadError(
+                f"{path}: vocabulary file is missing; re-export the model with `lastfix export`"
+            ) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ModelLoadError(f"{path}: vocabulary file is unreadable ({e}); re-export the model") from None
+            raise ModelLoadError(
+                f"{path}: vocabulary file is unreadable ({e}); re-export the model"
+            ) from None
         if not isinstance(data, dict) or data.get("format") != VOCAB_FORMAT:
             raise ModelLoadError(
                 f"{path}: vocabulary format {data.get('format') if isinstance(data, dict) else '?'} is not "

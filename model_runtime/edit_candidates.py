@@ -215,6 +215,7 @@ def propose_edits(
                     n += 1
     plan.sort()
     for cost, prox, _, i, j, new in plan:
+        edits: tuple[TextEdit, ...] | None
         if j >= 0:
             e = _edit(grammar, text, tokens, i, j, new)
             edits = (e,) if e is not None else None

@@ -1,1 +1,1 @@
-"""Training (PyTorch lives only here): corpus builder, the CodeFusion model, training, ONNX export, synthetic pairs."""
+"""Training (PyTorch lives only here): corpus, CodeFusion model, training, ONNX export, synthetic pairs."""

@@ -1,4 +1,4 @@
-"""The corpus builder: documents -> valid, deduplicated training snippets that fit the canvas, plus a vocabulary.
+"""The corpus builder: documents -> valid, deduplicated snippets that fit the canvas, plus a vocabulary.
 
 No torch here, so users can inspect what a model would be trained on. Sources are JSONL files of
 ``{"text": ...}`` documents (the format of ``shared/corpora``), source files, or directories of them.
@@ -68,7 +68,9 @@ def default_sources(language: str) -> list[Path]:
 def _documents(sources: Sequence[Path], grammar: Grammar, stats: Counter[str]) -> Iterator[str]:
     for source in sources:
         if source.is_dir():
-            files = sorted(p for p in source.rglob("*") if p.suffix.lower() in grammar.extensions and p.is_file())
+            files = sorted(
+                p for p in source.rglob("*") if p.suffix.lower() in grammar.extensions and p.is_file()
+            )
             yield from _documents(files, grammar, stats)
         elif source.suffix == ".jsonl":
             with source.open(encoding="utf-8") as f:
@@ -86,12 +88,16 @@ def _documents(sources: Sequence[Path], grammar: Grammar, stats: Counter[str]) -
             raise InputError(f"{source}: no such corpus file or directory")
 
 
-def build_corpus(language: str, sources: Sequence[Path] | None = None, options: CorpusOptions = CorpusOptions()) -> Corpus:
+def build_corpus(
+    language: str, sources: Sequence[Path] | None = None, options: CorpusOptions = CorpusOptions()
+) -> Corpus:
     """Split documents into top-level statements, keep those the oracle accepts and that fit, deduplicate."""
     grammar = get_grammar(language)
     sources = list(sources) if sources else default_sources(grammar.name)
     if not sources:
-        raise InputError(f"no corpus for {language}: pass --source PATH (shared/corpora is not beside this checkout)")
+        raise InputError(
+            f"no corpus for {language}: pass --source PATH (shared/corpora is not beside this checkout)"
+        )
     max_tokens = options.max_tokens or grammar.canvas - CANVAS_RESERVE
     stats: Counter[str] = Counter()
     seen: set[str] = set()
@@ -136,7 +142,9 @@ def placeholder_rate(language: str, snippets: Iterable[str], vocab: Vocabulary) 
     total = placeholders = 0
     for s in snippets:
         for token in grammar.tokenize(s):
-            if token.cls is TokenClass.LAYOUT:  # <NEWLINE>/<INDENT>/<DEDENT> are structure, not anonymised text
+            if (
+                token.cls is TokenClass.LAYOUT
+            ):  # <NEWLINE>/<INDENT>/<DEDENT> are structure, not anonymised text
                 continue
             total += 1
             placeholders += is_placeholder(vocab.symbol_of(token))
@@ -166,9 +174,15 @@ def load_corpus(corpus_dir: str | Path) -> tuple[list[str], Vocabulary]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", required=True, choices=LANGUAGES)
-    parser.add_argument("--source", action="append", type=Path, default=None, metavar="PATH",
-                        help="JSONL of {text} documents, a source file or a directory (repeatable; "
-                             "default: shared/corpora/<lang>/*.jsonl)")
+    parser.add_argument(
+        "--source",
+        action="append",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="JSONL of {text} documents, a source file or a directory (repeatable; "
+        "default: shared/corpora/<lang>/*.jsonl)",
+    )
     parser.add_argument("--out", required=True, type=Path, help="output directory")
     parser.add_argument("--max-documents", type=int, default=None, help="read at most N documents")
 

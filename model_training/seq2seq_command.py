@@ -44,7 +44,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true")
 
 
-
 def run(args: argparse.Namespace) -> int:
     from .seq2seq_train import run as train
 

@@ -31,7 +31,6 @@ from .seq2seq_train import CHECKPOINT
 __all__ = ["load_seq2seq_checkpoint", "export_seq2seq", "main"]
 
 
-
 def load_seq2seq_checkpoint(directory: str | Path) -> tuple[Seq2Seq, dict[str, Any], Vocabulary]:
     """(model in eval mode, raw state, vocabulary) of a seq2seq_train output directory."""
     d = Path(directory)
@@ -39,8 +38,7 @@ def load_seq2seq_checkpoint(directory: str | Path) -> tuple[Seq2Seq, dict[str, A
         state: dict[str, Any] = torch.load(d / CHECKPOINT, map_location="cpu", weights_only=False)
     except FileNotFoundError:
         raise ModelLoadError(
-            f"{d / CHECKPOINT}: no checkpoint; train one with "
-            "`lastfix train-seq2seq --pairs P --out DIR`"
+            f"{d / CHECKPOINT}: no checkpoint; train one with `lastfix train-seq2seq --pairs P --out DIR`"
         ) from None
     except Exception as e:  # noqa: BLE001 - torch raises many kinds for a truncated file
         raise ModelLoadError(f"{d / CHECKPOINT}: unreadable ({type(e).__name__}: {e}); train again") from None

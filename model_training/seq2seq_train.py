@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from grammars import LANGUAGES, get_grammar
+from grammars import get_grammar
 from grammars.errors import InputError, LastfixError
 from grammars.vocab import Vocabulary
 

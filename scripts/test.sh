@@ -19,4 +19,7 @@ if [ -f client-vscode/package-lock.json ] && command -v npm >/dev/null 2>&1; the
   (cd client-vscode && npm ci --no-audit --no-fund && npm test)
 fi
 
+# style and types first: a minute at most, and the conventions DESIGN.md asks for stay checked
+ruff check . && ruff format --check . && mypy
+
 python -m pytest -q -p no:cacheprovider "$@"

@@ -1,4 +1,4 @@
-"""``lastfix check``: syntax errors of files (path:line:col: message) or of JSONL records (one JSON line each)."""
+"""``lastfix check``: syntax errors of files (path:line:col: message) or of JSONL records (one line each)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, help="language (default: from each file's extension)")
-    parser.add_argument("--jsonl", action="store_true",
-                        help='FILE is JSONL of {"text": ...} or {"broken": ...}; print one JSON result per line')
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='FILE is JSONL of {"text": ...} or {"broken": ...}; print one JSON result per line',
+    )
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to check (- for standard input)")
 
 
@@ -49,12 +52,21 @@ def _check_jsonl(language: str, paths: list[str]) -> int:
                 if not isinstance(text, str):
                     raise TypeError("not a string")
             except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise InputError(f'{path}:{n}: not a JSON object with a "text" or "broken" string ({e})') from None
+                raise InputError(
+                    f'{path}:{n}: not a JSON object with a "text" or "broken" string ({e})'
+                ) from None
             errors = []
             for issue in grammar.errors(text):
                 (l0, c0), (l1, c1) = line_col(text, issue.start), line_col(text, issue.end)
-                errors.append({"line": l0 + 1, "col": c0 + 1, "end_line": l1 + 1, "end_col": c1 + 1,
-                               "message": issue.message})
+                errors.append(
+                    {
+                        "line": l0 + 1,
+                        "col": c0 + 1,
+                        "end_line": l1 + 1,
+                        "end_col": c1 + 1,
+                        "message": issue.message,
+                    }
+                )
             found = found or bool(errors)
             sys.stdout.write(json.dumps({"valid": not errors, "errors": errors}) + "\n")
     return 1 if found else 0

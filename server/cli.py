@@ -26,7 +26,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "corpus": ("model_training.corpus", "build training snippets and a vocabulary from a corpus"),
     "train": ("model_training.train_command", "train a diffusion model (PyTorch; needs the [train] extra)"),
     "export": ("model_training.export_command", "export a checkpoint to an ONNX model directory"),
-    "generate": ("model_training.generate_command", "generate (broken, fixed) pairs from the diffusion process"),
+    "generate": (
+        "model_training.generate_command",
+        "generate (broken, fixed) pairs from the diffusion process",
+    ),
     "train-seq2seq": (
         "model_training.seq2seq_command",
         "train the one-shot seq2seq repair model on (broken, fixed) pairs (PyTorch)",

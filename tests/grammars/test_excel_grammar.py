@@ -39,7 +39,12 @@ def shape(formula: str) -> str:
 def test_registered_under_its_name_language_id_and_extensions():
     assert type(get_grammar("excel-formula")) is type(G)
     assert (G.name, G.language_ids, G.extensions, G.canvas, G.case_sensitive) == (
-        "excel", ("excel-formula",), (".xlf", ".formula"), 64, False)
+        "excel",
+        ("excel-formula",),
+        (".xlf", ".formula"),
+        64,
+        False,
+    )
     assert language_for_path("book.xlf") == "excel" and language_for_path("x.formula") == "excel"
     assert language_for_id("excel-formula") == "excel"
 
@@ -67,15 +72,46 @@ def test_operator_precedence_matches_excel(formula, tree):
 @pytest.mark.parametrize(
     "formula",
     [
-        "=A1", "=$A$1", "=$A1+A$1", "=XFD1048576", "=A1:B2", "=$A$1:$B$10", "=A:A", "=$A:$C", "=1:1",
+        "=A1",
+        "=$A$1",
+        "=$A1+A$1",
+        "=XFD1048576",
+        "=A1:B2",
+        "=$A$1:$B$10",
+        "=A:A",
+        "=$A:$C",
+        "=1:1",
         "=$2:$5",
-        "=Sheet1!A1", "=Sheet1!A:A", "=Sheet1!1:1", "='My Sheet'!A1", "='It''s'!A1:B2", "=Sheet1:Sheet3!A1",
-        "='Jan 13:Mar 13'!B2", "=[Book1]Sheet1!A1", "='[Book 1.xlsx]Sheet 1'!$A$1", "=[1]Sheet1!A1",
-        "='C:\\data\\[Book.xlsx]Sheet1'!A1", "=Table1[Col]", "=Table1[[#This Row],[Col]]", "=[@Col]",
-        "=Table1[@[Col 1]]", "=SUM(Table1[[#Headers],[A]:[B]])", "=MyRange", "=SUM(Sales_2024)",
-        "=_xlnm.Print_Area", "=SUM((A1,B1:B3))", "=SUM(A1:INDEX(B:B,5))", "=OFFSET(A1,1,1):B9",
-        "=Sheet1!A1:Sheet1!B2", "=#REF!", "=Sheet1!#REF!", "=A1#", "=[1]!'SGJ150,LA'",
-        "=IF(A1,B1,C1):D9", "=(A1:B2)", "=myfunc(A1):B2",
+        "=Sheet1!A1",
+        "=Sheet1!A:A",
+        "=Sheet1!1:1",
+        "='My Sheet'!A1",
+        "='It''s'!A1:B2",
+        "=Sheet1:Sheet3!A1",
+        "='Jan 13:Mar 13'!B2",
+        "=[Book1]Sheet1!A1",
+        "='[Book 1.xlsx]Sheet 1'!$A$1",
+        "=[1]Sheet1!A1",
+        "='C:\\data\\[Book.xlsx]Sheet1'!A1",
+        "=Table1[Col]",
+        "=Table1[[#This Row],[Col]]",
+        "=[@Col]",
+        "=Table1[@[Col 1]]",
+        "=SUM(Table1[[#Headers],[A]:[B]])",
+        "=MyRange",
+        "=SUM(Sales_2024)",
+        "=_xlnm.Print_Area",
+        "=SUM((A1,B1:B3))",
+        "=SUM(A1:INDEX(B:B,5))",
+        "=OFFSET(A1,1,1):B9",
+        "=Sheet1!A1:Sheet1!B2",
+        "=#REF!",
+        "=Sheet1!#REF!",
+        "=A1#",
+        "=[1]!'SGJ150,LA'",
+        "=IF(A1,B1,C1):D9",
+        "=(A1:B2)",
+        "=myfunc(A1):B2",
     ],
 )
 def test_every_reference_form_parses(formula):
@@ -85,12 +121,42 @@ def test_every_reference_form_parses(formula):
 @pytest.mark.parametrize(
     "formula",
     [
-        "=SUM(A1,B1)", "=IF(A1,,1)", "=IF(A1,)", "=NOW()", "=TRUE()", "=CONCATENATE(A1,,B1)",
-        '="say ""hi"""', '=""', '=A1&""""', "=#N/A", "=#DIV/0!+#VALUE!", "=#NAME?", "=#NUM!", "=#NULL!",
-        "=#GETTING_DATA", "=TRUE", "=false", "=1.5E+3", "=.5", "=5.", "=10%", "=5%%",
-        "={1,2;3,4}", '={"a",TRUE,-1,#N/A}', "=SUM({1,2,3})", "=_xlfn.XLOOKUP(A1,B:B,C:C)",
-        "=_xll.RiskNormal(0,1)", "=MyUdf(1,2,3,4,5)", "=sum(a1)", "=+A1+B1", "=-A1", "=@A1:A10",
-        "{=SUM(A1:A3*B1:B3)}", "=  SUM( A1 , B1 )  ", "=IF(A1>0,\"yes\",\"no\")", "=LOG10(100)",
+        "=SUM(A1,B1)",
+        "=IF(A1,,1)",
+        "=IF(A1,)",
+        "=NOW()",
+        "=TRUE()",
+        "=CONCATENATE(A1,,B1)",
+        '="say ""hi"""',
+        '=""',
+        '=A1&""""',
+        "=#N/A",
+        "=#DIV/0!+#VALUE!",
+        "=#NAME?",
+        "=#NUM!",
+        "=#NULL!",
+        "=#GETTING_DATA",
+        "=TRUE",
+        "=false",
+        "=1.5E+3",
+        "=.5",
+        "=5.",
+        "=10%",
+        "=5%%",
+        "={1,2;3,4}",
+        '={"a",TRUE,-1,#N/A}',
+        "=SUM({1,2,3})",
+        "=_xlfn.XLOOKUP(A1,B:B,C:C)",
+        "=_xll.RiskNormal(0,1)",
+        "=MyUdf(1,2,3,4,5)",
+        "=sum(a1)",
+        "=+A1+B1",
+        "=-A1",
+        "=@A1:A10",
+        "{=SUM(A1:A3*B1:B3)}",
+        "=  SUM( A1 , B1 )  ",
+        '=IF(A1>0,"yes","no")',
+        "=LOG10(100)",
     ],
 )
 def test_functions_constants_arrays_and_entry_forms_parse(formula):
@@ -134,10 +200,10 @@ def test_broken_formulas_get_one_factual_message(formula, message):
 def test_error_ranges_point_at_the_problem():
     text = "=IF(A2>7;7;A2)"
     (issue,) = G.errors(text)
-    assert text[issue.start:issue.end] == ";"
+    assert text[issue.start : issue.end] == ";"
     text = '=SUM(INDIRECT("x&A1))'
     (issue,) = G.errors(text)
-    assert text[issue.start:issue.end] == '"x&A1))'  # an unclosed string runs to the end of the line
+    assert text[issue.start : issue.end] == '"x&A1))'  # an unclosed string runs to the end of the line
     text = "=VLOOKUP(F:F,L:M,,2,0)"
     (issue,) = G.errors(text)
     assert (issue.start, issue.end) == (16, 17)  # the empty argument is the extra one
@@ -153,8 +219,8 @@ def test_a_document_is_one_formula_per_non_blank_line_with_crlf_and_emoji():
     assert [text[s:e] for s, e in G.statements(text)] == ["=SUM(A1)", '=IF(A1="😀",1', "=B1+"]
     issues = G.errors(text)
     assert [i.message for i in issues] == ["missing ')'", "missing operand after '+'"]
-    assert text[issues[0].start:issues[0].end] == "1"  # code-point offsets: the emoji counts as one
-    assert text[issues[1].start:issues[1].end] == "+"
+    assert text[issues[0].start : issues[0].end] == "1"  # code-point offsets: the emoji counts as one
+    assert text[issues[1].start : issues[1].end] == "+"
     assert G.is_valid("=A1\r\n=B1\r\n")
 
 
@@ -168,12 +234,42 @@ def test_tokens_classes_and_placeholders():
     text = "=SUM('My Sheet'!$A$1:B2,A:A,1:1,Tbl[Col],x,\"s\",2.5,TRUE,#N/A,udf(1)) ; ☃"
     toks = G.tokenize(text)
     for t in toks:
-        assert text[t.start:t.end] == t.text
+        assert text[t.start : t.end] == t.text
     kinds = [t.kind for t in toks]
-    assert kinds == ["=", "SUM", "(", "<SHEET>", "<CELL>", ":", "<CELL>", ",", "<COLUMNS>", ",", "<ROWS>",
-                     ",",
-                     "<NAME>", "<TABLE>", ",", "<NAME>", ",", "<STRING>", ",", "<NUMBER>", ",", "TRUE", ",",
-                     "#N/A", ",", "<NAME>", "(", "<NUMBER>", ")", ")", ";", "<OTHER>"]
+    assert kinds == [
+        "=",
+        "SUM",
+        "(",
+        "<SHEET>",
+        "<CELL>",
+        ":",
+        "<CELL>",
+        ",",
+        "<COLUMNS>",
+        ",",
+        "<ROWS>",
+        ",",
+        "<NAME>",
+        "<TABLE>",
+        ",",
+        "<NAME>",
+        ",",
+        "<STRING>",
+        ",",
+        "<NUMBER>",
+        ",",
+        "TRUE",
+        ",",
+        "#N/A",
+        ",",
+        "<NAME>",
+        "(",
+        "<NUMBER>",
+        ")",
+        ")",
+        ";",
+        "<OTHER>",
+    ]
     by_kind = {t.kind: t.cls for t in toks}
     assert by_kind["<CELL>"] == by_kind["<SHEET>"] == by_kind["<TABLE>"] == TokenClass.REFERENCE
     assert by_kind["SUM"] == TokenClass.NAME and by_kind["TRUE"] == TokenClass.KEYWORD
@@ -188,17 +284,38 @@ def test_unclosed_string_lexes_as_a_quote_then_formula_text():
 
 
 def test_sketch_anonymises_strings_numbers_and_references():
-    assert G.sketch('=IF(Sheet1!A1>5,"a",b)') == ["=", "IF", "(", "<REFERENCE>", "<REFERENCE>", ">",
-                                                  "<NUMBER>",
-                                                  ",", "<STRING>", ",", "B", ")"]
+    assert G.sketch('=IF(Sheet1!A1>5,"a",b)') == [
+        "=",
+        "IF",
+        "(",
+        "<REFERENCE>",
+        "<REFERENCE>",
+        ">",
+        "<NUMBER>",
+        ",",
+        "<STRING>",
+        ",",
+        "B",
+        ")",
+    ]
 
 
 def test_closed_symbols_hold_the_full_function_list_and_literals():
     closed = G.closed_symbols()
     assert len(closed) == len(set(closed))
     assert len(load_functions().names) > 500
-    for name in ("SUM", "XLOOKUP", "TEXTJOIN", "NORM.S.DIST", "LET", "TRUE", "#N/A", "#GETTING_DATA", "(",
-                 "<>"):
+    for name in (
+        "SUM",
+        "XLOOKUP",
+        "TEXTJOIN",
+        "NORM.S.DIST",
+        "LET",
+        "TRUE",
+        "#N/A",
+        "#GETTING_DATA",
+        "(",
+        "<>",
+    ):
         assert name in closed
 
 

@@ -16,10 +16,26 @@ def kinds(text):
 def test_function_with_nested_blocks_has_cpython_layout():
     text = "def f(x):\n    if x:\n        return 1\n    return 2\n"
     assert kinds(text) == [
-        "def", "<NAME>", "(", "<NAME>", ")", ":", NEWLINE,
-        INDENT, "if", "<NAME>", ":", NEWLINE,
-        INDENT, "return", "<NUMBER>", NEWLINE,
-        DEDENT, "return", "<NUMBER>", NEWLINE,
+        "def",
+        "<NAME>",
+        "(",
+        "<NAME>",
+        ")",
+        ":",
+        NEWLINE,
+        INDENT,
+        "if",
+        "<NAME>",
+        ":",
+        NEWLINE,
+        INDENT,
+        "return",
+        "<NUMBER>",
+        NEWLINE,
+        DEDENT,
+        "return",
+        "<NUMBER>",
+        NEWLINE,
         DEDENT,
     ]
 
@@ -63,8 +79,11 @@ def test_soft_keywords_only_in_statement_position():
     text = "match cmd:\n    case [x, *rest]:\n        pass\nmatch = re.match(p, s)\ncase(1)\n"
     soft = [(t.text, t.cls) for t in lex(text) if t.text in ("match", "case")]
     assert soft == [
-        ("match", TokenClass.KEYWORD), ("case", TokenClass.KEYWORD),
-        ("match", TokenClass.NAME), ("match", TokenClass.NAME), ("case", TokenClass.NAME),
+        ("match", TokenClass.KEYWORD),
+        ("case", TokenClass.KEYWORD),
+        ("match", TokenClass.NAME),
+        ("match", TokenClass.NAME),
+        ("case", TokenClass.NAME),
     ]
 
 
@@ -73,7 +92,7 @@ def test_python2_print_and_backticks_do_not_stop_the_lexer():
 
 
 def test_unterminated_strings_end_at_the_line_or_the_text():
-    toks = lex("s = 'abc\nt = \"\"\"never closed\nx")
+    toks = lex('s = \'abc\nt = """never closed\nx')
     strings = [t.text for t in toks if t.kind == "<STRING>"]
     assert strings == ["'abc", '"""never closed\nx']
 
@@ -81,7 +100,18 @@ def test_unterminated_strings_end_at_the_line_or_the_text():
 def test_inconsistent_dedent_shows_as_dedent_then_indent():
     # CPython: "unindent does not match any outer indentation level"
     assert kinds("if x:\n    a\n  b\n") == [
-        "if", "<NAME>", ":", NEWLINE, INDENT, "<NAME>", NEWLINE, DEDENT, INDENT, "<NAME>", NEWLINE, DEDENT,
+        "if",
+        "<NAME>",
+        ":",
+        NEWLINE,
+        INDENT,
+        "<NAME>",
+        NEWLINE,
+        DEDENT,
+        INDENT,
+        "<NAME>",
+        NEWLINE,
+        DEDENT,
     ]
 
 
