@@ -20,6 +20,8 @@ if [ -f client-vscode/package-lock.json ] && command -v npm >/dev/null 2>&1; the
 fi
 
 # style and types first: a minute at most, and the conventions DESIGN.md asks for stay checked
-ruff check . && ruff format --check . && mypy
+ruff check .
+ruff format --check .
+mypy
 
 python -m pytest -q -p no:cacheprovider "$@"
