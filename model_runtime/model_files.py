@@ -1,8 +1,9 @@
 """Load an exported model directory into a :class:`DiffusionRuntime` (ONNX Runtime, no torch).
 
 A model directory (written by ``lastfix export``) holds config.json, vocab.json, embedding.npy,
-denoiser.onnx and decoder.onnx. Anything missing, truncated or from another format version raises
-:class:`ModelLoadError` naming the file and the fix, so the server can say "no model" and go on.
+denoiser.onnx and decoder.onnx, and optionally ngram.json.gz (the corpus prior of the ranking).
+Anything missing, truncated or from another format version raises :class:`ModelLoadError` naming the
+file and the fix, so the server can say "no model" and go on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 
 from grammars.errors import ModelLoadError
 from grammars.vocab import Vocabulary
+
+from .ngram import NGRAM_FILE, NgramModel
 
 if TYPE_CHECKING:
     from .sampler import DiffusionRuntime
@@ -65,6 +68,7 @@ class ModelFiles:
     config: dict[str, Any]
     vocab: Vocabulary
     embedding: np.ndarray  # E [V, d] float32
+    ngram: NgramModel | None = None  # corpus n-gram prior over the same symbols, when exported with one
 
 
 def default_model_dir(language: str) -> Path:
@@ -108,7 +112,8 @@ def read_model_dir(directory: str | Path) -> ModelFiles:
         )
     if canvas < 2:
         raise ModelLoadError(f"{d / 'config.json'}: canvas {canvas} is too small; {fix}")
-    return ModelFiles(d, config, vocab, embedding)
+    ngram = NgramModel.load(d / NGRAM_FILE) if (d / NGRAM_FILE).is_file() else None
+    return ModelFiles(d, config, vocab, embedding, ngram)
 
 
 def _gpu_present() -> bool:

@@ -5,9 +5,10 @@ so the edit distance leads. Plain token distance ties too often to rank on its o
 ``not`` or ``-`` before a name is as short as closing a bracket), so the distance is weighted by what
 human last-mile errors usually are (LaMirage, Bavishi et al. 2022; BIFI's error classes): a missing or
 extra bracket, comma, colon or quote is cheap, a new keyword or name dear, and deleting what the user
-typed dearer than inserting punctuation. Among close candidates the diffusion model decides: votes among
-its samples (the paper's vote pooling, table 1) and its naturalness (its denoising loss at low noise),
-which tells ``=IF(FALSE,NA)`` from the human's ``=IF(FALSE,NA())``.
+typed dearer than inserting punctuation. Among close candidates the models decide: votes among the
+diffusion samples (the paper's vote pooling, table 1), the diffusion model's naturalness (its denoising
+loss at low noise), and the corpus n-gram prior over the same symbols (``ngram.py``), which is what
+actually tells ``=SUM(A1:A10)`` from ``=SUM(A1,10)`` at the CPU training budget (EXPERIMENTS.md).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from grammars.base import Token, TokenClass
+from grammars.vocab import Vocabulary
 
 from .hints import NO_HINTS, EditHints
+from .ngram import NgramModel
 
 __all__ = [
     "token_distance",
@@ -31,6 +34,7 @@ __all__ = [
     "RankingWeights",
     "hybrid_score",
     "edits_score",
+    "ngram_gain",
 ]
 
 # The punctuation of most last-mile errors: unbalanced brackets, missing separators, unclosed quotes.
@@ -149,8 +153,14 @@ class RankingWeights:
 
     distance: float = 1.0  # per unit of weighted edit cost: the last-mile prior
     votes: float = 0.5  # per log2(1 + votes): agreement among diffusion samples
-    naturalness: float = 1.0  # per nat of mean cross-entropy above the most natural candidate
+    # per nat of the diffusion model's mean cross-entropy above the most natural candidate. Off by default:
+    # on Excel dev, weight 1 vs 0 changed top-1 by at most one record while its batch took a fifth of the
+    # budget; the n-gram prior below does this job (EXPERIMENTS.md). A better-trained model may earn it back.
+    naturalness: float = 0.0
     both_sources: float = 0.25  # found by the diffusion sampler and by the symbolic search alike
+    # per nat of n-gram log-probability gained over the input: 0.1-0.3 all lifted dev top-1 in the three
+    # languages (Excel sketch +7 points, PowerShell +4, Python exact +3-5); one weight for all of them
+    ngram: float = 0.2
 
 
 def hybrid_score(
@@ -161,10 +171,15 @@ def hybrid_score(
     both: bool,
     weights: RankingWeights = RankingWeights(),
     proximity: int = 0,
+    ngram: float = 0.0,
 ) -> float:
-    """Score of one candidate; naturalness is relative to the most natural candidate so scores compare."""
+    """Score of one candidate; naturalness is relative to the most natural candidate so scores compare.
+
+    ``ngram`` is the candidate's n-gram log-probability gain over the input (:func:`ngram_gain`).
+    """
     # Nearness to the error breaks ties as in the edits engine, so the model never ranks below it by chance.
     score = -weights.distance * cost + weights.votes * math.log2(1 + votes) - 1e-4 * min(proximity, 9_999)
+    score += weights.ngram * ngram
     if naturalness is not None and best_naturalness is not None and math.isfinite(naturalness):
         score -= weights.naturalness * (naturalness - best_naturalness)
     if both:
@@ -176,3 +191,23 @@ def edits_score(cost: float, proximity: int) -> float:
     """Model-free score of the `edits` engine: weighted distance first, then nearness to the error."""
     # One float, so every engine ranks by the same "higher is better" field; proximity only breaks ties.
     return -(round(cost, 3) * 10_000 + min(proximity, 9_999))
+
+
+def ngram_gain(ngram: NgramModel, vocab: Vocabulary, base: Sequence[Token], cand: Sequence[Token]) -> float:
+    """log P(candidate) - log P(input) under the n-gram prior, computed around the change only.
+
+    Tokens before the change have the same history in both; so do those more than order - 1 tokens after
+    it. Scoring the changed middle plus that tail on each side gives the whole-document difference at the
+    cost of a few tokens, however long the file.
+    """
+    lo, hi_a, hi_b = _trim(base, cand, lambda s, t: s.text == t.text and s.cls == t.cls)
+    reach = ngram.order - 1
+    start = max(0, lo - reach)
+
+    def around_change(tokens: Sequence[Token], hi: int) -> float:
+        end = min(len(tokens), hi + reach)
+        symbols = vocab.symbols_of(tokens[start:end])
+        # the end marker counts only when the slice reaches the end of the document
+        return ngram.logprob(symbols, lo - start, None if end == len(tokens) else end - start)
+
+    return around_change(cand, hi_b) - around_change(base, hi_a)

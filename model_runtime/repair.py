@@ -3,8 +3,9 @@
 DESIGN.md "Repair": for each syntax error, take its window; pick the noise level from the error's size
 (the model's calibrated noise table, paper fig. 5-6); gather candidates from the resumed diffusion
 process (paper 3.2) and from single-token/paired edits; keep only what the validity oracle accepts on
-the whole document; rank by token edit distance, votes among diffusion samples and the model's
-naturalness; return the top k. Several errors are repaired window by window, as a small beam.
+the whole document; rank by token edit distance, votes among diffusion samples, the corpus n-gram
+prior and (when weighted) the model's naturalness; return the top k. Several errors are repaired
+window by window, as a small beam.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from .edit_candidates import EditCandidate, EditSearch, EditSearchSettings, edit
 from .edit_compose import compose_edits
 from .hints import EditHints, hints_from_messages
 from .noise_table import levels_around, noise_for
-from .ranking import RankingWeights, edits_score, hybrid_score, token_distance, weighted_distance
+from .ranking import (
+    RankingWeights,
+    edits_score,
+    hybrid_score,
+    ngram_gain,
+    token_distance,
+    weighted_distance,
+)
 from .windows import Window, error_size, find_window, find_windows
 
 if TYPE_CHECKING:  # onnxruntime stays out of this import
@@ -63,7 +71,8 @@ class SearchSettings:
     edit_window: int = 32  # tokens around the error the symbolic search may touch
     beam: int = 4  # partial repairs kept between windows of a multi-error document
     max_rounds: int = 8  # windows repaired one after another at most
-    naturalness_share: float = 0.2  # of the time budget kept for scoring candidates with the model
+    # of the time budget kept for scoring candidates with the model's naturalness (when its weight is on)
+    naturalness_share: float = 0.2
     progress_below: float = 2.0  # look for two-step repairs unless a one-step one costs at most this
     max_cost: float = 8.0  # weighted edit cost above which a "repair" rewrites the code rather than fixes it
     diffusion_share: float = 0.4  # of the budget the hybrid keeps for the sampler after the symbolic search
@@ -199,7 +208,8 @@ class Repairer:
         budget_s = self.settings.time_budget_ms / 1000.0
         use_edits = self.settings.engine in ("edits", "hybrid")
         use_model = self.settings.engine in ("diffusion", "hybrid") and self.runtime is not None
-        reserve = budget_s * self.search.naturalness_share if self.settings.engine == "hybrid" else 0.0
+        scores_naturalness = self.settings.engine == "hybrid" and self.search.weights.naturalness > 0
+        reserve = budget_s * self.search.naturalness_share if scores_naturalness else 0.0
         edit_window = find_window(self.grammar, text, tokens, target, self.search.edit_window)
         cands: list[EditCandidate] = []
         search = None
@@ -381,17 +391,26 @@ class Repairer:
         base = self.grammar.tokenize(original)
         base_texts = [t.text for t in base]
         dist: dict[str, tuple[int, float]] = {}
+        gain: dict[str, float] = {}
+        ngram = self.runtime.ngram if self.runtime is not None and self.settings.engine == "hybrid" else None
         for s in states:
             toks = self.grammar.tokenize(s.text)
             dist[s.text] = (
                 token_distance(base_texts, [t.text for t in toks]),
                 weighted_distance(base, toks, hints=hints),
             )
+            if ngram is not None:
+                assert self.runtime is not None
+                gain[s.text] = ngram_gain(ngram, self.runtime.vocab, base, toks)
         states = [s for s in states if dist[s.text][1] <= self.search.max_cost]  # a fix, not a rewrite
         if not states:
             return []
         natural: dict[str, float] = {}
-        if self.settings.engine == "hybrid" and not (cancel is not None and cancel.is_set()):
+        if (
+            self.settings.engine == "hybrid"
+            and self.search.weights.naturalness
+            and not (cancel is not None and cancel.is_set())
+        ):
             natural = self._naturalness(original, states)
         best_nat = min(natural.values()) if natural else None
         out = []
@@ -410,6 +429,7 @@ class Repairer:
                     {"edits", "diffusion"} <= s.sources,
                     self.search.weights,
                     s.proximity,
+                    gain.get(s.text, 0.0),
                 )
             source = "both" if len(s.sources) > 1 else next(iter(s.sources), "edits")
             out.append(Candidate(s.text, s.edits, d, s.votes, s.noise, source, score))

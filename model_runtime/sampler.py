@@ -45,6 +45,7 @@ class DiffusionRuntime:
         self.params: int = int(config.get("params", 0))
         self.settings = InferenceSettings.from_json(config.get("inference", {}))
         self.config = config
+        self.ngram = files.ngram  # the corpus prior the ranking adds to the model's own naturalness
         self.E = files.embedding  # [V, d]
         self.d = int(self.E.shape[1])
         self.T = int(config["schedule"]["T"])

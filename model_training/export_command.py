@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from grammars.errors import InputError
 
@@ -37,6 +38,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         '"default": x} (default: keep the one already in MODEL_DIR, else a built-in guess)',
     )
     parser.add_argument("--quantize", action="store_true", help="int8 dynamic quantisation of the weights")
+    parser.add_argument(
+        "--corpus",
+        nargs="*",
+        metavar="PATH",
+        help="build the ranking's n-gram prior (ngram.json.gz) from this corpus: a `lastfix corpus` "
+        "directory or sources, or no PATH for the shared corpus (default: keep the one in MODEL_DIR)",
+    )
+    parser.add_argument("--ngram-order", type=int, default=4, help="order of the n-gram prior (default 4)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,9 +63,27 @@ def run(args: argparse.Namespace) -> int:
     out = export_model(
         args.checkpoint, args.out, quantize=args.quantize, inference=settings, noise_table=table
     )
+    if args.corpus is not None:
+        _write_ngram(out, args.corpus, args.ngram_order)
     runtime = load_model(out, device="cpu")  # proves the directory loads before anyone ships it
     print(
         f"lastfix export: {out} ({runtime.params:,} parameters, vocabulary {len(runtime.vocab)}, "
         f"canvas {runtime.canvas}) loads with ONNX Runtime ({runtime.provider})"
     )
     return 0
+
+
+def _write_ngram(out: Path, corpus: list[str], order: int) -> None:
+    from grammars import get_grammar
+    from grammars.vocab import Vocabulary
+    from model_runtime.ngram import NGRAM_FILE, NgramModel
+
+    from .train_command import _snippets_and_vocab
+
+    if order < 1:
+        raise InputError("--ngram-order must be at least 1")
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    texts, _ = _snippets_and_vocab(config["language"], corpus or None)
+    vocab = Vocabulary.load(out / "vocab.json")  # the model's symbols, not the corpus's own vocabulary
+    NgramModel.from_texts(get_grammar(config["language"]), vocab, texts, order).save(out / NGRAM_FILE)
+    print(f"lastfix export: n-gram prior (order {order}) from {len(texts):,} snippets -> {out / NGRAM_FILE}")

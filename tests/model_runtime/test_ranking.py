@@ -58,8 +58,13 @@ def test_scores_order_candidates():
     w = RankingWeights()
     assert hybrid_score(1.0, 0, None, None, False, w) > hybrid_score(2.0, 0, None, None, False, w)
     assert hybrid_score(1.0, 7, None, None, False, w) > hybrid_score(1.0, 1, None, None, False, w)
-    # the more natural of two equally close candidates wins (paper: =IF(FALSE,NA()) over =IF(FALSE,NA))
-    assert hybrid_score(1.0, 0, 2.0, 2.0, False, w) > hybrid_score(1.0, 0, 3.5, 2.0, False, w)
+    # the more natural of two equally close candidates wins (paper: =IF(FALSE,NA()) over =IF(FALSE,NA)):
+    # by the n-gram prior's gain, and by the model's naturalness when it is weighted
+    assert hybrid_score(1.0, 0, None, None, False, w, ngram=3.0) > hybrid_score(1.0, 0, None, None, False, w)
+    nat = RankingWeights(naturalness=1.0)
+    assert hybrid_score(1.0, 0, 2.0, 2.0, False, nat) > hybrid_score(1.0, 0, 3.5, 2.0, False, nat)
+    # a prior never outweighs a whole edit of difference: two nats of gain vs one unit of cost
+    assert hybrid_score(1.0, 0, None, None, False, w) > hybrid_score(2.0, 0, None, None, False, w, ngram=2.0)
     assert hybrid_score(1.0, 0, None, None, True, w) > hybrid_score(1.0, 0, None, None, False, w)
     assert edits_score(1.0, 5) > edits_score(1.2, 0) and edits_score(1.0, 0) > edits_score(1.0, 3)
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from grammars import get_grammar
 from grammars.base import apply_edits
 from model_runtime.model_files import load_model
-from model_runtime.repair import Repairer, RepairSettings
+from model_runtime.ranking import RankingWeights
+from model_runtime.repair import Repairer, RepairSettings, SearchSettings
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow
@@ -71,8 +72,9 @@ def test_hybrid_scores_candidates_with_one_naturalness_batch(runtime, monkeypatc
     spy = Spy(runtime, "naturalness")
     monkeypatch.setattr(runtime, "naturalness", spy)
     text = "=IF(A1=,1,2)"
+    search = SearchSettings(weights=RankingWeights(naturalness=1.0))  # off by default (EXPERIMENTS.md)
     cands = Repairer(
-        get_grammar("excel"), runtime, RepairSettings(engine="hybrid", time_budget_ms=3000)
+        get_grammar("excel"), runtime, RepairSettings(engine="hybrid", time_budget_ms=3000), search=search
     ).repair(text, k=50)
     _valid_and_consistent(text, cands)
     assert len(spy.calls) == 1 and spy.calls[0][0][0].shape[0] >= len(cands) > 1
