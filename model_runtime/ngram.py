@@ -13,6 +13,7 @@ Stored as ``ngram.json.gz`` in the model directory (optional: a model without it
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import math
@@ -42,6 +43,10 @@ class NgramModel:
     vocabulary: int  # symbols the unigram spreads its add-one mass over
     total: int  # unigram tokens
     history_weight: float = 2.0  # k in c / (c + k): how much a history must be seen before it is trusted
+    # mean surprise of a corpus token (nats). A language model prefers shorter text, since every token
+    # costs probability; :func:`ranking.ngram_gain` credits this much per token so that deleting what the
+    # user typed is not a "more natural" fix by length alone (=SUM(A1:A3)B1 -> =SUM(A1:A3)).
+    token_nll: float = 0.0
 
     @classmethod
     def build(cls, sequences: Iterable[Sequence[str]], order: int = 4, vocabulary: int = 0) -> NgramModel:
@@ -73,7 +78,12 @@ class NgramModel:
         cls, grammar: Grammar, vocab: Vocabulary, texts: Iterable[str], order: int = 4
     ) -> NgramModel:
         """The prior of a corpus: each snippet tokenized by the grammar, mapped to the model's symbols."""
-        return cls.build((vocab.symbols_of(grammar.tokenize(t)) for t in texts), order, len(vocab))
+        sequences = [vocab.symbols_of(grammar.tokenize(t)) for t in texts]
+        model = cls.build(sequences, order, len(vocab))
+        sample = sequences[:: max(1, len(sequences) // 2000)]
+        tokens = sum(len(s) + 1 for s in sample)  # with each end marker
+        nll = -sum(model.logprob(s) for s in sample) / max(tokens, 1)
+        return dataclasses.replace(model, token_nll=nll)
 
     def logprob(self, symbols: Sequence[str], score_from: int = 0, score_to: int | None = None) -> float:
         """Natural-log probability of ``symbols[score_from:score_to]`` given what precedes each one.
@@ -108,6 +118,7 @@ class NgramModel:
             "vocabulary": self.vocabulary,
             "total": self.total,
             "history_weight": self.history_weight,
+            "token_nll": self.token_nll,
             "counts": self.counts,
         }
         with gzip.open(path, "wt", encoding="utf-8") as f:
@@ -140,4 +151,5 @@ class NgramModel:
             int(data["vocabulary"]),
             int(data["total"]),
             float(data.get("history_weight", 2.0)),
+            float(data.get("token_nll", 0.0)),
         )

@@ -194,7 +194,8 @@ def edits_score(cost: float, proximity: int) -> float:
 
 
 def ngram_gain(ngram: NgramModel, vocab: Vocabulary, base: Sequence[Token], cand: Sequence[Token]) -> float:
-    """log P(candidate) - log P(input) under the n-gram prior, computed around the change only.
+    """log P(candidate) - log P(input) under the n-gram prior, computed around the change only, plus the
+    corpus's mean token surprise per token the candidate adds (so a deletion is not natural by length).
 
     Tokens before the change have the same history in both; so do those more than order - 1 tokens after
     it. Scoring the changed middle plus that tail on each side gives the whole-document difference at the
@@ -210,4 +211,5 @@ def ngram_gain(ngram: NgramModel, vocab: Vocabulary, base: Sequence[Token], cand
         # the end marker counts only when the slice reaches the end of the document
         return ngram.logprob(symbols, lo - start, None if end == len(tokens) else end - start)
 
-    return around_change(cand, hi_b) - around_change(base, hi_a)
+    length = ngram.token_nll * ((hi_b - lo) - (hi_a - lo))
+    return around_change(cand, hi_b) - around_change(base, hi_a) + length

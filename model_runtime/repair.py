@@ -91,6 +91,7 @@ class Candidate:
     noise: float | None  # noise level of its first diffusion sample (None for pure edits)
     source: str  # "diffusion" | "edits" | "both"
     score: float  # ranking score, higher is better
+    cost: float = 0.0  # weighted edit cost to the original (ranking.weighted_distance), before any prior
 
 
 @dataclass(frozen=True)
@@ -432,7 +433,7 @@ class Repairer:
                     gain.get(s.text, 0.0),
                 )
             source = "both" if len(s.sources) > 1 else next(iter(s.sources), "edits")
-            out.append(Candidate(s.text, s.edits, d, s.votes, s.noise, source, score))
+            out.append(Candidate(s.text, s.edits, d, s.votes, s.noise, source, score, cost))
         out.sort(key=lambda c: -c.score)
         return out[:k]
 

@@ -19,7 +19,7 @@ from grammars.base import Grammar, SyntaxIssue, TextEdit, Token, apply_edits
 from grammars.errors import ModelLoadError
 
 from .edit_compose import compose_edits
-from .ranking import token_distance
+from .ranking import token_distance, weighted_distance
 from .repair import Candidate
 from .seq2seq_runtime import Seq2SeqRuntime
 from .windows import find_window
@@ -112,10 +112,17 @@ class Seq2SeqRepairer:
         for state in beam:
             if state.text not in done and self.grammar.is_valid(state.text):
                 done[state.text] = state
-        base = self.grammar.exact(text)
+        base, base_tokens = self.grammar.exact(text), self.grammar.tokenize(text)
         out = [
             Candidate(
-                s.text, s.edits, token_distance(base, self.grammar.exact(s.text)), 0, None, "seq2seq", s.score
+                s.text,
+                s.edits,
+                token_distance(base, self.grammar.exact(s.text)),
+                0,
+                None,
+                "seq2seq",
+                s.score,
+                weighted_distance(base_tokens, self.grammar.tokenize(s.text)),
             )
             for s in done.values()
             if self.grammar.is_valid(s.text)

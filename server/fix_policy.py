@@ -33,6 +33,8 @@ class CandidateLike(Protocol):
     def votes(self) -> int: ...
     @property
     def score(self) -> float: ...
+    @property
+    def cost(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -52,25 +54,26 @@ class FixAllResult:
 
 
 def confident(candidates: Sequence[CandidateLike]) -> bool:
-    """Does the first candidate clearly lead? Alone; or it leads the votes 2:1; or the runner-up costs 2x.
+    """Does the first candidate clearly lead? Alone; or, costing no more than the runner-up, it leads the
+    votes 2:1 or the runner-up costs twice as much.
 
     Votes are the diffusion samples that produced a candidate (the paper's vote pooling, table 1). Without
-    a vote lead the ranking score decides: scores are "higher is better" and, for edit-only candidates,
-    minus a weighted edit cost, so a runner-up scoring at most twice the leader's (negative) score is a
-    clearly worse repair, while two equally cheap repairs (``print((1)``: close a paren or drop one) tie.
+    a vote lead the weighted edit cost decides, never the ranking's priors: the n-gram prior may order two
+    equally cheap repairs (``=SUM(A1:A3)B1``: which operator?), but a guess between them is a quick
+    fix for the user to pick, not an edit to make unasked.
     """
     if not candidates:
         return False
     if len(candidates) == 1:
         return True
     top, second = candidates[0], candidates[1]
+    if top.cost > second.cost:  # ranked first by votes or priors over a cheaper repair: the user picks
+        return False
     if top.votes >= 2 and top.votes >= 2 * second.votes:
         return True
     if top.votes < second.votes:
         return False
-    if top.score < 0:
-        return second.score <= 2 * top.score
-    return top.score - second.score >= 1.0
+    return second.cost >= 2 * top.cost and second.cost > top.cost
 
 
 def deleted_tokens(text: str, edits: Sequence[TextEdit], grammar: Grammar) -> int:

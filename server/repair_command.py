@@ -144,6 +144,7 @@ def _print_json(file: str, language: str, text: str, issues: list[Any], candidat
             {
                 "text": c.text,
                 "score": round(c.score, 4),
+                "cost": round(c.cost, 4),
                 "distance": c.distance,
                 "votes": c.votes,
                 "noise": c.noise,

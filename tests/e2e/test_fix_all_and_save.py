@@ -74,9 +74,9 @@ async def test_fix_all_is_offered_only_when_asked(client: LanguageClient, tmp_pa
 
 
 async def test_fix_all_leaves_a_doubtful_error_alone(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "doubt.py")
-    text = "print((1)\n"  # close a paren or drop one: equally close, so no unasked fix
-    open_document(client, uri, "python", text)
+    uri = uri_for(tmp_path, "doubt.xlf")
+    text = "=SUM(A1:A3)B1\n"  # which operator? '+', '-', '*', '/' cost the same: no unasked fix
+    open_document(client, uri, "excel-formula", text)
     diags = await wait_for_diagnostics(client, uri)
     actions = await code_actions(client, uri, diags, only=[FIX_ALL])
     for action in actions:

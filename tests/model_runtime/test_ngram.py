@@ -69,7 +69,18 @@ def test_local_gain_equals_the_whole_document_difference(excel, vocab):
         new = rng.choice(["", "(", ")", ",", "A1", "*"])
         cand = excel.tokenize(doc[: base[i].start] + new + doc[base[i].end :])
         whole = ngram.logprob(vocab.symbols_of(cand)) - ngram.logprob(vocab.symbols_of(base))
-        assert ngram_gain(ngram, vocab, base, cand) == pytest.approx(whole, abs=1e-9)
+        length = ngram.token_nll * (len(cand) - len(base))
+        assert ngram_gain(ngram, vocab, base, cand) == pytest.approx(whole + length, abs=1e-9)
+
+
+def test_deleting_what_the_user_typed_is_not_natural_by_length_alone(excel, vocab):
+    ngram = _model(excel, vocab)
+    assert ngram.token_nll > 0
+    base = excel.tokenize("=SUM(A1:A5)B1")
+    deleted, operator = excel.tokenize("=SUM(A1:A5)"), excel.tokenize("=SUM(A1:A5)*B1")
+    raw = ngram.logprob(vocab.symbols_of(deleted)) - ngram.logprob(vocab.symbols_of(operator))
+    credited = ngram_gain(ngram, vocab, base, deleted) - ngram_gain(ngram, vocab, base, operator)
+    assert credited == pytest.approx(raw - 2 * ngram.token_nll)  # two tokens fewer, two tokens' credit less
 
 
 def test_file_round_trip_and_a_corrupt_file_names_itself(excel, vocab, tmp_path):

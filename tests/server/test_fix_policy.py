@@ -9,18 +9,22 @@ from model_runtime.repair import Candidate, Repairer, RepairSettings
 from server.fix_policy import FixPolicy, confident, deleted_tokens, fix_all
 
 
-def _cand(score: float, votes: int = 0, distance: int = 1) -> Candidate:
-    return Candidate("x", (TextEdit(0, 0, "x"),), distance, votes, None, "edits", score)
+def _cand(score: float, votes: int = 0, distance: int = 1, cost: float = 1.0) -> Candidate:
+    return Candidate("x", (TextEdit(0, 0, "x"),), distance, votes, None, "edits", score, cost)
 
 
 def test_confidence_rule():
     assert not confident([])
-    assert confident([_cand(-4000)])
-    assert confident([_cand(-4000), _cand(-17602)])  # the runner-up costs four times as much
-    assert not confident([_cand(-4000), _cand(-4000)])  # print((1): close a paren or drop one
+    assert confident([_cand(-1.0)])
+    assert confident([_cand(-1.0, cost=1.0), _cand(-4.0, cost=4.0)])  # the runner-up costs four times as much
+    assert not confident([_cand(-1.0), _cand(-1.0)])  # print((1): close a paren or drop one
+    # a prior that orders two equally cheap repairs does not make the first one safe to apply unasked
+    assert not confident([_cand(-0.4, cost=1.0), _cand(-1.6, cost=1.2)])
     assert confident([_cand(1.0, votes=6), _cand(1.5, votes=2)])  # leads the votes 3:1
+    # =SUM(A1:A3)B1: samples agreeing to delete B1 do not beat inserting an operator, which costs less
+    assert not confident([_cand(2.0, votes=6, cost=2.2), _cand(-1.5, cost=1.5)])
     assert not confident([_cand(1.0, votes=2), _cand(0.5, votes=3)])  # out-voted
-    assert not confident([_cand(1.0, votes=3), _cand(0.5, votes=2)])  # close vote, close score
+    assert not confident([_cand(1.0, votes=3), _cand(0.5, votes=2)])  # close vote, close cost
 
 
 def test_deleted_tokens_counts_removed_and_overwritten_tokens():
