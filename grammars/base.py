@@ -18,6 +18,7 @@ __all__ = [
     "Token",
     "SyntaxIssue",
     "TextEdit",
+    "Rewrite",
     "Grammar",
     "line_col",
     "offset_of",
@@ -82,6 +83,15 @@ class TextEdit:
     start: int
     end: int
     new_text: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A repair proposal in text, not tokens: what a user slipped on, at the cost of one slip."""
+
+    edits: tuple[TextEdit, ...]
+    at: int  # index of the (first) token it rewrites, for nearness to the error
+    cost: float = 1.0  # in ranking.EditCosts units: one last-mile slip by default
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -161,6 +171,11 @@ class Grammar(ABC):
     def closed_symbols(self) -> tuple[str, ...]:
         """Closed symbols the vocabulary always holds, seen in the corpus or not (e.g. Excel's functions)."""
         return ()
+
+    def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+        """Language-specific one-slip repairs of ``tokens[first:last]`` that no single token insertion,
+        deletion or substitution expresses (Excel: ``A1:10`` -> ``A1:A10``); none by default."""
+        return []
 
     # ----- shared behaviour -------------------------------------------------------------------
 

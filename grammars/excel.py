@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import ClassVar
 
-from .base import Grammar, SyntaxIssue, Token, TokenClass, placeholder
+from .base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass, placeholder
 from .excel_functions import load_functions
 from .excel_lexer import ERROR_LITERALS, Lexeme, lex
 from .excel_parser import formula_error
+from .excel_rewrites import excel_rewrites
 
 __all__ = ["ExcelGrammar"]
 
@@ -126,6 +128,9 @@ class ExcelGrammar(Grammar):
 
     def filler(self, symbol: str) -> str:
         return _FILLERS.get(symbol, "")
+
+    def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+        return excel_rewrites(text, tokens, first, last)
 
     def closed_symbols(self) -> tuple[str, ...]:
         """Every built-in function, TRUE/FALSE, the error literals and all operators and punctuation."""

@@ -138,6 +138,7 @@ class _Proposal:
     edits: tuple[TextEdit, ...]
     cost: float  # weighted token edit distance planned (ranking.EditCosts)
     proximity: int
+    rewrite: bool = False  # a grammar rewrite: its cost is the slip's, not the re-tokenized distance
 
 
 def _edit(
@@ -213,9 +214,18 @@ def propose_edits(
                     )
                     plan.append((c, prox, n, p, -1 - q, (open_, close)))
                     n += 1
+    # The grammar's own one-slip rewrites (Excel: a range end without its column), encoded with i = -1.
+    rewrites: dict[int, tuple[TextEdit, ...]] = {}
+    for rw in grammar.rewrites(text, tokens, first, last):
+        rewrites[n] = rw.edits
+        plan.append((rw.cost, window.token_proximity(rw.at), n, -1, -1, ()))
+        n += 1
     plan.sort()
-    for cost, prox, _, i, j, new in plan:
+    for cost, prox, order, i, j, new in plan:
         edits: tuple[TextEdit, ...] | None
+        if i < 0:
+            yield _Proposal(rewrites[order], cost, prox, rewrite=True)
+            continue
         if j >= 0:
             e = _edit(grammar, text, tokens, i, j, new)
             edits = (e,) if e is not None else None
@@ -296,7 +306,11 @@ class EditSearch:
             if self._accept(new_text):
                 # The planned cost can understate: an inserted '[' may re-lex a function name as a table name.
                 toks = self._grammar.tokenize(new_text)
-                cost = max(prop.cost, weighted_distance(self._tokens, toks, hints=self._hints))
+                cost = (
+                    prop.cost
+                    if prop.rewrite
+                    else max(prop.cost, weighted_distance(self._tokens, toks, hints=self._hints))
+                )
                 self.found.append(EditCandidate(new_text, prop.edits, cost, prop.proximity))
                 bisect.insort(self._costs, cost)
                 if len(self.found) >= self._settings.max_accepted:

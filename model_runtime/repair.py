@@ -403,6 +403,11 @@ class Repairer:
             if ngram is not None:
                 assert self.runtime is not None
                 gain[s.text] = ngram_gain(ngram, self.runtime.vocab, base, toks)
+        for s in states:
+            if s.cost > 0 and s.cost < dist[s.text][1]:
+                # the search priced it as the slip it undoes (a grammar rewrite: A1:10 -> A1:A10), which
+                # the token distance sees as a deletion plus an insertion of content
+                dist[s.text] = (dist[s.text][0], s.cost)
         states = [s for s in states if dist[s.text][1] <= self.search.max_cost]  # a fix, not a rewrite
         if not states:
             return []

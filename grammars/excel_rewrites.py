@@ -1,0 +1,79 @@
+"""Excel slips that are one mistake to the user but several tokens to the lexer.
+
+The token search inserts, deletes and substitutes whole tokens, so it cannot say "this range end lost its
+column" (``A1:10`` -> ``A1:A10``: the number becomes a cell), "this reference is not text"
+(``"$A$1":"$B$1"`` -> ``$A$1:$B$1``) or "this time needs quotes" (``TIMEVALUE(7:00)`` ->
+``TIMEVALUE("7:00")``: three tokens become one string). Token edit distance also prices these as
+rewrites (a string replaced by a cell is a deletion plus an insertion of content), so each proposal
+carries the cost of the one slip it undoes; the validity oracle still has the last word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .base import Rewrite, TextEdit, Token, TokenClass
+
+__all__ = ["excel_rewrites"]
+
+_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})\$?\d+")
+_REFERENCE_TEXT = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")
+_TIME_PART = re.compile(r"\d{1,2}")
+QUOTE_COST = 1.5  # two quotation marks, one slip: dearer than one missing character
+REPEAT_COST = 0.5  # each further occurrence of a slip already made once in the formula
+
+
+def excel_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+    """The rewrites of ``tokens[first:last]``, in token order."""
+    out: list[Rewrite] = []
+    quoted: list[tuple[int, Token]] = []
+    for i in range(first, last):
+        tok = tokens[i]
+        out.extend(_range_end(text, tokens, i))
+        if tok.cls is TokenClass.STRING and _REFERENCE_TEXT.fullmatch(tok.text[1:-1]):
+            quoted.append((i, tok))
+            out.append(Rewrite((TextEdit(tok.start, tok.end, tok.text[1:-1]),), i))
+        time = _time_span(tokens, i, last)
+        if time is not None:
+            start, end = tokens[i].start, tokens[time - 1].end
+            out.append(Rewrite((TextEdit(start, end, f'"{text[start:end]}"'),), i, QUOTE_COST))
+    if len(quoted) > 1:  # "$A$1":"$B$1": one misunderstanding (references as text) made twice
+        edits = tuple(TextEdit(t.start, t.end, t.text[1:-1]) for _, t in quoted)
+        out.append(Rewrite(edits, quoted[0][0], 1.0 + REPEAT_COST * (len(quoted) - 1)))
+    return out
+
+
+def _range_end(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``A1:10`` -> ``A1:A10`` and ``1:A10`` -> ``A1:A10``: a range end written without its column."""
+    if i + 2 >= len(tokens) or tokens[i + 1].text != ":":
+        return []
+    left, colon, right = tokens[i], tokens[i + 1], tokens[i + 2]
+    if not (left.end == colon.start and colon.end == right.start):
+        return []
+    if left.cls is TokenClass.REFERENCE and right.cls is TokenClass.NUMBER and right.text.isdigit():
+        m = _CELL.fullmatch(left.text)
+        if m:
+            return [Rewrite((TextEdit(right.start, right.start, m.group(1) + m.group(2)),), i + 2)]
+    if left.cls is TokenClass.NUMBER and left.text.isdigit() and right.cls is TokenClass.REFERENCE:
+        m = _CELL.fullmatch(right.text)
+        if m:
+            return [Rewrite((TextEdit(left.start, left.start, m.group(1) + m.group(2)),), i)]
+    return []
+
+
+def _time_span(tokens: Sequence[Token], i: int, last: int) -> int | None:
+    """End index of an unquoted time ``7:00`` / ``07:00:00`` starting at token ``i``, or None."""
+
+    def part(k: int) -> bool:
+        return tokens[k].cls is TokenClass.NUMBER and bool(_TIME_PART.fullmatch(tokens[k].text))
+
+    if not part(i) or (i > 0 and tokens[i - 1].text == ":"):  # start at the first part only
+        return None
+    j = i
+    end = min(last, len(tokens))
+    while j + 2 < end and tokens[j + 1].text == ":" and part(j + 2):
+        if not (tokens[j].end == tokens[j + 1].start and tokens[j + 1].end == tokens[j + 2].start):
+            break
+        j += 2
+    return j + 1 if j > i else None

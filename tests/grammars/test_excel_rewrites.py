@@ -1,0 +1,53 @@
+"""Excel's one-slip rewrites: what they propose, and that the repair engine ranks them as one slip."""
+
+import pytest
+
+from grammars import get_grammar
+from grammars.base import apply_edits
+from model_runtime.repair import Repairer, RepairSettings
+
+
+@pytest.fixture(scope="module")
+def excel():
+    return get_grammar("excel")
+
+
+def _proposed(grammar, text):
+    tokens = grammar.tokenize(text)
+    return {apply_edits(text, list(r.edits)): r.cost for r in grammar.rewrites(text, tokens, 0, len(tokens))}
+
+
+@pytest.mark.parametrize(
+    "broken, fixed, cost",
+    [
+        ("=SUM(A1:10)", "=SUM(A1:A10)", 1.0),
+        ("=MAX($D7:37)", "=MAX($D7:$D37)", 1.0),
+        ("=SUM(1:B5)", "=SUM(B1:B5)", 1.0),
+        ('=MIN(B37:"V37")', "=MIN(B37:V37)", 1.0),
+        ('=MIN("$A$1":"$B$1")', "=MIN($A$1:$B$1)", 1.5),  # the same slip twice, undone together
+        ("=TIMEVALUE(7:00)", '=TIMEVALUE("7:00")', 1.5),
+        ("=IF(C1<07:00:00,1,0)", '=IF(C1<"07:00:00",1,0)', 1.5),
+    ],
+)
+def test_proposals(excel, broken, fixed, cost):
+    assert _proposed(excel, broken).get(fixed) == cost
+
+
+def test_nothing_to_rewrite_in_ordinary_code(excel):
+    assert _proposed(excel, '=SUM(A1:A10)+IF(B2>3,"x",4)') == {}
+    assert _proposed(excel, "=SUM(A1 : 10)") == {}  # spaced out: not one slip of the pen
+    assert '=TIMEVALUE(1:"00:05")' not in _proposed(excel, "=TIMEVALUE(1:00:05)")  # whole times only
+
+
+@pytest.mark.parametrize(
+    "broken, fixed",
+    [
+        ("=SUM(A1:10)", "=SUM(A1:A10)"),
+        ('=MIN("$A$1":"$B$1")', "=MIN($A$1:$B$1)"),
+        ("=MAX(D7:37)-1", "=MAX(D7:D37)-1"),
+    ],
+)
+def test_the_edits_engine_ranks_a_rewrite_as_one_slip(excel, broken, fixed):
+    cands = Repairer(excel, None, RepairSettings(engine="edits", time_budget_ms=5000)).repair(broken)
+    assert cands[0].text == fixed and cands[0].cost <= 2.0
+    assert all(excel.is_valid(c.text) for c in cands)
