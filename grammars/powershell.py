@@ -17,9 +17,10 @@ tokenizer for the model.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
-from .base import Grammar, SyntaxIssue, Token, TokenClass
+from .base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass
 from .powershell_checks import lexical_issues, strict_issues
 from .powershell_lexer import SIGNIFICANT, Lexeme, lex
 from .powershell_lexicon import (
@@ -32,6 +33,7 @@ from .powershell_lexicon import (
     canonical_variable,
 )
 from .powershell_parse import Parsed, PowerShellParser
+from .powershell_rewrites import powershell_rewrites
 
 __all__ = ["PowerShellGrammar", "NEWLINE", "PLACEHOLDERS"]
 
@@ -122,6 +124,9 @@ class PowerShellGrammar(Grammar):
 
     def filler(self, symbol: str) -> str:
         return PLACEHOLDERS.get(symbol, "")
+
+    def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+        return powershell_rewrites(text, tokens, first, last)
 
     def closed_symbols(self) -> tuple[str, ...]:
         symbols = sorted(KEYWORDS) + sorted(DASH_OPERATORS) + list(SYMBOL_OPERATORS) + sorted(PUNCTUATION)
