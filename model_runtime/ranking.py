@@ -35,6 +35,7 @@ __all__ = [
     "hybrid_score",
     "edits_score",
     "ngram_gain",
+    "redundant_parens",
 ]
 
 # The punctuation of most last-mile errors: unbalanced brackets, missing separators, unclosed quotes.
@@ -82,6 +83,9 @@ class EditCosts:
     delete_extra: float = 0.2  # deleting what the user typed costs this much more than inserting it
     substitute_discount: float = 0.8  # of insert + delete: replacing ';' by ',' is one slip, not two
     hinted: float = 0.4  # factor for doing what the error message asks (hints.py)
+    # per pair of parentheses a repair adds around a single operand, a call or the whole formula:
+    # people do not write =(IF(...)) or MATCH(J2,(LEFT(A1,6)),0); a repair that does is guessing
+    redundant_parens: float = 1.0
 
 
 DEFAULT_COSTS = EditCosts()
@@ -213,3 +217,31 @@ def ngram_gain(ngram: NgramModel, vocab: Vocabulary, base: Sequence[Token], cand
 
     length = ngram.token_nll * ((hi_b - lo) - (hi_a - lo))
     return around_change(cand, hi_b) - around_change(base, hi_a) + length
+
+
+_OPERANDS = frozenset({TokenClass.NAME, TokenClass.REFERENCE, TokenClass.NUMBER, TokenClass.STRING})
+
+
+def redundant_parens(tokens: Sequence[Token]) -> int:
+    """Parenthesis pairs that group nothing: around one operand ``(A1)``, one call ``(LEFT(A1,6))``,
+    another pair ``((x))``, or a whole Excel formula ``=(...)``. A call's own parentheses never count."""
+    close_of: dict[int, int] = {}
+    stack: list[int] = []
+    for i, t in enumerate(tokens):
+        if t.text == "(" and t.cls is TokenClass.PUNCT:
+            stack.append(i)
+        elif t.text == ")" and t.cls is TokenClass.PUNCT and stack:
+            close_of[stack.pop()] = i
+    count = 0
+    for o, c in close_of.items():
+        if o > 0 and tokens[o - 1].cls is TokenClass.NAME:
+            continue  # f(x): the call's own parentheses
+        inner = c - o - 1
+        if (
+            (inner == 1 and tokens[o + 1].cls in _OPERANDS)
+            or (inner >= 3 and tokens[o + 1].cls is TokenClass.NAME and close_of.get(o + 2) == c - 1)
+            or (inner >= 2 and close_of.get(o + 1) == c - 1)
+            or (o == 1 and tokens[0].text == "=" and c == len(tokens) - 1)
+        ):
+            count += 1
+    return count

@@ -33,10 +33,12 @@ from .edit_compose import compose_edits
 from .hints import EditHints, hints_from_messages
 from .noise_table import levels_around, noise_for
 from .ranking import (
+    DEFAULT_COSTS,
     RankingWeights,
     edits_score,
     hybrid_score,
     ngram_gain,
+    redundant_parens,
     token_distance,
     weighted_distance,
 )
@@ -77,6 +79,10 @@ class SearchSettings:
     max_cost: float = 8.0  # weighted edit cost above which a "repair" rewrites the code rather than fixes it
     diffusion_share: float = 0.4  # of the budget the hybrid keeps for the sampler after the symbolic search
     hybrid_slack: float = 1.0  # edit cost above the k-th best that the model's ranking may still promote
+    # languages where added grouping parentheses cost extra (EditCosts.redundant_parens). Excel dev: top-1
+    # +1 record for edits and hybrid; Python (100): no change. In PowerShell (Get-Item x) and
+    # [Math]::Sqrt (9) parentheses change meaning, so they are not "redundant" there.
+    tidy_parens: tuple[str, ...] = ("excel",)
     seed: int = 0
 
 
@@ -394,20 +400,23 @@ class Repairer:
         dist: dict[str, tuple[int, float]] = {}
         gain: dict[str, float] = {}
         ngram = self.runtime.ngram if self.runtime is not None and self.settings.engine == "hybrid" else None
+        tidy = self.grammar.name in self.search.tidy_parens
+        base_redundant = redundant_parens(base) if tidy else 0
         for s in states:
             toks = self.grammar.tokenize(s.text)
+            cost = weighted_distance(base, toks, hints=hints)
+            if 0 < s.cost < cost:
+                # the search priced it as the slip it undoes (a grammar rewrite: A1:10 -> A1:A10), which
+                # the token distance sees as a deletion plus an insertion of content
+                cost = s.cost
+            added = max(0, redundant_parens(toks) - base_redundant) if tidy else 0
             dist[s.text] = (
                 token_distance(base_texts, [t.text for t in toks]),
-                weighted_distance(base, toks, hints=hints),
+                cost + DEFAULT_COSTS.redundant_parens * added,
             )
             if ngram is not None:
                 assert self.runtime is not None
                 gain[s.text] = ngram_gain(ngram, self.runtime.vocab, base, toks)
-        for s in states:
-            if s.cost > 0 and s.cost < dist[s.text][1]:
-                # the search priced it as the slip it undoes (a grammar rewrite: A1:10 -> A1:A10), which
-                # the token distance sees as a deletion plus an insertion of content
-                dist[s.text] = (dist[s.text][0], s.cost)
         states = [s for s in states if dist[s.text][1] <= self.search.max_cost]  # a fix, not a rewrite
         if not states:
             return []

@@ -76,3 +76,24 @@ def test_hybrid_breaks_ties_by_nearness_to_the_error_like_the_edits_engine():
     far = hybrid_score(1.0, 0, None, None, False, proximity=7)
     cheaper_but_far = hybrid_score(0.8, 0, None, None, False, proximity=50)
     assert near > far and cheaper_but_far > near  # nearness only breaks ties, cost still leads
+
+
+def test_redundant_parens_counts_grouping_that_groups_nothing():
+    from grammars import get_grammar
+    from model_runtime.ranking import redundant_parens
+
+    excel = get_grammar("excel")
+    count = {t: redundant_parens(excel.tokenize(t)) for t in ("=(IF(A1,1,2))", "=MATCH(J2,(LEFT(A1,6)),0)")}
+    assert count == {"=(IF(A1,1,2))": 1, "=MATCH(J2,(LEFT(A1,6)),0)": 1}
+    assert redundant_parens(excel.tokenize("=((A1))")) == 2
+    for natural in ("=SUM(A1)", "=(A1+B1)/2", "=IF((A1>2)*(B1<3),1,0)", "=IF(A1>2,(B1*2),0)"):
+        assert redundant_parens(excel.tokenize(natural)) == 0, natural
+
+
+def test_excel_repairs_prefer_dropping_a_stray_paren_to_adding_a_redundant_pair():
+    from grammars import get_grammar
+    from model_runtime.repair import Repairer, RepairSettings
+
+    excel = get_grammar("excel")
+    repairer = Repairer(excel, None, RepairSettings(engine="edits", time_budget_ms=5000))
+    assert repairer.repair("=MATCH(J2,(LEFT(A1:A100,6),0)")[0].text == "=MATCH(J2,LEFT(A1:A100,6),0)"
