@@ -165,6 +165,9 @@ class RankingWeights:
     # per nat of n-gram log-probability gained over the input: 0.1-0.3 all lifted dev top-1 in the three
     # languages (Excel sketch +7 points, PowerShell +4, Python exact +3-5); one weight for all of them
     ngram: float = 0.2
+    # the prior reorders repairs within about one edit of each other; it must not let a frequent token
+    # replace a rare one the user typed (=TEXTJOIN(...) -> =name(...)), so its gain is clipped to this
+    ngram_cap: float = 5.0
 
 
 def hybrid_score(
@@ -183,7 +186,7 @@ def hybrid_score(
     """
     # Nearness to the error breaks ties as in the edits engine, so the model never ranks below it by chance.
     score = -weights.distance * cost + weights.votes * math.log2(1 + votes) - 1e-4 * min(proximity, 9_999)
-    score += weights.ngram * ngram
+    score += weights.ngram * max(-weights.ngram_cap, min(weights.ngram_cap, ngram))
     if naturalness is not None and best_naturalness is not None and math.isfinite(naturalness):
         score -= weights.naturalness * (naturalness - best_naturalness)
     if both:

@@ -97,3 +97,11 @@ def test_excel_repairs_prefer_dropping_a_stray_paren_to_adding_a_redundant_pair(
     excel = get_grammar("excel")
     repairer = Repairer(excel, None, RepairSettings(engine="edits", time_budget_ms=5000))
     assert repairer.repair("=MATCH(J2,(LEFT(A1:A100,6),0)")[0].text == "=MATCH(J2,LEFT(A1:A100,6),0)"
+
+
+def test_the_prior_reorders_close_repairs_but_cannot_buy_a_much_dearer_one():
+    w = RankingWeights()
+    cheap = hybrid_score(1.0, 0, None, None, False, w, ngram=0.0)
+    dear_but_frequent = hybrid_score(3.4, 0, None, None, False, w, ngram=40.0)  # =TEXTJOIN( -> =name(
+    assert cheap > dear_but_frequent
+    assert hybrid_score(1.2, 0, None, None, False, w, ngram=3.0) > cheap  # within one edit: the prior decides
