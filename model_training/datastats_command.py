@@ -170,21 +170,22 @@ def plot_stats(rows: list[tuple[str, Any]], path: Path) -> None:
     matplotlib.use("Agg")  # files only: no display on a server
     import matplotlib.pyplot as plt
 
-    names = [f"{s.label}\n({lang})" if len({lang for lang, _ in rows}) > 1 else s.label for lang, s in rows]
+    several = len({lang for lang, _ in rows}) > 1
+    names = [f"{s.label} ({lang})" if several and lang not in s.label else s.label for lang, s in rows]
     panels = (
         ("localisation", "(a) Localisation\nmean distance between edits"),
         ("diversity", "(b) Diversity\nn-gram similarity (lower = more diverse)"),
         ("complexity", "(c) Complexity\ntoken edit distance"),
     )
     cmap = plt.get_cmap("tab10")
-    fig, axes = plt.subplots(1, 3, figsize=(4.2 * 3, 3.8))
+    fig, axes = plt.subplots(1, 3, figsize=(4.2 * 3, 3.8 + 0.12 * max(len(n) for n in names)))
     for ax, (key, title) in zip(axes, panels, strict=False):
         values = [getattr(s, key) for _, s in rows]
         errors = [getattr(s, key + "_se") for _, s in rows]
         ax.bar(
             range(len(rows)), values, yerr=errors, capsize=3, color=[cmap(i % 10) for i in range(len(rows))]
         )
-        ax.set_xticks(range(len(rows)), names, rotation=20, ha="right", fontsize=8)
+        ax.set_xticks(range(len(rows)), names, rotation=45, ha="right", fontsize=8)
         ax.set_title(title, fontsize=9)
         ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
