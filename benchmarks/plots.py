@@ -7,7 +7,7 @@ from typing import Any
 
 from grammars.errors import InputError
 
-__all__ = ["pyplot", "plot_noise_curve", "plot_noise_band"]
+__all__ = ["pyplot", "finish", "plot_noise_curve", "plot_noise_band"]
 
 
 def pyplot() -> Any:
@@ -20,6 +20,22 @@ def pyplot() -> Any:
     except ImportError:
         raise InputError("--plots needs matplotlib: pip install 'lastfix[train]' (or matplotlib)") from None
     return plt
+
+
+def finish(fig: Any, ax: Any, out: str | Path, xlabel: str, ylabel: str, title: str | None = None) -> Path:
+    """Label the axes, add the legend and a light grid, write the PNG (its folder made), close the figure."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    pyplot().close(fig)
+    return path
 
 
 def _blocks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -40,16 +56,8 @@ def plot_noise_curve(report: dict[str, Any], out: str | Path, metric: str = "ske
         ax.plot(xs, ys, marker="o", label=name)
         best = max(range(len(ys)), key=lambda i: ys[i])
         ax.scatter([xs[best]], [ys[best]], s=120, facecolors="none", edgecolors="black")
-    ax.set_xlabel("noise injected (fraction of T)")
-    ax.set_ylabel(metric)
-    ax.set_title(f"{report['lang']}: repair accuracy by noise level (n={report['n']})")
-    ax.legend()
-    fig.tight_layout()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    title = f"{report['lang']}: repair accuracy by noise level (n={report['n']})"
+    return finish(fig, ax, out, "noise injected (fraction of T)", metric, title)
 
 
 def plot_noise_band(report: dict[str, Any], out: str | Path) -> Path | None:
@@ -66,14 +74,6 @@ def plot_noise_band(report: dict[str, Any], out: str | Path) -> Path | None:
         xs = list(range(len(rows)))
         ax.fill_between(xs, [r["min"] for r in rows], [r["max"] for r in rows], alpha=0.3, label=name)
         ax.set_xticks(xs, [r["size"] for r in rows])
-    ax.set_xlabel("token edit distance broken -> fixed")
-    ax.set_ylabel("noise level that repaired")
     ax.set_ylim(0, 1)
-    ax.set_title(f"{report['lang']}: noise band by error size")
-    ax.legend()
-    fig.tight_layout()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
-    return out
+    title = f"{report['lang']}: noise band by error size"
+    return finish(fig, ax, out, "token edit distance broken -> fixed", "noise level that repaired", title)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .plots import pyplot
+from .plots import finish, pyplot
 
 __all__ = ["last_reconstruction", "main"]
 
@@ -46,13 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, (step, c) in curves.items():
             xs = sorted(c)
             ax.plot(xs, [c[x] for x in xs], marker="o", label=f"{name} (step {step})")
-        ax.set_xlabel("noise (fraction of T)")
-        ax.set_ylabel("exact reconstruction of held-apart snippets")
         ax.set_ylim(0, 1.02)
-        ax.grid(alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(args.png, dpi=120)
+        finish(fig, ax, args.png, "noise (fraction of T)", "exact reconstruction of held-apart snippets")
         print(f"wrote {args.png}", file=sys.stderr)
     return 0
 

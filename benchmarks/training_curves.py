@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .plots import pyplot
+from .plots import finish, pyplot
 
 __all__ = ["read_curve", "main"]
 
@@ -53,13 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"| {label} | {m.get('steps', '?')} | {m.get('samples_per_s', '?')} | {final:.3f} | "
             f"{m.get('token_acc', float('nan')):.3f} | {m.get('exact', float('nan')):.3f} |"
         )
-    ax.set_xlabel("step (batch 64)")
-    ax.set_ylabel("training cross-entropy")
     ax.set_yscale("log")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(args.png, dpi=120)
+    finish(fig, ax, args.png, "step (batch 64)", "training cross-entropy")
     print(f"wrote {args.png}", file=sys.stderr)
     return 0
 
