@@ -399,7 +399,13 @@ class Repairer:
         base_texts = [t.text for t in base]
         dist: dict[str, tuple[int, float]] = {}
         gain: dict[str, float] = {}
-        ngram = self.runtime.ngram if self.runtime is not None and self.settings.engine == "hybrid" else None
+        prior = (
+            (self.runtime.ngram, self.runtime.vocab)
+            if self.runtime is not None
+            and self.runtime.ngram is not None
+            and self.settings.engine == "hybrid"
+            else None
+        )
         tidy = self.grammar.name in self.search.tidy_parens
         base_redundant = redundant_parens(base) if tidy else 0
         for s in states:
@@ -414,9 +420,8 @@ class Repairer:
                 token_distance(base_texts, [t.text for t in toks]),
                 cost + DEFAULT_COSTS.redundant_parens * added,
             )
-            if ngram is not None:
-                assert self.runtime is not None
-                gain[s.text] = ngram_gain(ngram, self.runtime.vocab, base, toks)
+            if prior is not None:
+                gain[s.text] = ngram_gain(prior[0], prior[1], base, toks)
         states = [s for s in states if dist[s.text][1] <= self.search.max_cost]  # a fix, not a rewrite
         if not states:
             return []

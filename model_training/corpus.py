@@ -27,6 +27,7 @@ __all__ = [
     "build_vocabulary",
     "default_sources",
     "load_corpus",
+    "corpus_snippets",
     "placeholder_rate",
     "write_corpus",
     "add_arguments",
@@ -170,6 +171,18 @@ def load_corpus(corpus_dir: str | Path) -> tuple[list[str], Vocabulary]:
     with (d / "snippets.jsonl").open(encoding="utf-8") as f:
         snippets = [json.loads(line)["text"] for line in f if line.strip()]
     return snippets, Vocabulary.load(d / "vocab.json")
+
+
+def corpus_snippets(language: str, corpus: Sequence[str | Path] | None) -> tuple[list[str], Vocabulary]:
+    """Snippet texts and vocabulary from a `lastfix corpus` directory, raw sources, or the shared corpus."""
+    paths = [Path(p) for p in corpus or ()]
+    if len(paths) == 1 and paths[0].is_dir() and (paths[0] / "snippets.jsonl").is_file():
+        return load_corpus(paths[0])
+    for p in paths:
+        if not p.exists():
+            raise InputError(f"{p}: no such file or directory")
+    built = build_corpus(language, paths or None)
+    return built.snippets, build_vocabulary(language, built.snippets)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -26,13 +26,13 @@ from model_runtime.model_files import load_model
 from model_runtime.schedule import timestep_of
 
 from .checkpoint import load_checkpoint, load_run
+from .corpus import corpus_snippets
 from .data import encode_snippets, split_held_apart
 from .evaluate import NOISE_LEVELS
 from .export import export_model
 from .network import CodeFusion
 from .sampler_torch import torch_resume
 from .schedule import Schedule
-from .train_command import _snippets_and_vocab
 
 __all__ = ["main"]
 
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fp32 = runtimes["onnx fp32"]
 
     # the run's own held-apart split: the same texts, vocabulary, count and seed as `lastfix train`
-    texts, _ = _snippets_and_vocab(config.language, args.corpus)
+    texts, _ = corpus_snippets(config.language, args.corpus)
     encoded = encode_snippets(get_grammar(config.language), vocab, texts, config.model.canvas)
     _, held = split_held_apart(len(encoded.ids), config.train.eval_snippets, config.train.seed)
     rows = [encoded.ids[i] for i in held[: args.snippets]]

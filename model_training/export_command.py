@@ -78,12 +78,12 @@ def _write_ngram(out: Path, corpus: list[str], order: int) -> None:
     from grammars.vocab import Vocabulary
     from model_runtime.ngram import NGRAM_FILE, NgramModel
 
-    from .train_command import _snippets_and_vocab
+    from .corpus import corpus_snippets
 
     if order < 1:
         raise InputError("--ngram-order must be at least 1")
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
-    texts, _ = _snippets_and_vocab(config["language"], corpus or None)
+    texts, _ = corpus_snippets(config["language"], corpus or None)
     vocab = Vocabulary.load(out / "vocab.json")  # the model's symbols, not the corpus's own vocabulary
     NgramModel.from_texts(get_grammar(config["language"]), vocab, texts, order).save(out / NGRAM_FILE)
     print(f"lastfix export: n-gram prior (order {order}) from {len(texts):,} snippets -> {out / NGRAM_FILE}")

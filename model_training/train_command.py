@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
     from .checkpoint import has_checkpoint, load_run
     from .config import ModelConfig, RunConfig
+    from .corpus import corpus_snippets
     from .data import encode_snippets, split_held_apart
     from .train import TrainData, train
 
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     grammar = get_grammar(args.lang)
     out = Path(args.out)
-    texts, vocab = _snippets_and_vocab(args.lang, args.corpus)
+    texts, vocab = corpus_snippets(args.lang, args.corpus)
     if args.resume or args.init:
         source = out if args.resume else Path(args.init)
         if args.resume and not has_checkpoint(out):
@@ -135,17 +136,3 @@ def _overridden(config, overrides):  # type: ignore[no-untyped-def]
         return apply_overrides(config, overrides)
     except ValueError as e:
         raise InputError(f"--config: {e}") from None
-
-
-def _snippets_and_vocab(language: str, corpus: list[str] | None):  # type: ignore[no-untyped-def]
-    """Snippet texts and vocabulary from a corpus directory, raw sources, or the default shared corpus."""
-    from .corpus import build_corpus, build_vocabulary, load_corpus
-
-    paths = [Path(p) for p in corpus or ()]
-    if len(paths) == 1 and paths[0].is_dir() and (paths[0] / "snippets.jsonl").is_file():
-        return load_corpus(paths[0])
-    for p in paths:
-        if not p.exists():
-            raise InputError(f"{p}: no such file or directory")
-    built = build_corpus(language, paths or None)
-    return built.snippets, build_vocabulary(language, built.snippets)
