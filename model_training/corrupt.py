@@ -2,7 +2,9 @@
 
 The classic way to make (broken, fixed) pairs (Yasunaga & Liang 2020; paper 3.3 contrasts it with
 pairs from the diffusion process): drop, duplicate, swap or insert a bracket, quote, comma, colon,
-operator or keyword; misspell a word; drop an argument. ``corrupt`` works on model symbols and is
+operator or keyword; misspell a word; drop an argument; move a bracket or quote a few tokens (a
+parenthesis closed too early); type a look-alike separator (``;`` for ``,``, ``[`` for ``(``); or make
+two of these slips at once, as people often do. ``corrupt`` works on model symbols and is
 seeded; :class:`Corrupter` renders a corruption onto the real text and keeps it only when the
 language's oracle rejects the result, so every pair is a real syntax error with a known fix.
 """
@@ -23,6 +25,21 @@ BRACKETS = frozenset("()[]{}")
 SEPARATORS = frozenset({",", ";", ":", ".", "|", "!"})
 QUOTES = frozenset({'"', "'", "`"})
 INSERTABLE = ("(", ")", ",", ":", '"', "+", "*", "=")
+# separators and brackets people type for one another (locale habits, neighbouring keys, other languages)
+LOOKALIKES: dict[str, tuple[str, ...]] = {
+    ",": (";", ".", ":"),
+    ";": (",", ":"),
+    ":": (";", ","),
+    ".": (",",),
+    "(": ("[", "{"),
+    ")": ("]", "}"),
+    "[": ("(",),
+    "]": (")",),
+    "{": ("(",),
+    "}": (")",),
+}
+MOVABLE = BRACKETS | QUOTES
+MAX_MOVE = 3  # tokens a bracket or quote strays from its place
 
 
 def _is_punct(s: str) -> bool:
@@ -111,6 +128,49 @@ def _drop_argument(s: list[str], rng: np.random.Generator) -> Edit | None:
     return (i, j, [])
 
 
+def _move(s: list[str], rng: np.random.Generator) -> Edit | None:
+    """A bracket or quote typed 1..MAX_MOVE tokens away from its place."""
+    i = _pick(rng, [k for k, x in enumerate(s) if x in MOVABLE])
+    if i is None or len(s) < 2:
+        return None
+    j = _pick(rng, [k for k in range(max(0, i - MAX_MOVE), min(len(s), i + MAX_MOVE + 1)) if k != i])
+    if j is None:
+        return None
+    rest = s[:i] + s[i + 1 :]
+    moved = rest[:j] + [s[i]] + rest[j:]
+    lo, hi = min(i, j), max(i, j) + 1
+    return (lo, hi, moved[lo:hi])
+
+
+def _lookalike(s: list[str], rng: np.random.Generator) -> Edit | None:
+    i = _pick(rng, [k for k, x in enumerate(s) if x in LOOKALIKES])
+    if i is None:
+        return None
+    options = LOOKALIKES[s[i]]
+    return (i, i + 1, [options[int(rng.integers(len(options)))]])
+
+
+def _twice(s: list[str], rng: np.random.Generator) -> Edit | None:
+    """Two single slips in one snippet, as one edit over the span between them."""
+    first = _corrupt_edit(s, rng, SINGLE_RULES)
+    if first is None:
+        return None
+    i1, i2, new = first
+    once = [*s[:i1], *new, *s[i2:]]
+    second = _corrupt_edit(once, rng, SINGLE_RULES)
+    if second is None:
+        return first
+    j1, j2, new2 = second
+    twice = [*once[:j1], *new2, *once[j2:]]
+    lo = 0
+    while lo < min(len(s), len(twice)) and s[lo] == twice[lo]:
+        lo += 1
+    hi = 0  # common suffix, not overlapping the prefix
+    while hi < min(len(s), len(twice)) - lo and s[-1 - hi] == twice[-1 - hi]:
+        hi += 1
+    return (lo, len(s) - hi, twice[lo : len(twice) - hi])
+
+
 RULES: dict[str, Callable[[list[str], np.random.Generator], Edit | None]] = {
     "drop": _drop,
     "duplicate": _duplicate,
@@ -119,7 +179,11 @@ RULES: dict[str, Callable[[list[str], np.random.Generator], Edit | None]] = {
     "misspell": _misspell,
     "drop_keyword": _drop_keyword,
     "drop_argument": _drop_argument,
+    "move": _move,
+    "lookalike": _lookalike,
 }
+SINGLE_RULES = tuple(RULES)
+RULES["twice"] = _twice
 
 
 def _corrupt_edit(symbols: Sequence[str], rng: np.random.Generator, rules: Sequence[str]) -> Edit | None:

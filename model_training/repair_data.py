@@ -95,8 +95,12 @@ def _corrupted(
     pairs: list[tuple[list[str], list[str]]] = []
     if not texts:
         return pairs
-    for _ in range(count * 2):  # some snippets admit no rejected corruption
-        c = corrupter(texts[int(rng.integers(len(texts)))], rng)
+    # Every character typed is a chance to slip, so long snippets break more often than short ones (and
+    # a corpus full of one-cell references would otherwise teach little about nested calls).
+    weights = np.array([len(t) + 1 for t in texts], dtype=np.float64)
+    picks = rng.choice(len(texts), size=count * 2, p=weights / weights.sum())
+    for pick in picks:  # some snippets admit no rejected corruption
+        c = corrupter(texts[int(pick)], rng)
         if c is not None:
             pairs.append((c.broken, c.fixed))
             if len(pairs) >= count:

@@ -5,7 +5,7 @@ import pytest
 
 from grammars import get_grammar
 from model_training.corpus import build_vocabulary
-from model_training.corrupt import RULES, Corrupter, corrupt
+from model_training.corrupt import LOOKALIKES, MAX_MOVE, RULES, Corrupter, corrupt
 
 S = "= SUM ( <CELL> , <CELL> , <NUMBER> )".split()
 
@@ -27,6 +27,20 @@ def test_each_rule_makes_one_small_change(rule):
         assert out == [s for s in S if s != "SUM"]
     if rule == "drop_argument":
         assert out in (S[:4] + S[6:], S[:6] + S[8:])
+    if rule == "move":  # the same symbols, one bracket elsewhere
+        assert sorted(out) == sorted(S) and len(out) == len(S)
+        assert [x for x in out if x not in "()"] == [x for x in S if x not in "()"]
+    if rule == "lookalike":
+        changed = [(a, b) for a, b in zip(S, out, strict=True) if a != b]
+        assert len(changed) == 1 and changed[0][1] in LOOKALIKES[changed[0][0]]
+
+
+def test_two_slips_are_one_edit_over_the_span_between_them():
+    for seed in range(30):
+        out = corrupt(S, np.random.default_rng(seed), ["twice"])
+        assert out is not None and out != S
+        # the edit changes at most the two slips' worth of symbols
+        assert abs(len(out) - len(S)) <= 2 * (MAX_MOVE + 2)
 
 
 def test_corrupt_is_seeded_and_validates_rule_names():
