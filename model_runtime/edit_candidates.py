@@ -82,6 +82,9 @@ _EDITABLE = frozenset({TokenClass.PUNCT, TokenClass.OPERATOR, TokenClass.KEYWORD
 # Paired insertions (DESIGN "Repair": "common two-token: paired brackets, quotes").
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ('"', '"'), ("'", "'"))
 _QUOTES = ('"', "'")
+# Tokens people put in the wrong place: a bracket closed too early or too late, a separator misplaced.
+_MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
 _FILLABLE = frozenset({TokenClass.STRING, TokenClass.NUMBER, TokenClass.NAME, TokenClass.REFERENCE})
 
 
@@ -103,6 +106,10 @@ class EditSearchSettings:
     max_pair_span: int = 24  # tokens between the two halves of a pair
     max_accepted: int = 48  # stop once this many candidates are accepted (they come cheapest first)
     within: float = 1.5  # once a repair is found, try only proposals at most this much dearer
+    moves: bool = True  # try moving a bracket or separator, and deleting a bracket pair
+    max_move: int = 8  # tokens a moved bracket or separator may travel
+    # of a move's two token edits: one slip, priced like a substitution (Excel dev: 0.7..1.0 alike)
+    move_discount: float = 0.8
 
 
 @functools.cache
@@ -166,6 +173,17 @@ def _symbol_class(grammar: Grammar, symbol: str) -> TokenClass:
     return toks[0].cls if len(toks) == 1 else TokenClass.OTHER
 
 
+def _span_edits(
+    grammar: Grammar, text: str, tokens: Sequence[Token], i: int, j: int, new: Sequence[str]
+) -> tuple[TextEdit, ...] | None:
+    """Text edits replacing tokens[i:j] by symbols ``new``, however many the grammar's mapping needs."""
+    lo, hi = max(0, i - 1), min(len(tokens), j + 1)
+    ctx = tokens[lo:hi]
+    old = [t.kind for t in ctx]
+    edits = tuple(grammar.edits_for(text, ctx, old, old[: i - lo] + list(new) + old[j - lo :]))
+    return edits or None
+
+
 def propose_edits(
     grammar: Grammar,
     text: str,
@@ -176,7 +194,8 @@ def propose_edits(
     costs: EditCosts = DEFAULT_COSTS,
     hints: EditHints = NO_HINTS,
 ) -> Iterator[_Proposal]:
-    """Every single edit and paired insertion in the window, cheapest (EditCosts) and nearest first."""
+    """Every single edit, paired insertion, bracket move and bracket-pair deletion in the window, and the
+    grammar's rewrites, cheapest (EditCosts) and nearest first."""
     first, last = window.first, window.last
     # Typed constants/names the window already uses, inserted as fillers the user completes; layout
     # tokens (Python NEWLINE/INDENT) are not edits a user would recognise.
@@ -185,26 +204,36 @@ def propose_edits(
     )
     ins = {s: insert_cost(s, _symbol_class(grammar, s), costs, hints) for s in (*alphabet, *_QUOTES)}
     ins.update({p: costs.content for p in placeholders})
-    plan: list[tuple[float, int, int, int, int, tuple[str, ...]]] = []  # (cost, proximity, order, i, j, new)
-    n = 0
+    # (cost, proximity, order, build the edits, is a rewrite); ``order`` keeps the sort stable and total
+    plan: list[tuple[float, int, int, Callable[[], tuple[TextEdit, ...] | None], bool]] = []
+
+    def add(
+        cost: float, prox: int, build: Callable[[], tuple[TextEdit, ...] | None], rewrite: bool = False
+    ) -> None:
+        plan.append((cost, prox, len(plan), build, rewrite))
+
+    def single(i: int, j: int, new: tuple[str, ...]) -> Callable[[], tuple[TextEdit, ...] | None]:
+        def build() -> tuple[TextEdit, ...] | None:
+            e = _edit(grammar, text, tokens, i, j, new)
+            return (e,) if e is not None else None
+
+        return build
+
     for g in range(first, last + 1):  # insertion at gap g (before token g)
         prox = window.gap_proximity(g)
         for s, c in ins.items():
-            plan.append((c, prox, n, g, g, (s,)))
-            n += 1
+            add(c, prox, single(g, g, (s,)))
     for i in range(first, last):
         tok = tokens[i]
         prox = window.token_proximity(i)
-        plan.append((delete_cost(tok.text, tok.cls, costs, hints), prox, n, i, i + 1, ()))
-        n += 1
+        add(delete_cost(tok.text, tok.cls, costs, hints), prox, single(i, i + 1, ()))
         if tok.cls not in _EDITABLE and tok.cls is not TokenClass.OTHER:
             continue  # a name or constant replaced by punctuation is a deletion plus an insertion
         for s in alphabet:
             if s != tok.kind:
                 c = substitute_cost((tok.text, tok.cls), (s, _symbol_class(grammar, s)), costs, hints)
-                plan.append((c, prox, n, i, i + 1, (s,)))
-                n += 1
-    if settings.pairs:  # encoded with i = open gap, j = -1 - close gap, new = the pair
+                add(c, prox, single(i, i + 1, (s,)))
+    if settings.pairs:
         for p in range(first, last + 1):
             for q in range(p, min(last, p + settings.max_pair_span) + 1):
                 prox = min(window.gap_proximity(p), window.gap_proximity(q))
@@ -212,34 +241,80 @@ def propose_edits(
                     c = insert_cost(open_, TokenClass.PUNCT, costs, hints) + insert_cost(
                         close, TokenClass.PUNCT, costs, hints
                     )
-                    plan.append((c, prox, n, p, -1 - q, (open_, close)))
-                    n += 1
-    # The grammar's own one-slip rewrites (Excel: a range end without its column), encoded with i = -1.
-    rewrites: dict[int, tuple[TextEdit, ...]] = {}
+                    add(c, prox, functools.partial(_paired, grammar, text, tokens, p, q, (open_, close)))
+    if settings.moves:
+        _plan_moves(grammar, text, tokens, window, settings, costs, hints, add)
+    # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip.
     for rw in grammar.rewrites(text, tokens, first, last):
-        rewrites[n] = rw.edits
-        plan.append((rw.cost, window.token_proximity(rw.at), n, -1, -1, ()))
-        n += 1
-    plan.sort()
-    for cost, prox, order, i, j, new in plan:
-        edits: tuple[TextEdit, ...] | None
-        if i < 0:
-            yield _Proposal(rewrites[order], cost, prox, rewrite=True)
-            continue
-        if j >= 0:
-            e = _edit(grammar, text, tokens, i, j, new)
-            edits = (e,) if e is not None else None
-        elif i == -1 - j:
-            e = _edit(grammar, text, tokens, i, i, new)
-            edits = (e,) if e is not None else None
-        else:
-            a, b = (
-                _edit(grammar, text, tokens, i, i, new[:1]),
-                _edit(grammar, text, tokens, -1 - j, -1 - j, new[1:]),
-            )
-            edits = (a, b) if a is not None and b is not None and a.end <= b.start else None
+        add(rw.cost, window.token_proximity(rw.at), functools.partial(lambda e: e, rw.edits), True)
+    plan.sort(key=lambda entry: entry[:3])
+    for cost, prox, _, build, rewrite in plan:
+        edits = build()
         if edits:
-            yield _Proposal(edits, cost, prox)
+            yield _Proposal(edits, cost, prox, rewrite=rewrite)
+
+
+def _paired(
+    grammar: Grammar, text: str, tokens: Sequence[Token], p: int, q: int, pair: tuple[str, str]
+) -> tuple[TextEdit, ...] | None:
+    """A bracket or quote pair inserted at gaps p <= q."""
+    if p == q:
+        e = _edit(grammar, text, tokens, p, p, pair)
+        return (e,) if e is not None else None
+    a, b = _edit(grammar, text, tokens, p, p, pair[:1]), _edit(grammar, text, tokens, q, q, pair[1:])
+    return (a, b) if a is not None and b is not None and a.end <= b.start else None
+
+
+def _plan_moves(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    settings: EditSearchSettings,
+    costs: EditCosts,
+    hints: EditHints,
+    add: Callable[..., None],
+) -> None:
+    """A bracket or separator typed a few tokens from its place (``=IF(ISERROR(A1,""))``), and a bracket
+    pair that groups nothing (``=IF((A1="",1,2))``): one slip each to the user, two token edits to the
+    distance, so they are priced as ``move_discount`` of their two edits, like a substitution."""
+    first, last = window.first, window.last
+    movable = [i for i in range(first, last) if tokens[i].text in _MOVABLE and tokens[i].cls in _EDITABLE]
+    for i in movable:
+        tok = tokens[i]
+        two = delete_cost(tok.text, tok.cls, costs, hints) + insert_cost(tok.text, tok.cls, costs, hints)
+        cost = two * settings.move_discount
+        for g in range(max(first, i - settings.max_move), min(last, i + 1 + settings.max_move) + 1):
+            if g in (i, i + 1):
+                continue  # back where it was
+            lo, hi = min(i, g), max(i + 1, g)
+            kept = [t.kind for t in tokens[lo:hi] if t is not tok]
+            new = [tok.kind, *kept] if g < i else [*kept, tok.kind]
+            prox = min(window.token_proximity(i), window.gap_proximity(g))
+            add(cost, prox, functools.partial(_span_edits, grammar, text, tokens, lo, hi, tuple(new)), True)
+    opens = [i for i in movable if tokens[i].text in _OPENERS]
+    for o in opens:
+        closer = _OPENERS[tokens[o].text]
+        for c in range(o + 1, min(last, o + 1 + settings.max_pair_span)):
+            if tokens[c].text != closer or tokens[c].cls not in _EDITABLE:
+                continue
+            two = delete_cost(tokens[o].text, tokens[o].cls, costs, hints) + delete_cost(
+                closer, tokens[c].cls, costs, hints
+            )
+            prox = min(window.token_proximity(o), window.token_proximity(c))
+            add(
+                two * settings.move_discount,
+                prox,
+                functools.partial(_two_deletions, grammar, text, tokens, o, c),
+                True,
+            )
+
+
+def _two_deletions(
+    grammar: Grammar, text: str, tokens: Sequence[Token], o: int, c: int
+) -> tuple[TextEdit, ...] | None:
+    a, b = _edit(grammar, text, tokens, o, o + 1, ()), _edit(grammar, text, tokens, c, c + 1, ())
+    return (a, b) if a is not None and b is not None and a.end <= b.start else None
 
 
 class EditSearch:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grammars.base import Grammar, apply_edits, is_placeholder
+from grammars.base import Grammar, Token, apply_edits, is_placeholder
 from grammars.vocab import SPECIALS, Vocabulary
 
 __all__ = ["RULES", "corrupt", "Corruption", "Corrupter"]
@@ -242,8 +242,22 @@ class Corrupter:
             local_new = [*fixed[lo:i1], *new, *fixed[i2:hi]]
             edits = self.grammar.edits_for(text, tokens[lo:hi], fixed[lo:hi], local_new)
             broken_text = apply_edits(text, edits)
-            if broken_text.strip() and not self.grammar.is_valid(broken_text):
-                return Corruption(
-                    broken_text, self.vocab.symbols_of(self.grammar.tokenize(broken_text)), fixed
-                )
+            if not broken_text.strip() or self.grammar.is_valid(broken_text):
+                continue
+            broken_tokens = self.grammar.tokenize(broken_text)
+            broken = self.vocab.symbols_of(broken_tokens)
+            if self._lost_user_text(tokens, broken_tokens, broken):
+                continue
+            return Corruption(broken_text, broken, fixed)
         return None
+
+    def _lost_user_text(
+        self, tokens: Sequence[Token], broken_tokens: Sequence[Token], broken: Sequence[str]
+    ) -> bool:
+        """A moved name or constant the text mapping could only render as its placeholder's stand-in
+        (``Sheet1`` for the user's ``Matrix``): the pair would teach a fix that invents text."""
+        typed = {t.text for t in tokens}
+        return any(
+            is_placeholder(sym) and tok.text not in typed and tok.text == self.grammar.render(sym)
+            for tok, sym in zip(broken_tokens, broken, strict=True)
+        )

@@ -2,8 +2,15 @@
 
 from grammars import get_grammar
 from grammars.base import apply_edits
-from model_runtime.edit_candidates import EditSearch, edit_alphabet, propose_edits, search_edits
+from model_runtime.edit_candidates import (
+    EditSearch,
+    EditSearchSettings,
+    edit_alphabet,
+    propose_edits,
+    search_edits,
+)
 from model_runtime.hints import hints_from_messages
+from model_runtime.repair import Repairer, RepairSettings
 from model_runtime.windows import find_window
 
 
@@ -87,3 +94,28 @@ def test_a_stopped_search_goes_on_where_it_stopped():
     assert search.run(deadline=0.0) == [] and not search.done
     resumed = search.run()
     assert search.done and resumed == search_edits(g, text, tokens, w, g.is_valid, k=5)
+
+
+def _edits_engine_top(text, n):
+    repairer = Repairer(get_grammar("excel"), None, RepairSettings(engine="edits", time_budget_ms=5000))
+    return [c.text for c in repairer.repair(text)[:n]]
+
+
+def test_a_bracket_closed_in_the_wrong_place_is_moved_not_wrapped():
+    # one slip to the user; wrapping the formula, =(IF(...)), is two insertions and groups nothing
+    top = _edits_engine_top('=IF(ISERROR(G6*1.2,""))', 2)
+    assert '=IF(ISERROR(G6*1.2),"")' in top and not any(t.startswith("=(") for t in top)
+    assert _edits_engine_top("=ROUNDDOWN(B9*(1-2.5%,2))", 1) == ["=ROUNDDOWN(B9*(1-2.5%),2)"]
+
+
+def test_a_bracket_pair_that_groups_nothing_is_deleted():
+    assert '=IF(M50="",M50*0.1,"")' in _edits_engine_top('=IF((M50="",M50*0.1,""))', 2)
+
+
+def test_moves_are_mapped_onto_the_users_text_and_can_be_switched_off():
+    text = '=IF(ISERROR(G6 * 1.2, ""))'
+    g, cands = _search("excel", text)
+    moved = next(c for c in cands if c.text == '=IF(ISERROR(G6 * 1.2), "")')
+    assert apply_edits(text, moved.edits) == moved.text  # the user's spaces stay where they were
+    _, cands = _search("excel", text, settings=EditSearchSettings(moves=False))
+    assert '=IF(ISERROR(G6 * 1.2), "")' not in [c.text for c in cands]
