@@ -3,7 +3,10 @@
 The token search inserts, deletes and substitutes whole tokens, so it cannot say "this range end lost its
 column" (``A1:10`` -> ``A1:A10``: the number becomes a cell), "this reference is not text"
 (``"$A$1":"$B$1"`` -> ``$A$1:$B$1``) or "this time needs quotes" (``TIMEVALUE(7:00)`` ->
-``TIMEVALUE("7:00")``: three tokens become one string). Token edit distance also prices these as
+``TIMEVALUE("7:00")``: three tokens become one string), "this row lost its column's colon"
+(``A:6`` -> ``A6``), "this decimal point was a comma" (``=IF(B3=5. "25")``), "this comma is inside
+the quotes" (``"Decrease," "Increase"``) or "these semicolons are a locale's argument separators"
+(``=IF(A2>7;7;A2)``: one habit, however many times it shows). Token edit distance also prices these as
 rewrites (a string replaced by a cell is a deletion plus an insertion of content), so each proposal
 carries the cost of the one slip it undoes; the validity oracle still has the last word.
 """
@@ -20,6 +23,7 @@ __all__ = ["excel_rewrites"]
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})\$?\d+")
 _REFERENCE_TEXT = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")
 _TIME_PART = re.compile(r"\d{1,2}")
+_COLUMN = re.compile(r"[A-Za-z]{1,3}")
 QUOTE_COST = 1.5  # two quotation marks, one slip: dearer than one missing character
 REPEAT_COST = 0.5  # each further occurrence of a slip already made once in the formula
 
@@ -38,10 +42,53 @@ def excel_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) ->
         if time is not None:
             start, end = tokens[i].start, tokens[time - 1].end
             out.append(Rewrite((TextEdit(start, end, f'"{text[start:end]}"'),), i, QUOTE_COST))
+        out.extend(_stray_colon(tokens, i))
+        out.extend(_decimal_comma(tokens, i))
+        out.extend(_comma_in_quotes(tokens, i))
     if len(quoted) > 1:  # "$A$1":"$B$1": one misunderstanding (references as text) made twice
         edits = tuple(TextEdit(t.start, t.end, t.text[1:-1]) for _, t in quoted)
         out.append(Rewrite(edits, quoted[0][0], 1.0 + REPEAT_COST * (len(quoted) - 1)))
+    semicolons = [
+        i for i in range(first, last) if tokens[i].text == ";" and tokens[i].cls is TokenClass.PUNCT
+    ]
+    if semicolons:  # ; as the argument separator (many European locales): one habit
+        edits = tuple(TextEdit(tokens[i].start, tokens[i].end, ",") for i in semicolons)
+        out.append(Rewrite(edits, semicolons[0], 1.0 + REPEAT_COST * (len(semicolons) - 1)))
     return out
+
+
+def _stray_colon(tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``A:6`` -> ``A6`` (and ``$Y:31``): a colon typed between a cell's column and its row."""
+    if i + 2 >= len(tokens) or tokens[i + 1].text != ":":
+        return []
+    col, colon, row = tokens[i], tokens[i + 1], tokens[i + 2]
+    if not (col.end == colon.start and colon.end == row.start):
+        return []
+    if col.cls is TokenClass.NAME and _COLUMN.fullmatch(col.text) and row.text.isdigit():
+        return [Rewrite((TextEdit(colon.start, colon.end, ""),), i + 1)]
+    return []
+
+
+def _decimal_comma(tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``=IF(B3=5. "25")`` -> ``5, "25"``: the key beside the comma, before the next argument."""
+    tok = tokens[i]
+    if tok.cls is not TokenClass.NUMBER or not tok.text.endswith(".") or i + 1 >= len(tokens):
+        return []
+    nxt = tokens[i + 1]
+    if nxt.start == tok.end or nxt.cls in (TokenClass.OPERATOR, TokenClass.PUNCT):
+        return []  # "5.)" or "5.+1": a trailing point is legal there, not a separator
+    return [Rewrite((TextEdit(tok.end - 1, tok.end, ","),), i)]
+
+
+def _comma_in_quotes(tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``"Decrease," "Increase"`` -> ``"Decrease", "Increase"``: the separator typed inside the quotes."""
+    tok = tokens[i]
+    if tok.cls is not TokenClass.STRING or len(tok.text) < 3 or i + 1 >= len(tokens):
+        return []
+    nxt = tokens[i + 1]
+    if tok.text.endswith(',"') and nxt.text not in (",", ")") and nxt.cls is not TokenClass.OPERATOR:
+        return [Rewrite((TextEdit(tok.end - 2, tok.end, '",'),), i)]
+    return []
 
 
 def _range_end(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:

@@ -279,7 +279,14 @@ def _plan_moves(
     pair that groups nothing (``=IF((A1="",1,2))``): one slip each to the user, two token edits to the
     distance, so they are priced as ``move_discount`` of their two edits, like a substitution."""
     first, last = window.first, window.last
-    movable = [i for i in range(first, last) if tokens[i].text in _MOVABLE and tokens[i].cls in _EDITABLE]
+    # A call's own '(' stays: moving or dropping it glues the function name to its argument (MOD(A1/3)).
+    movable = [
+        i
+        for i in range(first, last)
+        if tokens[i].text in _MOVABLE
+        and tokens[i].cls in _EDITABLE
+        and not (tokens[i].text == "(" and i > 0 and tokens[i - 1].cls is TokenClass.NAME)
+    ]
     for i in movable:
         tok = tokens[i]
         two = delete_cost(tok.text, tok.cls, costs, hints) + insert_cost(tok.text, tok.cls, costs, hints)

@@ -27,6 +27,12 @@ def _proposed(grammar, text):
         ('=MIN("$A$1":"$B$1")', "=MIN($A$1:$B$1)", 1.5),  # the same slip twice, undone together
         ("=TIMEVALUE(7:00)", '=TIMEVALUE("7:00")', 1.5),
         ("=IF(C1<07:00:00,1,0)", '=IF(C1<"07:00:00",1,0)', 1.5),
+        ('=IF(A2=Refer!A:6,"Y","N")', '=IF(A2=Refer!A6,"Y","N")', 1.0),
+        ("=VLOOKUP(Z5,$X$5:$Y:31,2,0)", "=VLOOKUP(Z5,$X$5:$Y31,2,0)", 1.0),
+        ('=IF(B3=5. "25")', '=IF(B3=5, "25")', 1.0),
+        ('=IF(A1>B1, "Up," "Down")', '=IF(A1>B1, "Up", "Down")', 1.0),
+        ("=IF(A2>7;7;A2)", "=IF(A2>7,7,A2)", 1.5),  # one locale habit, shown twice
+        ("=SUM(A1;A2;A3;A4)", "=SUM(A1,A2,A3,A4)", 2.0),
     ],
 )
 def test_proposals(excel, broken, fixed, cost):
@@ -37,6 +43,8 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
     assert _proposed(excel, '=SUM(A1:A10)+IF(B2>3,"x",4)') == {}
     assert _proposed(excel, "=SUM(A1 : 10)") == {}  # spaced out: not one slip of the pen
     assert '=TIMEVALUE(1:"00:05")' not in _proposed(excel, "=TIMEVALUE(1:00:05)")  # whole times only
+    assert _proposed(excel, "=SUM(1.)+A1*2.") == {}  # a trailing point before ')' or at the end is legal
+    assert _proposed(excel, '=IF(A1,"a,",B1)') == {}  # a comma inside quotes before a separator is text
 
 
 @pytest.mark.parametrize(
@@ -45,6 +53,8 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
         ("=SUM(A1:10)", "=SUM(A1:A10)"),
         ('=MIN("$A$1":"$B$1")', "=MIN($A$1:$B$1)"),
         ("=MAX(D7:37)-1", "=MAX(D7:D37)-1"),
+        ("=IF(A2>7;7;A2)", "=IF(A2>7,7,A2)"),
+        ('=IF(B3=5. "25")', '=IF(B3=5, "25")'),
     ],
 )
 def test_the_edits_engine_ranks_a_rewrite_as_one_slip(excel, broken, fixed):
