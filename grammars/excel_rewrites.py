@@ -25,6 +25,9 @@ _REFERENCE_TEXT = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)
 _TIME_PART = re.compile(r"\d{1,2}")
 _COLUMN = re.compile(r"[A-Za-z]{1,3}")
 QUOTE_COST = 1.5  # two quotation marks, one slip: dearer than one missing character
+# one key for its neighbour: a substitution (EditCosts.substitute_discount); cheaper than inserting a
+# comma after "5.", which leaves a trailing point nobody types
+SUBSTITUTE_COST = 0.8
 REPEAT_COST = 0.5  # each further occurrence of a slip already made once in the formula
 
 
@@ -77,7 +80,7 @@ def _decimal_comma(tokens: Sequence[Token], i: int) -> list[Rewrite]:
     nxt = tokens[i + 1]
     if nxt.start == tok.end or nxt.cls in (TokenClass.OPERATOR, TokenClass.PUNCT):
         return []  # "5.)" or "5.+1": a trailing point is legal there, not a separator
-    return [Rewrite((TextEdit(tok.end - 1, tok.end, ","),), i)]
+    return [Rewrite((TextEdit(tok.end - 1, tok.end, ","),), i, SUBSTITUTE_COST)]
 
 
 def _comma_in_quotes(tokens: Sequence[Token], i: int) -> list[Rewrite]:
