@@ -214,9 +214,8 @@ class Grammar(ABC):
         """
         if len(tokens) != len(old):
             raise ValueError("tokens and old symbols differ in length")
-        matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
         edits: list[TextEdit] = []
-        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        for op, i1, i2, j1, j2 in symbol_opcodes(old, new):
             if op == "equal":
                 continue
             inserted = [self.render(s) for s in new[j1:j2]]
@@ -248,6 +247,37 @@ class Grammar(ABC):
 
 def _space_before(text: str, offset: int) -> bool:
     return offset > 0 and text[offset - 1] in " \t"
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def symbol_opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
+    """difflib's opcodes turning ``old`` into ``new``, with a fast path for the repair search's edits.
+
+    The search maps tens of thousands of one-token edits per repair; when the two sequences differ in
+    at most one token on each side after their common prefix and suffix, that single change is what
+    SequenceMatcher would report too, and finding it costs a linear scan instead of a matcher.
+    """
+    n, m = len(old), len(new)
+    lo = 0
+    while lo < n and lo < m and old[lo] == new[lo]:
+        lo += 1
+    hi_a, hi_b = n, m
+    while hi_a > lo and hi_b > lo and old[hi_a - 1] == new[hi_b - 1]:
+        hi_a -= 1
+        hi_b -= 1
+    if hi_a - lo > 1 or hi_b - lo > 1:
+        return difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False).get_opcodes()
+    ops: list[Opcode] = []
+    if lo > 0:
+        ops.append(("equal", 0, lo, 0, lo))
+    if hi_a > lo or hi_b > lo:
+        kind = "replace" if hi_a > lo and hi_b > lo else ("delete" if hi_a > lo else "insert")
+        ops.append((kind, lo, hi_a, lo, hi_b))
+    if hi_a < n:
+        ops.append(("equal", hi_a, n, hi_b, m))
+    return ops
 
 
 def _skip_spaces(text: str, offset: int) -> int:

@@ -16,12 +16,11 @@ Only the gaps next to a change are rewritten:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .base import TextEdit, Token
+from .base import TextEdit, Token, symbol_opcodes
 from .python_lexer import DEDENT, INDENT, NEWLINE
 
 __all__ = ["separator", "python_edits", "indent_unit"]
@@ -123,9 +122,8 @@ def python_edits(
 
     items: list[_Item] = []
     end_before = ""
-    matcher = difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False)
     pending: str | None = None  # the composed gap before the next kept token, after a change
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in symbol_opcodes(old, new):
         if op == "equal":
             for i in range(i1, i2):
                 before = pending if (i == i1 and pending is not None) else gap(i)

@@ -59,7 +59,7 @@ class RepairSettings:
     k: int = 5
     engine: str = "hybrid"  # diffusion | edits | hybrid
     time_budget_ms: int = 1000
-    seeds: int = 8
+    seeds: int = 8  # diffusion samples per noise level (the paper's protocol; the hybrid takes fewer)
     noise: float | None = None  # None = from the model's noise table
 
 
@@ -78,6 +78,12 @@ class SearchSettings:
     progress_below: float = 2.0  # look for two-step repairs unless a one-step one costs at most this
     max_cost: float = 8.0  # weighted edit cost above which a "repair" rewrites the code rather than fixes it
     diffusion_share: float = 0.4  # of the budget the hybrid keeps for the sampler after the symbolic search
+    # the sampler's time in a hybrid repair once the symbolic search has candidates: sized to the model's
+    # speed, so a 128-token Python canvas runs fewer samples than a 64-token Excel one (p50 latency)
+    diffusion_ms: int = 150
+    # samples per noise level in the hybrid, where the model ranks and adds to the symbolic search: Excel
+    # dev top-1 and top-5 the same with 4 as with 8, p50 244 -> 216 ms
+    hybrid_seeds: int = 4
     hybrid_slack: float = 1.0  # edit cost above the k-th best that the model's ranking may still promote
     # languages where added grouping parentheses cost extra (EditCosts.redundant_parens). Excel dev: top-1
     # +1 record for edits and hybrid; Python (100): no change. In PowerShell (Get-Item x) and
@@ -240,7 +246,10 @@ class Repairer:
             )
             cands = search.run(edit_deadline, cancel)
         if use_model and not self._stop(deadline - reserve, cancel):
-            for s in self._diffusion(text, tokens, window, deadline - reserve - time.monotonic()):
+            allowed = deadline - reserve - time.monotonic()
+            if cands and self.settings.engine == "hybrid":  # the model ranks and adds; keep it quick
+                allowed = min(allowed, self.search.diffusion_ms / 1000.0)
+            for s in self._diffusion(text, tokens, window, allowed):
                 if s.text in found or not accept(s.text):
                     continue
                 found[s.text] = _Partial(s.text, s.edits, s.votes, s.noise, frozenset({"diffusion"}))
@@ -331,11 +340,14 @@ class Repairer:
             )
             self._row_step_s = time.perf_counter() - t0
             allowed_s -= self._row_step_s
-        rows = min(len(levels) * self.settings.seeds, int(allowed_s / (self._row_step_s * steps)))
+        per_level = self.settings.seeds
+        if self.settings.engine == "hybrid":
+            per_level = min(per_level, self.search.hybrid_seeds)
+        rows = min(len(levels) * per_level, int(allowed_s / (self._row_step_s * steps)))
         if rows < 1:
             return []
         levels = levels[:rows]  # the calibrated level first, then its neighbours
-        seeds = max(1, min(self.settings.seeds, rows // len(levels)))
+        seeds = max(1, min(per_level, rows // len(levels)))
         t0 = time.perf_counter()
         out = sample_repairs(
             self.grammar,
