@@ -6,7 +6,8 @@ column" (``A1:10`` -> ``A1:A10``: the number becomes a cell), "this reference is
 ``TIMEVALUE("7:00")``: three tokens become one string), "this row lost its column's colon"
 (``A:6`` -> ``A6``), "this decimal point was a comma" (``=IF(B3=5. "25")``), "this comma is inside
 the quotes" (``"Decrease," "Increase"``) or "these semicolons are a locale's argument separators"
-(``=IF(A2>7;7;A2)``: one habit, however many times it shows). Token edit distance also prices these as
+(``=IF(A2>7;7;A2)``: one habit, however many times it shows), and "a criterion is text, not a
+comparison" (``=COUNTIF(C2:C25>24)`` -> ``=COUNTIF(C2:C25,">24")``). Token edit distance also prices these as
 rewrites (a string replaced by a cell is a deletion plus an insertion of content), so each proposal
 carries the cost of the one slip it undoes; the validity oracle still has the last word.
 """
@@ -24,6 +25,10 @@ _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})\$?\d+")
 _REFERENCE_TEXT = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")
 _TIME_PART = re.compile(r"\d{1,2}")
 _COLUMN = re.compile(r"[A-Za-z]{1,3}")
+_COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
+CRITERIA_FUNCTIONS = frozenset(
+    {"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "MAXIFS", "MINIFS"}
+)
 QUOTE_COST = 1.5  # two quotation marks, one slip: dearer than one missing character
 # one key for its neighbour: a substitution (EditCosts.substitute_discount); cheaper than inserting a
 # comma after "5.", which leaves a trailing point nobody types
@@ -51,6 +56,7 @@ def excel_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) ->
     if len(quoted) > 1:  # "$A$1":"$B$1": one misunderstanding (references as text) made twice
         edits = tuple(TextEdit(t.start, t.end, t.text[1:-1]) for _, t in quoted)
         out.append(Rewrite(edits, quoted[0][0], 1.0 + REPEAT_COST * (len(quoted) - 1)))
+    out.extend(_criteria(tokens, first, last))
     semicolons = [
         i for i in range(first, last) if tokens[i].text == ";" and tokens[i].cls is TokenClass.PUNCT
     ]
@@ -58,6 +64,58 @@ def excel_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) ->
         edits = tuple(TextEdit(tokens[i].start, tokens[i].end, ",") for i in semicolons)
         out.append(Rewrite(edits, semicolons[0], 1.0 + REPEAT_COST * (len(semicolons) - 1)))
     return out
+
+
+def _criteria(tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+    """``COUNTIF(C2:C25>24)`` -> ``COUNTIF(C2:C25,">24")``: the *IF(S) functions take a range and a
+    criterion string, and people write the comparison they mean instead (every such argument of a call
+    is the same misunderstanding)."""
+    out: list[Rewrite] = []
+    for i in range(first, min(last, len(tokens)) - 1):
+        if tokens[i].text.upper() not in CRITERIA_FUNCTIONS or tokens[i + 1].text != "(":
+            continue
+        edits = [e for arg in _arguments(tokens, i + 1) if (e := _criterion_edit(tokens, arg)) is not None]
+        if edits:
+            out.append(Rewrite(tuple(edits), i, QUOTE_COST + REPEAT_COST * (len(edits) - 1)))
+    return out
+
+
+def _arguments(tokens: Sequence[Token], open_: int) -> list[tuple[int, int]]:
+    """Token ranges [a, b) of the top-level arguments of the call whose '(' is at ``open_``."""
+    args: list[tuple[int, int]] = []
+    depth, start = 0, open_ + 1
+    for k in range(open_ + 1, len(tokens)):
+        t = tokens[k].text
+        if t in "({":
+            depth += 1
+        elif t in ")}":
+            if depth == 0:
+                args.append((start, k))
+                return args
+            depth -= 1
+        elif t == "," and depth == 0:
+            args.append((start, k))
+            start = k + 1
+    return args  # an unclosed call: its complete arguments only
+
+
+def _criterion_edit(tokens: Sequence[Token], arg: tuple[int, int]) -> TextEdit | None:
+    """``range OP operand`` -> ``range,"OP…"``, or None when the argument is not such a comparison."""
+    a, b = arg
+    if b - a < 3 or tokens[b - 2].text not in _COMPARISONS or tokens[b - 2].cls is not TokenClass.OPERATOR:
+        return None
+    if any(t.cls is not TokenClass.REFERENCE and t.text != ":" for t in tokens[a : b - 2]):
+        return None  # the left side must be a range, not an expression
+    op, operand = tokens[b - 2], tokens[b - 1]
+    if operand.cls is TokenClass.NUMBER:
+        criterion = f'"{op.text}{operand.text}"'
+    elif operand.cls is TokenClass.STRING and '"' not in operand.text[1:-1]:
+        criterion = f'"{op.text}{operand.text[1:-1]}"'
+    elif operand.cls is TokenClass.REFERENCE:
+        criterion = f'"{op.text}"&{operand.text}'
+    else:
+        return None
+    return TextEdit(tokens[b - 3].end, operand.end, "," + criterion)
 
 
 def _stray_colon(tokens: Sequence[Token], i: int) -> list[Rewrite]:

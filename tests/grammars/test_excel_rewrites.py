@@ -33,6 +33,9 @@ def _proposed(grammar, text):
         ('=IF(A1>B1, "Up," "Down")', '=IF(A1>B1, "Up", "Down")', 1.0),
         ("=IF(A2>7;7;A2)", "=IF(A2>7,7,A2)", 1.5),  # one locale habit, shown twice
         ("=SUM(A1;A2;A3;A4)", "=SUM(A1,A2,A3,A4)", 2.0),
+        ("=COUNTIF(C2:C25>24)", '=COUNTIF(C2:C25,">24")', 1.5),
+        ('=SUMIF(A:A="x",B:B)', '=SUMIF(A:A,"=x",B:B)', 1.5),
+        ("=COUNTIFS(C3:C13>= B14, D3:D13<= B15)", '=COUNTIFS(C3:C13,">="&B14, D3:D13,"<="&B15)', 2.0),
     ],
 )
 def test_proposals(excel, broken, fixed, cost):
@@ -45,6 +48,8 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
     assert '=TIMEVALUE(1:"00:05")' not in _proposed(excel, "=TIMEVALUE(1:00:05)")  # whole times only
     assert _proposed(excel, "=SUM(1.)+A1*2.") == {}  # a trailing point before ')' or at the end is legal
     assert _proposed(excel, '=IF(A1,"a,",B1)') == {}  # a comma inside quotes before a separator is text
+    assert _proposed(excel, "=SUMIF(A1+1>2,B:B)") == {}  # a criterion's left side is a range, not a sum
+    assert _proposed(excel, "=IF(C2:C25>24,1)") == {}  # only the *IF(S) functions take criteria
 
 
 @pytest.mark.parametrize(
@@ -54,6 +59,7 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
         ('=MIN("$A$1":"$B$1")', "=MIN($A$1:$B$1)"),
         ("=MAX(D7:37)-1", "=MAX(D7:D37)-1"),
         ("=IF(A2>7;7;A2)", "=IF(A2>7,7,A2)"),
+        ("=COUNTIF(C2:C25>24)", '=COUNTIF(C2:C25,">24")'),
     ],
 )
 def test_the_edits_engine_ranks_a_rewrite_as_one_slip(excel, broken, fixed):
