@@ -268,7 +268,7 @@ def symbol_opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
         hi_a -= 1
         hi_b -= 1
     if hi_a - lo > 1 or hi_b - lo > 1:
-        return difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False).get_opcodes()
+        return list(difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False).get_opcodes())
     ops: list[Opcode] = []
     if lo > 0:
         ops.append(("equal", 0, lo, 0, lo))

@@ -295,6 +295,10 @@ def _plan_moves(
             if g in (i, i + 1):
                 continue  # back where it was
             lo, hi = min(i, g), max(i + 1, g)
+            # an insertion at gap g lands right after token g-1 (_edit anchors it there)
+            at = tokens[g - 1].end if g > 0 else 0
+            if "\n" in (text[at : tok.start] if g < i else text[tok.end : at]):
+                continue  # a slip of the pen stays on its line (in Excel a line is a formula of its own)
             kept = [t.kind for t in tokens[lo:hi] if t is not tok]
             new = [tok.kind, *kept] if g < i else [*kept, tok.kind]
             prox = min(window.token_proximity(i), window.gap_proximity(g))
@@ -303,7 +307,11 @@ def _plan_moves(
     for o in opens:
         closer = _OPENERS[tokens[o].text]
         for c in range(o + 1, min(last, o + 1 + settings.max_pair_span)):
-            if tokens[c].text != closer or tokens[c].cls not in _EDITABLE:
+            if (
+                tokens[c].text != closer
+                or tokens[c].cls not in _EDITABLE
+                or "\n" in text[tokens[o].end : tokens[c].start]  # a pair that groups nothing: one line
+            ):
                 continue
             two = delete_cost(tokens[o].text, tokens[o].cls, costs, hints) + delete_cost(
                 closer, tokens[c].cls, costs, hints

@@ -119,3 +119,20 @@ def test_moves_are_mapped_onto_the_users_text_and_can_be_switched_off():
     assert apply_edits(text, moved.edits) == moved.text  # the user's spaces stay where they were
     _, cands = _search("excel", text, settings=EditSearchSettings(moves=False))
     assert '=IF(ISERROR(G6 * 1.2), "")' not in [c.text for c in cands]
+
+
+def test_a_bracket_is_never_moved_to_another_line():
+    # each line of an .xlf file is a formula of its own: MAX's ')' cannot close line 1's SUM
+    g = get_grammar("excel")
+    text = "=SUM(A1:A3\n=MAX(B1:B2)\n"
+    tokens = g.tokenize(text)
+    w = find_window(g, text, tokens, g.errors(text)[0], 32)
+    moved = [
+        apply_edits(text, p.edits)
+        for p in propose_edits(g, text, tokens, w, edit_alphabet(g))
+        if p.rewrite and p.cost < 2
+    ]
+    assert moved  # moves within each line are proposed
+    for t in moved:
+        first, second, _ = t.split("\n")
+        assert first == "=SUM(A1:A3" or second == "=MAX(B1:B2)"  # one line changed, never both
