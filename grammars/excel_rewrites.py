@@ -21,7 +21,7 @@ from .base import Rewrite, TextEdit, Token, TokenClass
 
 __all__ = ["excel_rewrites"]
 
-_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})\$?\d+")
+_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})\$?(\d+)")
 _REFERENCE_TEXT = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")
 _TIME_PART = re.compile(r"\d{1,2}")
 _COLUMN = re.compile(r"[A-Za-z]{1,3}")
@@ -159,13 +159,15 @@ def _range_end(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
     left, colon, right = tokens[i], tokens[i + 1], tokens[i + 2]
     if not (left.end == colon.start and colon.end == right.start):
         return []
+    # Only ranges that run down the sheet: people write A1:A10, and C34:C2 is more likely "C34,2" (a
+    # separator slip) than a range typed upside down.
     if left.cls is TokenClass.REFERENCE and right.cls is TokenClass.NUMBER and right.text.isdigit():
         m = _CELL.fullmatch(left.text)
-        if m:
+        if m and int(right.text) >= int(m.group(3)):
             return [Rewrite((TextEdit(right.start, right.start, m.group(1) + m.group(2)),), i + 2)]
     if left.cls is TokenClass.NUMBER and left.text.isdigit() and right.cls is TokenClass.REFERENCE:
         m = _CELL.fullmatch(right.text)
-        if m:
+        if m and int(left.text) <= int(m.group(3)):
             return [Rewrite((TextEdit(left.start, left.start, m.group(1) + m.group(2)),), i)]
     return []
 

@@ -48,6 +48,8 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
     assert '=TIMEVALUE(1:"00:05")' not in _proposed(excel, "=TIMEVALUE(1:00:05)")  # whole times only
     assert _proposed(excel, "=SUM(1.)+A1*2.") == {}  # a trailing point before ')' or at the end is legal
     assert _proposed(excel, '=IF(A1,"a,",B1)') == {}  # a comma inside quotes before a separator is text
+    assert "=VLOOKUP(B1,A2:C34:C2,0)" not in _proposed(excel, "=VLOOKUP(B1,A2:C34:2,0)")  # upside down
+    assert "=SUM(B9:B5)" not in _proposed(excel, "=SUM(9:B5)")
     assert _proposed(excel, "=SUMIF(A1+1>2,B:B)") == {}  # a criterion's left side is a range, not a sum
     assert _proposed(excel, "=IF(C2:C25>24,1)") == {}  # only the *IF(S) functions take criteria
 
