@@ -85,6 +85,7 @@ _QUOTES = ('"', "'")
 # Tokens people put in the wrong place: a bracket closed too early or too late, a separator misplaced.
 _MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = frozenset(_OPENERS.values())
 _FILLABLE = frozenset({TokenClass.STRING, TokenClass.NUMBER, TokenClass.NAME, TokenClass.REFERENCE})
 
 
@@ -110,6 +111,8 @@ class EditSearchSettings:
     max_move: int = 8  # tokens a moved bracket or separator may travel
     # of a move's two token edits: one slip, priced like a substitution (Excel dev: 0.7..1.0 alike)
     move_discount: float = 0.8
+    max_dropped_argument: int = 4  # tokens of an extra argument the search may drop with its comma
+    drop_argument_cost: float = 1.5  # one slip, but it deletes what the user wrote
 
 
 @functools.cache
@@ -244,6 +247,8 @@ def propose_edits(
                     add(c, prox, functools.partial(_paired, grammar, text, tokens, p, q, (open_, close)))
     if settings.moves:
         _plan_moves(grammar, text, tokens, window, settings, costs, hints, add)
+    if hints.extra_argument:
+        _plan_argument_drops(grammar, text, tokens, window, settings, add)
     # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip.
     for rw in grammar.rewrites(text, tokens, first, last):
         add(rw.cost, window.token_proximity(rw.at), functools.partial(lambda e: e, rw.edits), True)
@@ -323,6 +328,43 @@ def _plan_moves(
                 functools.partial(_two_deletions, grammar, text, tokens, o, c),
                 True,
             )
+
+
+def _plan_argument_drops(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    settings: EditSearchSettings,
+    add: Callable[..., None],
+) -> None:
+    """One argument too many (``=IF(B4="Y",F4-1,"",IF(...))``): a comma and the short argument after
+    it, dropped together as one slip when the parser says there are too many."""
+    first, last = window.first, window.last
+    for c in range(first, last):
+        if tokens[c].text != "," or tokens[c].cls not in _EDITABLE:
+            continue
+        depth, end = 0, c + 1
+        while end < last and end - c <= settings.max_dropped_argument + 1:
+            t = tokens[end].text
+            if t in _OPENERS:
+                depth += 1
+            elif t in _CLOSERS:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif t == "," and depth == 0:
+                break
+            end += 1
+        if depth != 0 or end - c > settings.max_dropped_argument + 1 or end >= last:
+            continue  # unbalanced, too long, or running past the window
+        prox = min(window.token_proximity(c), window.token_proximity(end - 1))
+        add(
+            settings.drop_argument_cost,
+            prox,
+            functools.partial(_span_edits, grammar, text, tokens, c, end, ()),
+            True,
+        )
 
 
 def _two_deletions(

@@ -30,6 +30,7 @@ class EditHints:
 
     insert: frozenset[str] = frozenset()
     delete: frozenset[str] = frozenset()
+    extra_argument: bool = False  # "too many arguments": dropping one whole argument is one slip
 
 
 NO_HINTS = EditHints()
@@ -55,8 +56,10 @@ def hints_from_messages(messages: Iterable[str]) -> EditHints:
     """Collect insertion and deletion hints from issue messages (see the module doc)."""
     insert: set[str] = set()
     delete: set[str] = set()
+    extra_argument = False
     for message in messages:
         low = message.lower()
+        extra_argument |= "too many arguments" in low
         for m in _QUOTED.finditer(message):
             sym = m.group(1) or m.group(2)
             after = low[m.end() : m.end() + 20]
@@ -78,4 +81,4 @@ def hints_from_messages(messages: Iterable[str]) -> EditHints:
                 insert.update(syms)
         if "unterminated string" in low or "unclosed string" in low:
             insert.update(_QUOTES)
-    return EditHints(frozenset(insert), frozenset(delete))
+    return EditHints(frozenset(insert), frozenset(delete), extra_argument)

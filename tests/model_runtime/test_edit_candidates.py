@@ -136,3 +136,11 @@ def test_a_bracket_is_never_moved_to_another_line():
     for t in moved:
         first, second, _ = t.split("\n")
         assert first == "=SUM(A1:A3" or second == "=MAX(B1:B2)"  # one line changed, never both
+
+
+def test_an_extra_argument_is_dropped_when_the_parser_counts_too_many():
+    text = '=IF(B4="Y",F4-1,"",IF(B6="Y",F4-1,""))'
+    assert get_grammar("excel").errors(text)[0].message.startswith("too many arguments")
+    assert _edits_engine_top(text, 1) == ['=IF(B4="Y",F4-1,IF(B6="Y",F4-1,""))']
+    # without that message, no argument is dropped: a missing ')' is not a reason to delete code
+    assert all(c.text.count(",") >= 3 for c in _search("excel", '=IF(B4="Y",F4-1,"",IF(B6="Y",F4-1,"")')[1])

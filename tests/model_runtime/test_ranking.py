@@ -52,6 +52,8 @@ def test_hints_from_messages():
     assert hints_from_messages(["expected ':'"]).insert == {":"}
     assert hints_from_messages(["missing operand after '='"]).insert == set()  # '=' is where, not what
     assert hints_from_messages(["no hint here"]) == hints_from_messages([])
+    assert hints_from_messages(["too many arguments for IF: takes 2 to 3 arguments, got 4"]).extra_argument
+    assert not hints_from_messages(["missing ')'"]).extra_argument
 
 
 def test_scores_order_candidates():
