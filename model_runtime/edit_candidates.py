@@ -113,6 +113,8 @@ class EditSearchSettings:
     move_discount: float = 0.8
     max_dropped_argument: int = 4  # tokens of an extra argument the search may drop with its comma
     drop_argument_cost: float = 1.5  # one slip, but it deletes what the user wrote
+    max_swapped_argument: int = 8  # tokens of each of two arguments the search may swap
+    swap_arguments_cost: float = 1.5  # one slip: the user knew both arguments, not their order
 
 
 @functools.cache
@@ -249,6 +251,8 @@ def propose_edits(
         _plan_moves(grammar, text, tokens, window, settings, costs, hints, add)
     if hints.extra_argument:
         _plan_argument_drops(grammar, text, tokens, window, settings, add)
+    if hints.argument_order:
+        _plan_argument_swaps(text, tokens, window, settings, add)
     # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip.
     for rw in grammar.rewrites(text, tokens, first, last):
         add(rw.cost, window.token_proximity(rw.at), functools.partial(lambda e: e, rw.edits), True)
@@ -365,6 +369,48 @@ def _plan_argument_drops(
             functools.partial(_span_edits, grammar, text, tokens, c, end, ()),
             True,
         )
+
+
+def _plan_argument_swaps(
+    text: str, tokens: Sequence[Token], window: Window, settings: EditSearchSettings, add: Callable[..., None]
+) -> None:
+    """Two neighbouring arguments in each other's place (``=COUNTIF("dog",A1:A9)``), proposed when the
+    parser says an argument has the wrong kind. Text-level, so every token keeps the user's spelling."""
+    first, last = window.first, window.last
+    for o in range(first, last):
+        if tokens[o].text != "(" or tokens[o].cls not in _EDITABLE:
+            continue
+        args = _top_level_arguments(tokens, o, last)
+        for (a0, a1), (b0, b1) in zip(args, args[1:], strict=False):
+            if not (
+                0 < a1 - a0 <= settings.max_swapped_argument and 0 < b1 - b0 <= settings.max_swapped_argument
+            ):
+                continue
+            start, end = tokens[a0].start, tokens[b1 - 1].end
+            first_arg, second_arg = text[start : tokens[a1 - 1].end], text[tokens[b0].start : end]
+            between = text[tokens[a1 - 1].end : tokens[b0].start]
+            edit = TextEdit(start, end, second_arg + between + first_arg)
+            prox = min(window.token_proximity(a0), window.token_proximity(b1 - 1))
+            add(settings.swap_arguments_cost, prox, functools.partial(lambda e: (e,), edit), True)
+
+
+def _top_level_arguments(tokens: Sequence[Token], open_: int, last: int) -> list[tuple[int, int]]:
+    """Token ranges [a, b) of the arguments of the bracket opened at ``open_`` (complete ones only)."""
+    args: list[tuple[int, int]] = []
+    depth, start = 0, open_ + 1
+    for k in range(open_ + 1, last):
+        t = tokens[k].text
+        if t in _OPENERS:
+            depth += 1
+        elif t in _CLOSERS:
+            if depth == 0:
+                args.append((start, k))
+                return args
+            depth -= 1
+        elif t == "," and depth == 0:
+            args.append((start, k))
+            start = k + 1
+    return args
 
 
 def _two_deletions(

@@ -31,6 +31,7 @@ class EditHints:
     insert: frozenset[str] = frozenset()
     delete: frozenset[str] = frozenset()
     extra_argument: bool = False  # "too many arguments": dropping one whole argument is one slip
+    argument_order: bool = False  # "needs a range as argument 2": two arguments may be swapped
 
 
 NO_HINTS = EditHints()
@@ -56,10 +57,11 @@ def hints_from_messages(messages: Iterable[str]) -> EditHints:
     """Collect insertion and deletion hints from issue messages (see the module doc)."""
     insert: set[str] = set()
     delete: set[str] = set()
-    extra_argument = False
+    extra_argument = argument_order = False
     for message in messages:
         low = message.lower()
         extra_argument |= "too many arguments" in low
+        argument_order |= "needs a range" in low and "as argument" in low
         for m in _QUOTED.finditer(message):
             sym = m.group(1) or m.group(2)
             after = low[m.end() : m.end() + 20]
@@ -81,4 +83,4 @@ def hints_from_messages(messages: Iterable[str]) -> EditHints:
                 insert.update(syms)
         if "unterminated string" in low or "unclosed string" in low:
             insert.update(_QUOTES)
-    return EditHints(frozenset(insert), frozenset(delete), extra_argument)
+    return EditHints(frozenset(insert), frozenset(delete), extra_argument, argument_order)

@@ -144,3 +144,11 @@ def test_an_extra_argument_is_dropped_when_the_parser_counts_too_many():
     assert _edits_engine_top(text, 1) == ['=IF(B4="Y",F4-1,IF(B6="Y",F4-1,""))']
     # without that message, no argument is dropped: a missing ')' is not a reason to delete code
     assert all(c.text.count(",") >= 3 for c in _search("excel", '=IF(B4="Y",F4-1,"",IF(B6="Y",F4-1,"")')[1])
+
+
+def test_two_arguments_in_each_others_place_are_swapped_keeping_the_users_text():
+    assert _edits_engine_top('=COUNTIF("dog",A1:A9)', 1) == ['=COUNTIF(A1:A9,"dog")']
+    assert _edits_engine_top("=SUBTOTAL( $A$12:A20 , 2)", 1) == ["=SUBTOTAL( 2 , $A$12:A20)"]
+    # only when the parser says an argument has the wrong kind
+    text = '=IF(A1,"x"'
+    assert '=IF("x",A1)' not in [c.text for c in _search("excel", text)[1]]

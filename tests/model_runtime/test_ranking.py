@@ -54,6 +54,7 @@ def test_hints_from_messages():
     assert hints_from_messages(["no hint here"]) == hints_from_messages([])
     assert hints_from_messages(["too many arguments for IF: takes 2 to 3 arguments, got 4"]).extra_argument
     assert not hints_from_messages(["missing ')'"]).extra_argument
+    assert hints_from_messages(["COUNTIF needs a range (reference) as argument 1"]).argument_order
 
 
 def test_scores_order_candidates():
