@@ -28,7 +28,7 @@ from .diffusion_candidates import (
     sample_repairs,
     slot_room,
 )
-from .edit_candidates import EditCandidate, EditSearch, EditSearchSettings, edit_alphabet, search_edits
+from .edit_candidates import EditCandidate, EditSearch, EditSearchSettings, edit_alphabet
 from .edit_compose import compose_edits
 from .hints import EditHints, hints_from_messages
 from .noise_table import levels_around, noise_for
@@ -267,18 +267,16 @@ class Repairer:
                 # Nothing cheap fixes the window in one edit: keep single edits that move the error further
                 # on (``=IF(A2>7;7;A2)`` needs both ';' replaced) and let the next round continue from them.
                 progress = replace(self.search.edits, pairs=False, max_accepted=self.search.beam)
-                cands += search_edits(
+                cands += EditSearch(
                     self.grammar,
                     text,
                     tokens,
                     edit_window,
                     self._progress(target, len(text)),
                     alphabet=self._alphabet,
-                    deadline=deadline - reserve,
-                    cancel=cancel,
                     settings=progress,
                     hints=hints,
-                )
+                ).run(deadline - reserve, cancel)
         for c in cands:
             prev = found.get(c.text)
             found[c.text] = (

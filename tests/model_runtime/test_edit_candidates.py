@@ -7,10 +7,10 @@ from model_runtime.edit_candidates import (
     EditSearchSettings,
     edit_alphabet,
     propose_edits,
-    search_edits,
 )
 from model_runtime.hints import hints_from_messages
 from model_runtime.repair import Repairer, RepairSettings
+from model_runtime.slip_proposals import SlipSettings
 from model_runtime.windows import find_window
 
 
@@ -20,7 +20,7 @@ def _search(lang, text, **kw):
     issues = g.errors(text)
     w = find_window(g, text, tokens, issues[0], 32)
     hints = hints_from_messages(i.message for i in issues)
-    return g, search_edits(g, text, tokens, w, g.is_valid, hints=hints, **kw)
+    return g, EditSearch(g, text, tokens, w, g.is_valid, hints=hints, **kw).run()
 
 
 def test_alphabet_is_the_languages_own_punctuation_and_keywords():
@@ -81,7 +81,7 @@ def test_proposals_come_cheapest_first_and_the_deadline_stops_the_search():
     costs = [p.cost for p in propose_edits(g, text, tokens, w, edit_alphabet(g))]
     assert costs == sorted(costs) and len(costs) > 100
     calls = []
-    out = search_edits(g, text, tokens, w, lambda t: calls.append(t) or False, deadline=0.0)
+    out = EditSearch(g, text, tokens, w, lambda t: calls.append(t) or False).run(deadline=0.0)
     assert out == [] and len(calls) <= 32
 
 
@@ -93,7 +93,7 @@ def test_a_stopped_search_goes_on_where_it_stopped():
     search = EditSearch(g, text, tokens, w, g.is_valid, k=5)
     assert search.run(deadline=0.0) == [] and not search.done
     resumed = search.run()
-    assert search.done and resumed == search_edits(g, text, tokens, w, g.is_valid, k=5)
+    assert search.done and resumed == EditSearch(g, text, tokens, w, g.is_valid, k=5).run()
 
 
 def _edits_engine_top(text, n):
@@ -117,7 +117,7 @@ def test_moves_are_mapped_onto_the_users_text_and_can_be_switched_off():
     g, cands = _search("excel", text)
     moved = next(c for c in cands if c.text == '=IF(ISERROR(G6 * 1.2), "")')
     assert apply_edits(text, moved.edits) == moved.text  # the user's spaces stay where they were
-    _, cands = _search("excel", text, settings=EditSearchSettings(moves=False))
+    _, cands = _search("excel", text, settings=EditSearchSettings(slips=SlipSettings(moves=False)))
     assert '=IF(ISERROR(G6 * 1.2), "")' not in [c.text for c in cands]
 
 

@@ -1,0 +1,211 @@
+"""Proposals that are one slip to the user but several token edits: a bracket or separator typed in the
+wrong place, a bracket pair that groups nothing, one argument too many, two arguments in each other's place.
+
+Token edit distance prices these as two or more edits, so a plain search ranks them behind two unrelated
+insertions (``=(IF(ISERROR(A1),""))`` before ``=IF(ISERROR(A1),"")``). Each is priced as the one slip it
+undoes. The argument edits follow the parser's message (``EditHints``), so they never fire on a plain
+missing bracket.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from grammars.base import Grammar, TextEdit, Token, TokenClass
+
+from .hints import EditHints
+from .ranking import EditCosts, delete_cost, insert_cost
+from .token_edits import EDITABLE, edit_for, span_edits
+from .windows import Window
+
+__all__ = ["SlipSettings", "plan_slips"]
+
+# Tokens people put in the wrong place: a bracket closed too early or too late, a separator misplaced.
+_MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = frozenset(_OPENERS.values())
+
+# add(cost, proximity, build the edits, is priced as a slip)
+Add = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class SlipSettings:
+    """Which one-slip proposals the search makes, how far they reach and what they cost."""
+
+    moves: bool = True  # try moving a bracket or separator, and deleting a bracket pair
+    max_move: int = 8  # tokens a moved bracket or separator may travel
+    max_pair_span: int = 24  # tokens between the two brackets of a pair that groups nothing
+    # of a move's two token edits: one slip, priced like a substitution (Excel dev: 0.7..1.0 alike)
+    move_discount: float = 0.8
+    max_dropped_argument: int = 4  # tokens of an extra argument the search may drop with its comma
+    drop_argument_cost: float = 1.5  # one slip, but it deletes what the user wrote
+    max_swapped_argument: int = 8  # tokens of each of two arguments the search may swap
+    swap_arguments_cost: float = 1.5  # one slip: the user knew both arguments, not their order
+
+
+def plan_slips(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    settings: SlipSettings,
+    costs: EditCosts,
+    hints: EditHints,
+    add: Add,
+) -> None:
+    """Add every one-slip proposal of the window to the search's plan."""
+    if settings.moves:
+        _plan_moves(grammar, text, tokens, window, settings, costs, hints, add)
+    if hints.extra_argument:
+        _plan_argument_drops(grammar, text, tokens, window, settings, add)
+    if hints.argument_order:
+        _plan_argument_swaps(text, tokens, window, settings, add)
+
+
+def _plan_moves(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    settings: SlipSettings,
+    costs: EditCosts,
+    hints: EditHints,
+    add: Add,
+) -> None:
+    """A bracket or separator typed a few tokens from its place (``=IF(ISERROR(A1,""))``), and a bracket
+    pair that groups nothing (``=IF((A1="",1,2))``): one slip each to the user, two token edits to the
+    distance, so they are priced as ``move_discount`` of their two edits, like a substitution."""
+    first, last = window.first, window.last
+    # A call's own '(' stays: moving or dropping it glues the function name to its argument (MOD(A1/3)).
+    movable = [
+        i
+        for i in range(first, last)
+        if tokens[i].text in _MOVABLE
+        and tokens[i].cls in EDITABLE
+        and not (tokens[i].text == "(" and i > 0 and tokens[i - 1].cls is TokenClass.NAME)
+    ]
+    for i in movable:
+        tok = tokens[i]
+        two = delete_cost(tok.text, tok.cls, costs, hints) + insert_cost(tok.text, tok.cls, costs, hints)
+        cost = two * settings.move_discount
+        for g in range(max(first, i - settings.max_move), min(last, i + 1 + settings.max_move) + 1):
+            if g in (i, i + 1):
+                continue  # back where it was
+            lo, hi = min(i, g), max(i + 1, g)
+            # an insertion at gap g lands right after token g-1 (_edit anchors it there)
+            at = tokens[g - 1].end if g > 0 else 0
+            if "\n" in (text[at : tok.start] if g < i else text[tok.end : at]):
+                continue  # a slip of the pen stays on its line (in Excel a line is a formula of its own)
+            kept = [t.kind for t in tokens[lo:hi] if t is not tok]
+            new = [tok.kind, *kept] if g < i else [*kept, tok.kind]
+            prox = min(window.token_proximity(i), window.gap_proximity(g))
+            add(cost, prox, functools.partial(span_edits, grammar, text, tokens, lo, hi, tuple(new)), True)
+    opens = [i for i in movable if tokens[i].text in _OPENERS]
+    for o in opens:
+        closer = _OPENERS[tokens[o].text]
+        for c in range(o + 1, min(last, o + 1 + settings.max_pair_span)):
+            if (
+                tokens[c].text != closer
+                or tokens[c].cls not in EDITABLE
+                or "\n" in text[tokens[o].end : tokens[c].start]  # a pair that groups nothing: one line
+            ):
+                continue
+            two = delete_cost(tokens[o].text, tokens[o].cls, costs, hints) + delete_cost(
+                closer, tokens[c].cls, costs, hints
+            )
+            prox = min(window.token_proximity(o), window.token_proximity(c))
+            add(
+                two * settings.move_discount,
+                prox,
+                functools.partial(_two_deletions, grammar, text, tokens, o, c),
+                True,
+            )
+
+
+def _plan_argument_drops(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    settings: SlipSettings,
+    add: Add,
+) -> None:
+    """One argument too many (``=IF(B4="Y",F4-1,"",IF(...))``): a comma and the short argument after
+    it, dropped together as one slip when the parser says there are too many."""
+    first, last = window.first, window.last
+    for c in range(first, last):
+        if tokens[c].text != "," or tokens[c].cls not in EDITABLE:
+            continue
+        depth, end = 0, c + 1
+        while end < last and end - c <= settings.max_dropped_argument + 1:
+            t = tokens[end].text
+            if t in _OPENERS:
+                depth += 1
+            elif t in _CLOSERS:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif t == "," and depth == 0:
+                break
+            end += 1
+        if depth != 0 or end - c > settings.max_dropped_argument + 1 or end >= last:
+            continue  # unbalanced, too long, or running past the window
+        prox = min(window.token_proximity(c), window.token_proximity(end - 1))
+        add(
+            settings.drop_argument_cost,
+            prox,
+            functools.partial(span_edits, grammar, text, tokens, c, end, ()),
+            True,
+        )
+
+
+def _plan_argument_swaps(
+    text: str, tokens: Sequence[Token], window: Window, settings: SlipSettings, add: Add
+) -> None:
+    """Two neighbouring arguments in each other's place (``=COUNTIF("dog",A1:A9)``), proposed when the
+    parser says an argument has the wrong kind. Text-level, so every token keeps the user's spelling."""
+    first, last = window.first, window.last
+    for o in range(first, last):
+        if tokens[o].text != "(" or tokens[o].cls not in EDITABLE:
+            continue
+        args = _top_level_arguments(tokens, o, last)
+        for (a0, a1), (b0, b1) in zip(args, args[1:], strict=False):
+            if not (
+                0 < a1 - a0 <= settings.max_swapped_argument and 0 < b1 - b0 <= settings.max_swapped_argument
+            ):
+                continue
+            start, end = tokens[a0].start, tokens[b1 - 1].end
+            first_arg, second_arg = text[start : tokens[a1 - 1].end], text[tokens[b0].start : end]
+            between = text[tokens[a1 - 1].end : tokens[b0].start]
+            edit = TextEdit(start, end, second_arg + between + first_arg)
+            prox = min(window.token_proximity(a0), window.token_proximity(b1 - 1))
+            add(settings.swap_arguments_cost, prox, functools.partial(lambda e: (e,), edit), True)
+
+
+def _top_level_arguments(tokens: Sequence[Token], open_: int, last: int) -> list[tuple[int, int]]:
+    """Token ranges [a, b) of the arguments of the bracket opened at ``open_`` (complete ones only)."""
+    args: list[tuple[int, int]] = []
+    depth, start = 0, open_ + 1
+    for k in range(open_ + 1, last):
+        t = tokens[k].text
+        if t in _OPENERS:
+            depth += 1
+        elif t in _CLOSERS:
+            if depth == 0:
+                args.append((start, k))
+                return args
+            depth -= 1
+        elif t == "," and depth == 0:
+            args.append((start, k))
+            start = k + 1
+    return args
+
+
+def _two_deletions(
+    grammar: Grammar, text: str, tokens: Sequence[Token], o: int, c: int
+) -> tuple[TextEdit, ...] | None:
+    a, b = edit_for(grammar, text, tokens, o, o + 1, ()), edit_for(grammar, text, tokens, c, c + 1, ())
+    return (a, b) if a is not None and b is not None and a.end <= b.start else None
