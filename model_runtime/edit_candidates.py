@@ -23,7 +23,7 @@ from grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_
 from .hints import NO_HINTS, EditHints
 from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
 from .slip_proposals import SlipSettings, plan_slips
-from .token_edits import EDITABLE, edit_for
+from .token_edits import EDITABLE, constant_edits, edit_for
 from .windows import Window
 
 __all__ = [
@@ -213,7 +213,7 @@ def propose_edits(
     plan_slips(grammar, text, tokens, window, settings.slips, costs, hints, add)
     # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip.
     for rw in grammar.rewrites(text, tokens, first, last):
-        add(rw.cost, window.token_proximity(rw.at), functools.partial(lambda e: e, rw.edits), True)
+        add(rw.cost, window.token_proximity(rw.at), constant_edits(rw.edits), True)
     plan.sort(key=lambda entry: entry[:3])
     for cost, prox, _, build, rewrite in plan:
         edits = build()

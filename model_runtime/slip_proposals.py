@@ -17,7 +17,7 @@ from grammars.base import Grammar, TextEdit, Token, TokenClass
 
 from .hints import EditHints
 from .ranking import EditCosts, delete_cost, insert_cost
-from .token_edits import EDITABLE, edit_for, span_edits
+from .token_edits import EDITABLE, constant_edits, edit_for, span_edits
 from .windows import Window
 
 __all__ = ["SlipSettings", "plan_slips"]
@@ -95,7 +95,7 @@ def _plan_moves(
             if g in (i, i + 1):
                 continue  # back where it was
             lo, hi = min(i, g), max(i + 1, g)
-            # an insertion at gap g lands right after token g-1 (_edit anchors it there)
+            # an insertion at gap g lands right after token g-1 (edit_for anchors it there)
             at = tokens[g - 1].end if g > 0 else 0
             if "\n" in (text[at : tok.start] if g < i else text[tok.end : at]):
                 continue  # a slip of the pen stays on its line (in Excel a line is a formula of its own)
@@ -133,33 +133,14 @@ def _plan_argument_drops(
     settings: SlipSettings,
     add: Add,
 ) -> None:
-    """One argument too many (``=IF(B4="Y",F4-1,"",IF(...))``): a comma and the short argument after
+    """One argument too many (``=IF(B4="Y",F4-1,"",IF(...))``): a short argument and the comma before
     it, dropped together as one slip when the parser says there are too many."""
-    first, last = window.first, window.last
-    for c in range(first, last):
-        if tokens[c].text != "," or tokens[c].cls not in EDITABLE:
-            continue
-        depth, end = 0, c + 1
-        while end < last and end - c <= settings.max_dropped_argument + 1:
-            t = tokens[end].text
-            if t in _OPENERS:
-                depth += 1
-            elif t in _CLOSERS:
-                if depth == 0:
-                    break
-                depth -= 1
-            elif t == "," and depth == 0:
-                break
-            end += 1
-        if depth != 0 or end - c > settings.max_dropped_argument + 1 or end >= last:
-            continue  # unbalanced, too long, or running past the window
-        prox = min(window.token_proximity(c), window.token_proximity(end - 1))
-        add(
-            settings.drop_argument_cost,
-            prox,
-            functools.partial(span_edits, grammar, text, tokens, c, end, ()),
-            True,
-        )
+    for o in _calls(tokens, window):
+        for a0, a1 in _top_level_arguments(tokens, o, window.last)[1:]:
+            if 0 < a1 - a0 <= settings.max_dropped_argument:
+                prox = min(window.token_proximity(a0 - 1), window.token_proximity(a1 - 1))
+                build = functools.partial(span_edits, grammar, text, tokens, a0 - 1, a1, ())
+                add(settings.drop_argument_cost, prox, build, True)
 
 
 def _plan_argument_swaps(
@@ -167,11 +148,8 @@ def _plan_argument_swaps(
 ) -> None:
     """Two neighbouring arguments in each other's place (``=COUNTIF("dog",A1:A9)``), proposed when the
     parser says an argument has the wrong kind. Text-level, so every token keeps the user's spelling."""
-    first, last = window.first, window.last
-    for o in range(first, last):
-        if tokens[o].text != "(" or tokens[o].cls not in EDITABLE:
-            continue
-        args = _top_level_arguments(tokens, o, last)
+    for o in _calls(tokens, window):
+        args = _top_level_arguments(tokens, o, window.last)
         for (a0, a1), (b0, b1) in zip(args, args[1:], strict=False):
             if not (
                 0 < a1 - a0 <= settings.max_swapped_argument and 0 < b1 - b0 <= settings.max_swapped_argument
@@ -182,7 +160,14 @@ def _plan_argument_swaps(
             between = text[tokens[a1 - 1].end : tokens[b0].start]
             edit = TextEdit(start, end, second_arg + between + first_arg)
             prox = min(window.token_proximity(a0), window.token_proximity(b1 - 1))
-            add(settings.swap_arguments_cost, prox, functools.partial(lambda e: (e,), edit), True)
+            add(settings.swap_arguments_cost, prox, constant_edits((edit,)), True)
+
+
+def _calls(tokens: Sequence[Token], window: Window) -> list[int]:
+    """Indices of the window's opening parentheses (calls and groups alike)."""
+    return [
+        o for o in range(window.first, window.last) if tokens[o].text == "(" and tokens[o].cls in EDITABLE
+    ]
 
 
 def _top_level_arguments(tokens: Sequence[Token], open_: int, last: int) -> list[tuple[int, int]]:

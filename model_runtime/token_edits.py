@@ -6,11 +6,11 @@ the neighbouring tokens that anchor an insertion point.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from grammars.base import Grammar, TextEdit, Token, TokenClass
 
-__all__ = ["EDITABLE", "edit_for", "span_edits"]
+__all__ = ["EDITABLE", "edit_for", "span_edits", "constant_edits"]
 
 # Token classes the search may delete, substitute or move (names and constants are content the user owns).
 EDITABLE = frozenset({TokenClass.PUNCT, TokenClass.OPERATOR, TokenClass.KEYWORD})
@@ -41,3 +41,8 @@ def span_edits(
     old = [t.kind for t in ctx]
     edits = tuple(grammar.edits_for(text, ctx, old, old[: i - lo] + list(new) + old[j - lo :]))
     return edits or None
+
+
+def constant_edits(edits: tuple[TextEdit, ...]) -> Callable[[], tuple[TextEdit, ...]]:
+    """A proposal's builder for edits known up front (rewrites, argument swaps)."""
+    return lambda: edits
