@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .base import Rewrite, TextEdit, Token, TokenClass
+from .base import Rewrite, TextEdit, Token, TokenClass, bracket_arguments
 
 __all__ = ["excel_rewrites"]
 
@@ -74,29 +74,12 @@ def _criteria(tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
     for i in range(first, min(last, len(tokens)) - 1):
         if tokens[i].text.upper() not in CRITERIA_FUNCTIONS or tokens[i + 1].text != "(":
             continue
-        edits = [e for arg in _arguments(tokens, i + 1) if (e := _criterion_edit(tokens, arg)) is not None]
+        edits = [
+            e for arg in bracket_arguments(tokens, i + 1) if (e := _criterion_edit(tokens, arg)) is not None
+        ]
         if edits:
             out.append(Rewrite(tuple(edits), i, QUOTE_COST + REPEAT_COST * (len(edits) - 1)))
     return out
-
-
-def _arguments(tokens: Sequence[Token], open_: int) -> list[tuple[int, int]]:
-    """Token ranges [a, b) of the top-level arguments of the call whose '(' is at ``open_``."""
-    args: list[tuple[int, int]] = []
-    depth, start = 0, open_ + 1
-    for k in range(open_ + 1, len(tokens)):
-        t = tokens[k].text
-        if t in "({":
-            depth += 1
-        elif t in ")}":
-            if depth == 0:
-                args.append((start, k))
-                return args
-            depth -= 1
-        elif t == "," and depth == 0:
-            args.append((start, k))
-            start = k + 1
-    return args  # an unclosed call: its complete arguments only
 
 
 def _criterion_edit(tokens: Sequence[Token], arg: tuple[int, int]) -> TextEdit | None:

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from grammars.base import Grammar, TextEdit, Token, TokenClass
+from grammars.base import Grammar, TextEdit, Token, TokenClass, bracket_arguments
 
 from .hints import EditHints
 from .ranking import EditCosts, delete_cost, insert_cost
@@ -25,7 +25,6 @@ __all__ = ["SlipSettings", "plan_slips"]
 # Tokens people put in the wrong place: a bracket closed too early or too late, a separator misplaced.
 _MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
-_CLOSERS = frozenset(_OPENERS.values())
 
 # add(cost, proximity, build the edits, is priced as a slip)
 Add = Callable[..., None]
@@ -136,7 +135,7 @@ def _plan_argument_drops(
     """One argument too many (``=IF(B4="Y",F4-1,"",IF(...))``): a short argument and the comma before
     it, dropped together as one slip when the parser says there are too many."""
     for o in _calls(tokens, window):
-        for a0, a1 in _top_level_arguments(tokens, o, window.last)[1:]:
+        for a0, a1 in bracket_arguments(tokens, o, window.last)[1:]:
             if 0 < a1 - a0 <= settings.max_dropped_argument:
                 prox = min(window.token_proximity(a0 - 1), window.token_proximity(a1 - 1))
                 build = functools.partial(span_edits, grammar, text, tokens, a0 - 1, a1, ())
@@ -149,7 +148,7 @@ def _plan_argument_swaps(
     """Two neighbouring arguments in each other's place (``=COUNTIF("dog",A1:A9)``), proposed when the
     parser says an argument has the wrong kind. Text-level, so every token keeps the user's spelling."""
     for o in _calls(tokens, window):
-        args = _top_level_arguments(tokens, o, window.last)
+        args = bracket_arguments(tokens, o, window.last)
         for (a0, a1), (b0, b1) in zip(args, args[1:], strict=False):
             if not (
                 0 < a1 - a0 <= settings.max_swapped_argument and 0 < b1 - b0 <= settings.max_swapped_argument
@@ -168,25 +167,6 @@ def _calls(tokens: Sequence[Token], window: Window) -> list[int]:
     return [
         o for o in range(window.first, window.last) if tokens[o].text == "(" and tokens[o].cls in EDITABLE
     ]
-
-
-def _top_level_arguments(tokens: Sequence[Token], open_: int, last: int) -> list[tuple[int, int]]:
-    """Token ranges [a, b) of the arguments of the bracket opened at ``open_`` (complete ones only)."""
-    args: list[tuple[int, int]] = []
-    depth, start = 0, open_ + 1
-    for k in range(open_ + 1, last):
-        t = tokens[k].text
-        if t in _OPENERS:
-            depth += 1
-        elif t in _CLOSERS:
-            if depth == 0:
-                args.append((start, k))
-                return args
-            depth -= 1
-        elif t == "," and depth == 0:
-            args.append((start, k))
-            start = k + 1
-    return args
 
 
 def _two_deletions(
