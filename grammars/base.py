@@ -257,8 +257,9 @@ def symbol_opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
     """difflib's opcodes turning ``old`` into ``new``, with a fast path for the repair search's edits.
 
     The search maps tens of thousands of one-token edits per repair; when the two sequences differ in
-    at most one token on each side after their common prefix and suffix, that single change is what
-    SequenceMatcher would report too, and finding it costs a linear scan instead of a matcher.
+    at most one token on each side after their common prefix and suffix, that single change is the
+    alignment (SequenceMatcher's too, except which of two equal neighbours it touches: ``aab`` -> ``ab``
+    drops the second ``a`` here, the first there), found by a linear scan instead of a matcher.
     """
     n, m = len(old), len(new)
     lo = 0

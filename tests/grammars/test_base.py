@@ -40,3 +40,35 @@ def test_apply_edits_in_any_order_and_rejects_overlaps():
 def test_placeholders_are_upper_case_and_specials_are_not():
     assert placeholder("STRING") == "<STRING>" and is_placeholder("<STRING>")
     assert not is_placeholder("<blank>") and not is_placeholder("<") and not is_placeholder("<>")
+
+
+def test_bracket_arguments_skip_nested_brackets_and_stop_at_the_closer():
+    from grammars import get_grammar
+    from grammars.base import bracket_arguments
+
+    tokens = get_grammar("excel").tokenize("=SUM(A1,MAX(B1,B2),{1,2})+1")
+    texts = [[t.text for t in tokens[a:b]] for a, b in bracket_arguments(tokens, 2)]
+    assert texts == [["A1"], ["MAX", "(", "B1", ",", "B2", ")"], ["{", "1", ",", "2", "}"]]
+    unclosed = get_grammar("excel").tokenize("=SUM(A1,B2")
+    assert bracket_arguments(unclosed, 2) == [(3, 4)]  # only what a comma completed
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [("abc", "abc"), ("abc", "abxc"), ("abc", "ac"), ("abc", "axc"), ("aab", "ab"), ("ab", "aab"), ("", "a")],
+)
+def test_symbol_opcodes_is_an_alignment_and_difflibs_on_one_token_changes(old, new):
+    import difflib
+
+    from grammars.base import symbol_opcodes
+
+    def rebuild(ops):
+        out = []
+        for op, i1, i2, j1, j2 in ops:
+            out.extend(new[j1:j2] if op != "equal" else old[i1:i2])
+        return "".join(out)
+
+    ops = symbol_opcodes(list(old), list(new))
+    assert rebuild(ops) == new
+    if len(set(old)) == len(old) and len(set(new)) == len(new):  # with equal neighbours either may change
+        assert ops == difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False).get_opcodes()
