@@ -308,5 +308,8 @@ def train(
         log.removeHandler(handler)
         handler.close()
     if world > 1:
+        # Rank 0 still checkpoints and evaluates; a rank that tears gloo down meanwhile can abort (seen
+        # once in ~6 CI runs: SIGABRT in rank 1), so every rank leaves together.
+        dist.barrier()
         dist.destroy_process_group()
     return TrainResult(step, rate, last_terms, metrics, interrupted)

@@ -141,7 +141,7 @@ def test_ddp_two_processes_on_cpu(corpus_dir, tmp_path):
         *TINY,
     ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.returncode == 0, proc.stderr[-8000:]  # both ranks' tracebacks
     assert load_checkpoint(out)["step"] == 3
     assert "world=2" in (out / "train.log").read_text()
     assert json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 3
