@@ -22,7 +22,7 @@ from grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_
 
 from .hints import NO_HINTS, EditHints
 from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
-from .slip_proposals import SlipSettings, plan_slips
+from .slip_proposals import SlipContext, SlipSettings, plan_slips
 from .token_edits import EDITABLE, constant_edits, edit_for
 from .windows import Window
 
@@ -210,7 +210,7 @@ def propose_edits(
                         close, TokenClass.PUNCT, costs, hints
                     )
                     add(c, prox, functools.partial(_paired, grammar, text, tokens, p, q, (open_, close)))
-    plan_slips(grammar, text, tokens, window, settings.slips, costs, hints, add)
+    plan_slips(SlipContext(grammar, text, tokens, window, costs, hints), settings.slips, add)
     # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip.
     for rw in grammar.rewrites(text, tokens, first, last):
         add(rw.cost, window.token_proximity(rw.at), constant_edits(rw.edits), True)

@@ -20,7 +20,7 @@ from .ranking import EditCosts, delete_cost, insert_cost
 from .token_edits import EDITABLE, constant_edits, edit_for, span_edits
 from .windows import Window
 
-__all__ = ["SlipSettings", "plan_slips"]
+__all__ = ["SlipSettings", "SlipContext", "plan_slips"]
 
 # Tokens people put in the wrong place: a bracket closed too early or too late, a separator misplaced.
 _MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
@@ -45,38 +45,40 @@ class SlipSettings:
     swap_arguments_cost: float = 1.5  # one slip: the user knew both arguments, not their order
 
 
-def plan_slips(
-    grammar: Grammar,
-    text: str,
-    tokens: Sequence[Token],
-    window: Window,
-    settings: SlipSettings,
-    costs: EditCosts,
-    hints: EditHints,
-    add: Add,
-) -> None:
+@dataclass(frozen=True)
+class SlipContext:
+    """The window being searched and what prices an edit in it."""
+
+    grammar: Grammar
+    text: str
+    tokens: Sequence[Token]
+    window: Window
+    costs: EditCosts
+    hints: EditHints
+
+
+def plan_slips(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
     """Add every one-slip proposal of the window to the search's plan."""
     if settings.moves:
-        _plan_moves(grammar, text, tokens, window, settings, costs, hints, add)
-    if hints.extra_argument:
-        _plan_argument_drops(grammar, text, tokens, window, settings, add)
-    if hints.argument_order:
-        _plan_argument_swaps(text, tokens, window, settings, add)
+        _plan_moves(ctx, settings, add)
+    if ctx.hints.extra_argument:
+        _plan_argument_drops(ctx, settings, add)
+    if ctx.hints.argument_order:
+        _plan_argument_swaps(ctx, settings, add)
 
 
-def _plan_moves(
-    grammar: Grammar,
-    text: str,
-    tokens: Sequence[Token],
-    window: Window,
-    settings: SlipSettings,
-    costs: EditCosts,
-    hints: EditHints,
-    add: Add,
-) -> None:
+def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
     """A bracket or separator typed a few tokens from its place (``=IF(ISERROR(A1,""))``), and a bracket
     pair that groups nothing (``=IF((A1="",1,2))``): one slip each to the user, two token edits to the
     distance, so they are priced as ``move_discount`` of their two edits, like a substitution."""
+    grammar, text, tokens, window, costs, hints = (
+        ctx.grammar,
+        ctx.text,
+        ctx.tokens,
+        ctx.window,
+        ctx.costs,
+        ctx.hints,
+    )
     first, last = window.first, window.last
     # A call's own '(' stays: moving or dropping it glues the function name to its argument (MOD(A1/3)).
     movable = [
@@ -124,29 +126,22 @@ def _plan_moves(
             )
 
 
-def _plan_argument_drops(
-    grammar: Grammar,
-    text: str,
-    tokens: Sequence[Token],
-    window: Window,
-    settings: SlipSettings,
-    add: Add,
-) -> None:
+def _plan_argument_drops(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
     """One argument too many (``=IF(B4="Y",F4-1,"",IF(...))``): a short argument and the comma before
     it, dropped together as one slip when the parser says there are too many."""
+    tokens, window = ctx.tokens, ctx.window
     for o in _calls(tokens, window):
         for a0, a1 in bracket_arguments(tokens, o, window.last)[1:]:
             if 0 < a1 - a0 <= settings.max_dropped_argument:
                 prox = min(window.token_proximity(a0 - 1), window.token_proximity(a1 - 1))
-                build = functools.partial(span_edits, grammar, text, tokens, a0 - 1, a1, ())
+                build = functools.partial(span_edits, ctx.grammar, ctx.text, tokens, a0 - 1, a1, ())
                 add(settings.drop_argument_cost, prox, build, True)
 
 
-def _plan_argument_swaps(
-    text: str, tokens: Sequence[Token], window: Window, settings: SlipSettings, add: Add
-) -> None:
+def _plan_argument_swaps(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
     """Two neighbouring arguments in each other's place (``=COUNTIF("dog",A1:A9)``), proposed when the
     parser says an argument has the wrong kind. Text-level, so every token keeps the user's spelling."""
+    text, tokens, window = ctx.text, ctx.tokens, ctx.window
     for o in _calls(tokens, window):
         args = bracket_arguments(tokens, o, window.last)
         for (a0, a1), (b0, b1) in zip(args, args[1:], strict=False):
