@@ -9,11 +9,14 @@ from __future__ import annotations
 import difflib
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
+
+T = TypeVar("T")
 
 __all__ = [
+    "common_ends",
     "bracket_arguments",
     "TokenClass",
     "Token",
@@ -253,6 +256,22 @@ def _space_before(text: str, offset: int) -> bool:
 Opcode = tuple[str, int, int, int, int]
 
 
+def common_ends(
+    a: Sequence[T], b: Sequence[T], same: Callable[[T, T], bool] | None = None
+) -> tuple[int, int, int]:
+    """(common prefix length, end of a's differing middle, end of b's): repairs touch few tokens, so
+    most of two sequences compared here is shared at either end. The suffix never overlaps the prefix."""
+    eq = same if same is not None else (lambda x, y: x == y)
+    lo = 0
+    while lo < len(a) and lo < len(b) and eq(a[lo], b[lo]):
+        lo += 1
+    hi_a, hi_b = len(a), len(b)
+    while hi_a > lo and hi_b > lo and eq(a[hi_a - 1], b[hi_b - 1]):
+        hi_a -= 1
+        hi_b -= 1
+    return lo, hi_a, hi_b
+
+
 def symbol_opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
     """difflib's opcodes turning ``old`` into ``new``, with a fast path for the repair search's edits.
 
@@ -262,13 +281,7 @@ def symbol_opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
     drops the second ``a`` here, the first there), found by a linear scan instead of a matcher.
     """
     n, m = len(old), len(new)
-    lo = 0
-    while lo < n and lo < m and old[lo] == new[lo]:
-        lo += 1
-    hi_a, hi_b = n, m
-    while hi_a > lo and hi_b > lo and old[hi_a - 1] == new[hi_b - 1]:
-        hi_a -= 1
-        hi_b -= 1
+    lo, hi_a, hi_b = common_ends(old, new)
     if hi_a - lo > 1 or hi_b - lo > 1:
         return list(difflib.SequenceMatcher(a=list(old), b=list(new), autojunk=False).get_opcodes())
     ops: list[Opcode] = []

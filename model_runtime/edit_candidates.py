@@ -23,7 +23,7 @@ from grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_
 from .hints import NO_HINTS, EditHints
 from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
 from .slip_proposals import SlipContext, SlipSettings, plan_slips
-from .token_edits import EDITABLE, constant_edits, edit_for
+from .token_edits import EDITABLE, constant_edits, edit_for, two_edits
 from .windows import Window
 
 __all__ = [
@@ -140,7 +140,9 @@ class _Proposal:
     edits: tuple[TextEdit, ...]
     cost: float  # weighted token edit distance planned (ranking.EditCosts)
     proximity: int
-    rewrite: bool = False  # a grammar rewrite: its cost is the slip's, not the re-tokenized distance
+    # a grammar rewrite or a one-slip proposal (slip_proposals): its cost is the slip's, not the
+    # re-tokenized distance
+    rewrite: bool = False
 
 
 @functools.cache
@@ -228,8 +230,7 @@ def _paired(
     if p == q:
         e = edit_for(grammar, text, tokens, p, p, pair)
         return (e,) if e is not None else None
-    a, b = edit_for(grammar, text, tokens, p, p, pair[:1]), edit_for(grammar, text, tokens, q, q, pair[1:])
-    return (a, b) if a is not None and b is not None and a.end <= b.start else None
+    return two_edits(grammar, text, tokens, (p, p, pair[:1]), (q, q, pair[1:]))
 
 
 class EditSearch:

@@ -17,7 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grammars.base import Token, TokenClass
+from grammars.base import Token, TokenClass, common_ends
 from grammars.vocab import Vocabulary
 
 from .hints import NO_HINTS, EditHints
@@ -42,22 +42,9 @@ __all__ = [
 _LAST_MILE = frozenset({"(", ")", "[", "]", "{", "}", ",", ":", ";", '"', "'"})
 
 
-def _trim(a: Sequence[object], b: Sequence[object], same: object = None) -> tuple[int, int, int]:
-    """(common prefix length, end of a's differing middle, end of b's) — repairs touch few tokens."""
-    eq = (lambda x, y: x == y) if same is None else same
-    lo = 0
-    while lo < len(a) and lo < len(b) and eq(a[lo], b[lo]):  # type: ignore[operator]
-        lo += 1
-    hi_a, hi_b = len(a), len(b)
-    while hi_a > lo and hi_b > lo and eq(a[hi_a - 1], b[hi_b - 1]):  # type: ignore[operator]
-        hi_a -= 1
-        hi_b -= 1
-    return lo, hi_a, hi_b
-
-
 def token_distance(a: Sequence[str], b: Sequence[str]) -> int:
     """Levenshtein distance between two token sequences (insert, delete, substitute cost 1)."""
-    lo, hi_a, hi_b = _trim(a, b)
+    lo, hi_a, hi_b = common_ends(a, b)
     x, y = a[lo:hi_a], b[lo:hi_b]
     if not x or not y:
         return max(len(x), len(y))
@@ -135,7 +122,7 @@ def weighted_distance(
     a: Sequence[Token], b: Sequence[Token], costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS
 ) -> float:
     """Edit distance between token sequences (compared by text) with per-class costs and message hints."""
-    lo, hi_a, hi_b = _trim(a, b, lambda s, t: s.text == t.text and s.cls == t.cls)
+    lo, hi_a, hi_b = common_ends(a, b, lambda s, t: s.text == t.text and s.cls == t.cls)
     x = [(t.text, t.cls) for t in a[lo:hi_a]]
     y = [(t.text, t.cls) for t in b[lo:hi_b]]
     prev = [0.0]
@@ -208,7 +195,7 @@ def ngram_gain(ngram: NgramModel, vocab: Vocabulary, base: Sequence[Token], cand
     it. Scoring the changed middle plus that tail on each side gives the whole-document difference at the
     cost of a few tokens, however long the file.
     """
-    lo, hi_a, hi_b = _trim(base, cand, lambda s, t: s.text == t.text and s.cls == t.cls)
+    lo, hi_a, hi_b = common_ends(base, cand, lambda s, t: s.text == t.text and s.cls == t.cls)
     reach = ngram.order - 1
     start = max(0, lo - reach)
 

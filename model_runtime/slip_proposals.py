@@ -17,7 +17,7 @@ from grammars.base import Grammar, TextEdit, Token, TokenClass, bracket_argument
 
 from .hints import EditHints
 from .ranking import EditCosts, delete_cost, insert_cost
-from .token_edits import EDITABLE, constant_edits, edit_for, span_edits
+from .token_edits import EDITABLE, constant_edits, span_edits, two_edits
 from .windows import Window
 
 __all__ = ["SlipSettings", "SlipContext", "plan_slips"]
@@ -121,7 +121,7 @@ def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
             add(
                 two * settings.move_discount,
                 prox,
-                functools.partial(_two_deletions, grammar, text, tokens, o, c),
+                functools.partial(two_edits, grammar, text, tokens, (o, o + 1, ()), (c, c + 1, ())),
                 True,
             )
 
@@ -162,10 +162,3 @@ def _calls(tokens: Sequence[Token], window: Window) -> list[int]:
     return [
         o for o in range(window.first, window.last) if tokens[o].text == "(" and tokens[o].cls in EDITABLE
     ]
-
-
-def _two_deletions(
-    grammar: Grammar, text: str, tokens: Sequence[Token], o: int, c: int
-) -> tuple[TextEdit, ...] | None:
-    a, b = edit_for(grammar, text, tokens, o, o + 1, ()), edit_for(grammar, text, tokens, c, c + 1, ())
-    return (a, b) if a is not None and b is not None and a.end <= b.start else None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from grammars.base import Grammar, TextEdit, Token, TokenClass
 
-__all__ = ["EDITABLE", "edit_for", "span_edits", "constant_edits"]
+__all__ = ["EDITABLE", "edit_for", "two_edits", "span_edits", "constant_edits"]
 
 # Token classes the search may delete, substitute or move (names and constants are content the user owns).
 EDITABLE = frozenset({TokenClass.PUNCT, TokenClass.OPERATOR, TokenClass.KEYWORD})
@@ -30,6 +30,18 @@ def edit_for(
     if len(edits) != 1:
         return None
     return edits[0]
+
+
+def two_edits(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    first: tuple[int, int, Sequence[str]],
+    second: tuple[int, int, Sequence[str]],
+) -> tuple[TextEdit, ...] | None:
+    """Two separate token changes (i, j, new), the first before the second, as two text edits."""
+    a, b = edit_for(grammar, text, tokens, *first), edit_for(grammar, text, tokens, *second)
+    return (a, b) if a is not None and b is not None and a.end <= b.start else None
 
 
 def span_edits(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grammars.base import Grammar, Token, apply_edits, is_placeholder
+from grammars.base import Grammar, Token, apply_edits, common_ends, is_placeholder
 from grammars.vocab import SPECIALS, Vocabulary
 
 __all__ = ["RULES", "corrupt", "Corruption", "Corrupter"]
@@ -162,13 +162,8 @@ def _twice(s: list[str], rng: np.random.Generator) -> Edit | None:
         return first
     j1, j2, new2 = second
     twice = [*once[:j1], *new2, *once[j2:]]
-    lo = 0
-    while lo < min(len(s), len(twice)) and s[lo] == twice[lo]:
-        lo += 1
-    hi = 0  # common suffix, not overlapping the prefix
-    while hi < min(len(s), len(twice)) - lo and s[-1 - hi] == twice[-1 - hi]:
-        hi += 1
-    return (lo, len(s) - hi, twice[lo : len(twice) - hi])
+    lo, hi_s, hi_twice = common_ends(s, twice)
+    return (lo, hi_s, twice[lo:hi_twice])
 
 
 RULES: dict[str, Callable[[list[str], np.random.Generator], Edit | None]] = {
