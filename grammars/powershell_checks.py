@@ -20,6 +20,9 @@ __all__ = ["CHECKS", "lexical_issues", "strict_issues"]
 # A console prompt pasted with the command ("PS C:\Users\me> Get-Date", "PS> dir"): transcript, not code.
 _PROMPT = re.compile(r"(?m)^[ \t]*PS(?: [^\r\n>]*)?>(?!>)")
 _COMMAND_ENDS = frozenset({"|", ";", "&&", "||", "{", "}", "(", ")"})
+_ASSIGNMENTS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "??="})
+_NO_STATEMENT_START = _ASSIGNMENTS | {":", "::"}
+_STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
 _OUTPUT_REDIRECTS = {">": "1", ">>": "1", "1>": "1", "1>>": "1", "*>": "*", "*>>": "*"}
 
 
@@ -88,6 +91,48 @@ def space_before_method_call(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssu
     return issues
 
 
+def operator_starts_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``$a; = 1``, ``$a =: 1``, ``a | :: b``: an assignment operator, the ternary ':' or '::' where a
+    statement or pipeline element must start ("Unexpected token", UnexpectedToken). tree-sitter reads such a line as a command named
+    ':' or '=' with the rest as its arguments, which no user meant."""
+    return [
+        SyntaxIssue(x.start, x.end, f"unexpected '{x.text}' where a statement starts")
+        for x in lx
+        if x.cat == "operator" and x.mode in ("start", "cmd") and x.text in _NO_STATEMENT_START
+    ]
+
+
+def assignment_to_a_list(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``$a = 1, $b = 2``: the second '=' assigns to the list ``1, $b`` ("The assignment expression is not
+    valid", InvalidLeftHandSide). Two statements run together on one line, not a chained assignment.
+    Parameter lists and attribute arguments (``param($a = 1, $b = 2)``, ``[Parameter(A=1, B=2)]``) are
+    lists of assignments, and exempt."""
+    issues = []
+    state: dict[int, str] = {}  # per bracket depth, in the current statement: "assigned" or "listed"
+    exempt = [False]  # per open bracket
+    previous = ""
+    for k, x in enumerate(lx):
+        if x.pair > k:  # an opener: what follows is another statement's, or a parameter list
+            exempt.append(exempt[-1] or x.text == "[" or x.text == "(" and previous in ("param", "]"))
+        elif 0 <= x.pair < k:
+            state = {d: s for d, s in state.items() if d <= x.depth}
+            if len(exempt) > 1:
+                exempt.pop()
+        if x.cat in SIGNIFICANT:
+            previous = x.text.lower()
+        if exempt[-1]:
+            continue
+        if x.cat == "newline" or x.text in _STATEMENT_ENDS and x.cat in ("punct", "operator"):
+            state.pop(x.depth, None)
+        elif x.cat == "operator" and x.text in _ASSIGNMENTS:
+            if state.get(x.depth) == "listed":
+                issues.append(SyntaxIssue(x.start, x.end, f"cannot assign to a list with '{x.text}'"))
+            state[x.depth] = "assigned"
+        elif x.cat == "punct" and x.text == "," and state.get(x.depth) == "assigned":
+            state[x.depth] = "listed"
+    return issues
+
+
 def reserved_keyword(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """``from``/``define``/``var`` starting a statement: "The 'from' keyword is not supported in this
     version of the language." (ReservedKeywordNotAllowed)."""
@@ -147,6 +192,8 @@ CHECKS: tuple[Callable[[str, Sequence[Lexeme]], list[SyntaxIssue]], ...] = (
     reserved_input_redirection,
     duplicate_redirection,
     space_before_method_call,
+    operator_starts_statement,
+    assignment_to_a_list,
     reserved_keyword,
     piped_statement,
     try_without_handler,

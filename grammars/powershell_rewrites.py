@@ -1,10 +1,17 @@
 """PowerShell slips that are one mistake to the user but no single token edit to the search.
 
-A space between a method and its parenthesis (``[Math]::Sqrt (9)``: PowerShell then passes ``(9)`` as a
-command argument) is whitespace, which the token search never edits; a program path in quotes at the start
-of a statement (``"C:\\ffmpeg.exe" -i a.mp3``) is a string expression, not a command, until the call
-operator ``&`` says so, and ``&`` next to a string is not a token the search inserts on its own. Each
-proposal costs the one slip it undoes; the validity oracle still has the last word.
+* A space between a method and its parenthesis (``[Math]::Sqrt (9)``: PowerShell then passes ``(9)`` as
+  a command argument) is whitespace, which the token search never edits.
+* A program path in quotes where a command starts (``"C:\\ffmpeg.exe" -i a.mp3``, ``echo a | "x.exe"``)
+  is a string expression, not a command, until the call operator ``&`` says so.
+* JSON pasted as a command argument (``-Body {"a": [1]}``) is a script block to PowerShell; the user
+  meant the text, so it goes in single quotes.
+* A cmd.exe command line pasted as is: ``mysql db < dump.sql`` (PowerShell reserves ``<``) or an
+  external program whose arguments hold ``;`` or ``(`` (``sc.exe sdset bits D:(A;;CC;;;SY)``). Handing
+  the line to cmd (``cmd /c "..."``) keeps it word for word; for ``<`` the PowerShell way is also
+  offered: ``Get-Content dump.sql | mysql db``.
+
+Each proposal costs the slip it undoes; the validity oracle still has the last word.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ from .base import Rewrite, TextEdit, Token, TokenClass
 __all__ = ["powershell_rewrites"]
 
 _STATEMENT_BREAKS = frozenset({";", "|", "{", "(", "&&", "||"})
+_OPENERS = {"{": "}", "[": "]", "(": ")"}
+_PASTED_CMD_COST = 2.0  # the whole line changes hands: dearer than any one-token slip
+_EXTERNAL_SUFFIXES = (".exe", ".cmd", ".bat", ".com")
 
 
 def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
@@ -35,14 +45,17 @@ def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: in
             and "\n" not in text[tok.end : nxt.start]
         ):  # [Math]::Sqrt (9) -> [Math]::Sqrt(9)
             out.append(Rewrite((TextEdit(tok.end, nxt.start, ""),), i + 1))
-        if (
-            tok.cls is TokenClass.STRING
-            and _starts_statement(text, tokens, i)
-            and nxt is not None
-            and nxt.cls is not TokenClass.LAYOUT
-            and "\n" not in text[tok.end : nxt.start]
-        ):  # "C:\ffmpeg.exe" -i a.mp3 -> & "C:\ffmpeg.exe" -i a.mp3
-            out.append(Rewrite((TextEdit(tok.start, tok.start, "& "),), i))
+        if tok.cls is TokenClass.STRING and _starts_statement(text, tokens, i):
+            piped = i > 0 and tokens[i - 1].text == "|"
+            has_arguments = (
+                nxt is not None and nxt.cls is not TokenClass.LAYOUT and "\n" not in text[tok.end : nxt.start]
+            )
+            if piped or has_arguments:  # "C:\ffmpeg.exe" -i a.mp3 -> & "C:\ffmpeg.exe" -i a.mp3
+                out.append(Rewrite((TextEdit(tok.start, tok.start, "& "),), i))
+        if tok.text in ("{", "[") and _json_argument(tokens, i):
+            out.extend(_quoted_json(text, tokens, i))
+        if tok.kind == "<COMMAND>" and tok.cls is TokenClass.NAME:
+            out.extend(_pasted_cmd_line(text, tokens, i))
     return out
 
 
@@ -55,3 +68,65 @@ def _starts_statement(text: str, tokens: Sequence[Token], i: int) -> bool:
         or prev.text in _STATEMENT_BREAKS
         or "\n" in text[prev.end : tokens[i].start]
     )
+
+
+def _json_argument(tokens: Sequence[Token], i: int) -> bool:
+    """``-Body {"key": ...`` or ``-Body [{"key": ...``: a bracket after a parameter or argument whose first
+    entry is a quoted key and a colon, which no PowerShell script block or array starts with."""
+    if i == 0 or tokens[i - 1].kind not in ("<PARAMETER>", "<ARG>", "<COMMAND>"):
+        return False
+    j = i + 1
+    while j < len(tokens) and tokens[j].text in ("{", "["):
+        j += 1
+    return j + 1 < len(tokens) and tokens[j].cls is TokenClass.STRING and tokens[j + 1].text == ":"
+
+
+def _quoted_json(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """The JSON from ``tokens[i]`` to its closing bracket, as one single-quoted string."""
+    close = _matching(tokens, i)
+    if close is None:
+        return []
+    start, end = tokens[i].start, tokens[close].end
+    if "'" in text[start:end] or "\n" in text[start:end]:
+        return []  # quotes inside would need doubling: no longer the user's text
+    return [Rewrite((TextEdit(start, start, "'"), TextEdit(end, end, "'")), i)]
+
+
+def _matching(tokens: Sequence[Token], i: int) -> int | None:
+    """Index of the bracket closing ``tokens[i]``, or None if the brackets do not balance on the way."""
+    stack: list[str] = []
+    for j in range(i, len(tokens)):
+        t = tokens[j].text
+        if t in _OPENERS:
+            stack.append(_OPENERS[t])
+        elif t in _OPENERS.values():
+            if not stack or stack.pop() != t:
+                return None
+            if not stack:
+                return j
+    return None
+
+
+def _pasted_cmd_line(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``mysql db < dump.sql`` -> ``cmd /c "mysql db < dump.sql"`` and ``Get-Content dump.sql | mysql db``;
+    ``sc.exe sdset D:(A;;CC;;;SY)`` -> ``cmd /c "sc.exe sdset D:(A;;CC;;;SY)"``."""
+    if not _starts_statement(text, tokens, i):
+        return []
+    line_end = text.find("\n", tokens[i].start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[tokens[i].start : line_end].rstrip()
+    if '"' in line or "$" in line or "|" in line:
+        return []  # variables, pipes or quotes: PowerShell code, not a pasted cmd line
+    rest = [t for t in tokens[i + 1 :] if t.start < tokens[i].start + len(line)]
+    redirect = next((k for k, t in enumerate(rest) if t.text == "<"), None)
+    external = tokens[i].text.lower().endswith(_EXTERNAL_SUFFIXES)
+    if redirect is None and not (external and any(t.text in (";", "(") for t in rest)):
+        return []
+    start, end = tokens[i].start, tokens[i].start + len(line)
+    out = [Rewrite((TextEdit(start, end, f'cmd /c "{line}"'),), i, _PASTED_CMD_COST)]
+    if redirect is not None and redirect + 2 == len(rest):  # one input file, the last word
+        source = rest[redirect + 1]
+        command = text[start : rest[redirect].start].rstrip()
+        piped = f"Get-Content {text[source.start : source.end]} | {command}"
+        out.append(Rewrite((TextEdit(start, end, piped),), i, _PASTED_CMD_COST))
+    return out

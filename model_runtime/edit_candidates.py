@@ -174,13 +174,18 @@ def propose_edits(
     )
     ins = {s: insert_cost(s, _symbol_class(grammar, s), costs, hints) for s in (*alphabet, *_QUOTES)}
     ins.update({p: costs.content for p in placeholders})
-    # (cost, proximity, order, build the edits, is a rewrite); ``order`` keeps the sort stable and total
-    plan: list[tuple[float, int, int, Callable[[], tuple[TextEdit, ...] | None], bool]] = []
+    # (tried later, cost, proximity, order, build the edits, is a rewrite); ``order`` keeps the sort stable
+    # and total. A few proposals go first whatever their cost: cheap to check, dear to reach in order.
+    plan: list[tuple[bool, float, int, int, Callable[[], tuple[TextEdit, ...] | None], bool]] = []
 
     def add(
-        cost: float, prox: int, build: Callable[[], tuple[TextEdit, ...] | None], rewrite: bool = False
+        cost: float,
+        prox: int,
+        build: Callable[[], tuple[TextEdit, ...] | None],
+        rewrite: bool = False,
+        first: bool = False,
     ) -> None:
-        plan.append((cost, prox, len(plan), build, rewrite))
+        plan.append((not first, cost, prox, len(plan), build, rewrite))
 
     def single(i: int, j: int, new: tuple[str, ...]) -> Callable[[], tuple[TextEdit, ...] | None]:
         def build() -> tuple[TextEdit, ...] | None:
@@ -213,11 +218,12 @@ def propose_edits(
                     )
                     add(c, prox, functools.partial(_paired, grammar, text, tokens, p, q, (open_, close)))
     plan_slips(SlipContext(grammar, text, tokens, window, costs, hints), settings.slips, add)
-    # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip.
+    # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip and
+    # tried first: a few known slips, where a slow parser may not get through the blind edits in time.
     for rw in grammar.rewrites(text, tokens, first, last):
-        add(rw.cost, window.token_proximity(rw.at), constant_edits(rw.edits), True)
-    plan.sort(key=lambda entry: entry[:3])
-    for cost, prox, _, build, rewrite in plan:
+        add(rw.cost, window.token_proximity(rw.at), constant_edits(rw.edits), True, True)
+    plan.sort(key=lambda entry: entry[:4])
+    for _, cost, prox, _, build, rewrite in plan:
         edits = build()
         if edits:
             yield _Proposal(edits, cost, prox, rewrite=rewrite)

@@ -223,7 +223,10 @@ class Repairer:
         use_model = self.settings.engine in ("diffusion", "hybrid") and self.runtime is not None
         scores_naturalness = self.settings.engine == "hybrid" and self.search.weights.naturalness > 0
         reserve = budget_s * self.search.naturalness_share if scores_naturalness else 0.0
-        edit_window = find_window(self.grammar, text, tokens, target, self.search.edit_window)
+        # narrower than the model's window, with all of its errors (a slip repeated at each is one proposal)
+        edit_window = replace(
+            find_window(self.grammar, text, tokens, target, self.search.edit_window), issues=window.issues
+        )
         cands: list[EditCandidate] = []
         search = None
         if use_edits:

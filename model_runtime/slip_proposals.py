@@ -25,8 +25,9 @@ __all__ = ["SlipSettings", "SlipContext", "plan_slips"]
 # Tokens people put in the wrong place: a bracket closed too early or too late, a separator misplaced.
 _MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_SEPARATORS = (";", ",")
 
-# add(cost, proximity, build the edits, is priced as a slip)
+# add(cost, proximity, build the edits, is priced as a slip, try before cheaper proposals)
 Add = Callable[..., None]
 
 
@@ -43,6 +44,9 @@ class SlipSettings:
     drop_argument_cost: float = 1.5  # one slip, but it deletes what the user wrote
     max_swapped_argument: int = 8  # tokens of each of two arguments the search may swap
     swap_arguments_cost: float = 1.5  # one slip: the user knew both arguments, not their order
+    # the same separator missing at every error of the window (``$a = 1 $b = 2 $c = 3``): the first
+    # costs a slip, each repeat this much more (one habit, as Excel's locale separators)
+    repeat_cost: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,35 @@ def plan_slips(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
         _plan_argument_drops(ctx, settings, add)
     if ctx.hints.argument_order:
         _plan_argument_swaps(ctx, settings, add)
+    if len(ctx.window.issues) > 1:
+        _plan_repeated_separators(ctx, settings, add)
+
+
+def _plan_repeated_separators(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
+    """One separator inserted before every token the parser did not expect: statements run together on
+    one line (``{$z = 1 $End = 20}``) or list items without their commas. One token edit per error, so
+    the search would need one round per error; to the user it is one habit."""
+    tokens, window = ctx.tokens, ctx.window
+    starts = {t.start: i for i, t in enumerate(tokens)}
+    gaps = sorted({starts[i.start] for i in window.issues if i.start in starts})
+    if len(gaps) < 2:
+        return
+    for sep in _SEPARATORS:
+        cost = insert_cost(sep, TokenClass.PUNCT, ctx.costs, ctx.hints) * (
+            1 + settings.repeat_cost * (len(gaps) - 1)
+        )
+        # tried first: a handful of parses, where its cost would put it behind every two-edit proposal
+        add(cost, 0, functools.partial(_insert_before, ctx, gaps, sep), True, True)
+
+
+def _insert_before(ctx: SlipContext, gaps: Sequence[int], sep: str) -> tuple[TextEdit, ...] | None:
+    edits = []
+    for g in gaps:
+        e = span_edits(ctx.grammar, ctx.text, ctx.tokens, g, g, (sep,))
+        if e is None or len(e) != 1:
+            return None
+        edits.append(e[0])
+    return tuple(edits)
 
 
 def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:

@@ -105,6 +105,24 @@ def test_strict_checks_mirror_powershell_parser_errors():
     assert G.is_valid("$(foreach ($i in gci) { $i.Length }) | measure")
 
 
+def test_no_statement_starts_with_an_assignment_or_a_colon():
+    # tree-sitter reads these as a command named '=' or ':' with the rest of the line as its arguments
+    assert messages("$a = 1; = 2") == ["unexpected '=' where a statement starts"]
+    assert messages("$start =: [DateTime]::Now") == ["unexpected ':' where a statement starts"]
+    assert messages("echo a |:: b") == ["unexpected '::' where a statement starts"]
+    assert G.is_valid("$a = :outer foreach ($x in $y) { 1 }")  # a loop label
+    assert G.is_valid("$b = $a ? 1 : 2")  # the ternary's colon
+
+
+def test_two_assignments_joined_by_a_comma_assign_to_a_list():
+    assert messages("$z = 1, $End = 20") == ["cannot assign to a list with '='"]
+    assert G.is_valid("$a, $b = 1, 2") and G.is_valid("$a = $b = 1")
+    assert G.is_valid("$h = @{a = 1, 2}; $k = @{b = 3}")
+    # parameter lists and attribute arguments are lists of assignments
+    assert G.is_valid("function f { param([int]$a = 1, $b = 2) }")
+    assert G.is_valid("function f { param([Parameter(Mandatory=$true, Position=0)] $a) }")
+
+
 def test_console_prompts_and_output_are_not_code():
     assert "console prompt 'PS ...>' is not PowerShell code" in messages("PS C:\\> Get-Date")
     assert not G.is_valid("PS> $x = 1")

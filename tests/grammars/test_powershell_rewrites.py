@@ -22,6 +22,27 @@ def test_proposals(ps):
     assert "$x.Trim()" in _proposed(ps, "$x.Trim ()")
     assert '& "C:\\ffmpeg.exe" -i a.mp3' in _proposed(ps, '"C:\\ffmpeg.exe" -i a.mp3')
     assert 'Get-Item x; & "a b.exe" /c' in _proposed(ps, 'Get-Item x; "a b.exe" /c')
+    assert 'echo a | & "C:\\clip.exe"' in _proposed(ps, 'echo a | "C:\\clip.exe"')
+
+
+def test_json_argument_goes_in_single_quotes(ps):
+    assert "Add-Entity -Json '{\"TO\":[\"a@x.com\"],\"CC\":[]}' -Force" in _proposed(
+        ps, 'Add-Entity -Json {"TO":["a@x.com"],"CC":[]} -Force'
+    )
+    assert "Invoke-RestMethod -Body '[{\"a\": 1}]'" in _proposed(ps, 'Invoke-RestMethod -Body [{"a": 1}]')
+    # a script block or hashtable is PowerShell, and JSON holding a quote would no longer be the user's text
+    assert _proposed(ps, "Get-Item x -Filter {$_.a -eq 1}") == []
+    assert not any("'{" in t for t in _proposed(ps, 'Set-X -Body {"it\'s": 1}'))
+
+
+def test_a_pasted_cmd_line_is_handed_to_cmd(ps):
+    redirected = _proposed(ps, "mysql -u root db < dump.sql")
+    assert 'cmd /c "mysql -u root db < dump.sql"' in redirected
+    assert "Get-Content dump.sql | mysql -u root db" in redirected
+    assert 'cmd /c "sc.exe sdset bits D:(A;;CC;;;SY)"' in _proposed(ps, "sc.exe sdset bits D:(A;;CC;;;SY)")
+    # PowerShell's own code (variables, pipes, quotes) stays PowerShell
+    assert _proposed(ps, "Get-Content $f < x") == []
+    assert _proposed(ps, "Write-Host (1; 2)") == []  # a cmdlet, not an external program
 
 
 def test_nothing_to_rewrite_in_ordinary_code(ps):
@@ -35,6 +56,8 @@ def test_nothing_to_rewrite_in_ordinary_code(ps):
     [
         ("[System.Math]::Sqrt (9)", "[System.Math]::Sqrt(9)"),
         ('"C:\\path\\ffmpeg.exe" -i stuff.mp3 stuff.wav', '& "C:\\path\\ffmpeg.exe" -i stuff.mp3 stuff.wav'),
+        ('Add-Entity -RowKey "XYZ" -Json {"TO":["a@x.com"],"BCC":[]}', 'Add-Entity -RowKey "XYZ" -Json \'{"TO":["a@x.com"],"BCC":[]}\''),
+        ("sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)", 'cmd /c "sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)"'),
     ],
 )
 def test_the_edits_engine_ranks_a_rewrite_first(ps, broken, fixed):

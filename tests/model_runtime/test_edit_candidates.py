@@ -1,5 +1,7 @@
 """Grammar-guided edit candidates and the token-to-text mapping of their edits (real grammars)."""
 
+from dataclasses import replace
+
 from grammars import get_grammar
 from grammars.base import apply_edits
 from model_runtime.edit_candidates import (
@@ -78,7 +80,10 @@ def test_proposals_come_cheapest_first_and_the_deadline_stops_the_search():
     text = "=IF(A2>7;7;A2)"
     tokens = g.tokenize(text)
     w = find_window(g, text, tokens, g.errors(text)[0], 32)
-    costs = [p.cost for p in propose_edits(g, text, tokens, w, edit_alphabet(g))]
+    proposals = list(propose_edits(g, text, tokens, w, edit_alphabet(g)))
+    rewrites = len(g.rewrites(text, tokens, w.first, w.last))  # a few known slips go first (';' for ',')
+    assert rewrites >= 1 and all(p.rewrite for p in proposals[:rewrites])
+    costs = [p.cost for p in proposals[rewrites:]]
     assert costs == sorted(costs) and len(costs) > 100
     calls = []
     out = EditSearch(g, text, tokens, w, lambda t: calls.append(t) or False).run(deadline=0.0)
@@ -152,3 +157,19 @@ def test_two_arguments_in_each_others_place_are_swapped_keeping_the_users_text()
     # only when the parser says an argument has the wrong kind
     text = '=IF(A1,"x"'
     assert '=IF("x",A1)' not in [c.text for c in _search("excel", text)[1]]
+
+
+def test_a_separator_missing_at_every_error_is_one_proposal():
+    # statements run together on one line: one ';' per error, which the search would need a round each for
+    g = get_grammar("powershell")
+    text = "switch ($x) {\n 1 {$z = 1 $End = 20}\n 2 {$z = 30 $End = 50}\n 3 {$y = 1 $z = 1 $end = 100}\n}"
+    tokens = g.tokenize(text)
+    issues = g.errors(text)
+    assert len(issues) == 4
+    w = replace(find_window(g, text, tokens, issues[0], 32), issues=tuple(issues))
+    first = next(propose_edits(g, text, tokens, w, edit_alphabet(g)))
+    fixed = apply_edits(text, first.edits)
+    assert fixed == text.replace(" $End", "; $End").replace(" $z = 1 $end", "; $z = 1; $end")
+    assert g.is_valid(fixed) and first.cost == 1.0 * (1 + 0.5 * 3)
+    repaired = Repairer(g, None, RepairSettings(engine="edits", time_budget_ms=5000)).repair(text)
+    assert repaired[0].text == fixed
