@@ -21,7 +21,8 @@ __all__ = ["CHECKS", "lexical_issues", "strict_issues"]
 _PROMPT = re.compile(r"(?m)^[ \t]*PS(?: [^\r\n>]*)?>(?!>)")
 _COMMAND_ENDS = frozenset({"|", ";", "&&", "||", "{", "}", "(", ")"})
 _ASSIGNMENTS = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "??="})
-_NO_STATEMENT_START = _ASSIGNMENTS | {":", "::"}
+_REDIRECTS = frozenset({">", ">>", "1>", "1>>", "2>", "2>>", "*>", "*>>", "2>&1", "1>&2", "<"})
+_NO_STATEMENT_START = _ASSIGNMENTS | _REDIRECTS | {":", "::"}
 _STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
 _OUTPUT_REDIRECTS = {">": "1", ">>": "1", "1>": "1", "1>>": "1", "*>": "*", "*>>": "*"}
 
@@ -92,9 +93,11 @@ def space_before_method_call(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssu
 
 
 def operator_starts_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
-    """``$a; = 1``, ``$a =: 1``, ``a | :: b``: an assignment operator, the ternary ':' or '::' where a
-    statement or pipeline element must start ("Unexpected token", UnexpectedToken). tree-sitter reads such a line as a command named
-    ':' or '=' with the rest as its arguments, which no user meant."""
+    """``$a; = 1``, ``$a =: 1``, ``a | :: b``, ``$a = >> f``: an assignment operator, the ternary ':',
+    '::' or a redirection where a statement or pipeline element must start ("Unexpected token",
+    UnexpectedToken; a redirection with no command). tree-sitter reads such a line as a command named
+    ':' or '=' with the rest as its arguments, which no user meant; a line starting with '>' is a pasted
+    console transcript."""
     return [
         SyntaxIssue(x.start, x.end, f"unexpected '{x.text}' where a statement starts")
         for x in lx

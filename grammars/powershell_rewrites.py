@@ -22,7 +22,8 @@ from .base import Rewrite, TextEdit, Token, TokenClass
 
 __all__ = ["powershell_rewrites"]
 
-_STATEMENT_BREAKS = frozenset({";", "|", "{", "(", "&&", "||"})
+_STATEMENT_BREAKS = frozenset({";", "|", "{", "(", "&&", "||", "="})  # a pipeline may start after them
+_STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
 _OPENERS = {"{": "}", "[": "]", "(": ")"}
 _PASTED_CMD_COST = 2.0  # the whole line changes hands: dearer than any one-token slip
 _EXTERNAL_SUFFIXES = (".exe", ".cmd", ".bat", ".com")
@@ -48,15 +49,67 @@ def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: in
         if tok.cls is TokenClass.STRING and _starts_statement(text, tokens, i):
             piped = i > 0 and tokens[i - 1].text == "|"
             has_arguments = (
-                nxt is not None and nxt.cls is not TokenClass.LAYOUT and "\n" not in text[tok.end : nxt.start]
+                nxt is not None
+                and nxt.cls is not TokenClass.LAYOUT
+                and nxt.text not in _STATEMENT_ENDS
+                and "\n" not in text[tok.end : nxt.start]
             )
             if piped or has_arguments:  # "C:\ffmpeg.exe" -i a.mp3 -> & "C:\ffmpeg.exe" -i a.mp3
                 out.append(Rewrite((TextEdit(tok.start, tok.start, "& "),), i))
+            if has_arguments and i > 1 and tokens[i - 1].text == "=" and tokens[i - 2].kind == "<VARIABLE>":
+                out.extend(_quoted_command_line(text, tokens, i))
         if tok.text in ("{", "[") and _json_argument(tokens, i):
             out.extend(_quoted_json(text, tokens, i))
         if tok.kind == "<COMMAND>" and tok.cls is TokenClass.NAME:
             out.extend(_pasted_cmd_line(text, tokens, i))
+        if tok.text == ")" and i > 0:
+            out.extend(_closed_before_arguments(text, tokens, i))
     return out
+
+
+def _line_end(text: str, offset: int) -> int:
+    """Offset of the end of the line holding ``offset``, trailing blanks left out."""
+    end = text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    return len(text[:end].rstrip())
+
+
+def _quoted_command_line(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``$s = "C:\\app.exe" /install /quiet``: a command line meant as a string, so the line after '='
+    becomes one string, its quotes escaped with backticks."""
+    start, end = tokens[i].start, _line_end(text, tokens[i].start)
+    line = text[start:end]
+    if any(t.text in _STATEMENT_ENDS for t in tokens if start <= t.start < end):
+        return []  # a pipe or a second statement: code, not one command line
+    body = line.replace("`", "``").replace('"', '`"')
+    return [Rewrite((TextEdit(start, end, f'"{body}"'),), i, _PASTED_CMD_COST)]
+
+
+def _closed_before_arguments(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``(gwmi Win32_ComputerSystem).Domain -ComputerName $pc``: the parenthesis closed before the
+    command's parameters, which then follow a member access; it moves, with the member access, after
+    them: ``(gwmi Win32_ComputerSystem -ComputerName $pc).Domain``."""
+    j = i + 1
+    while j + 1 < len(tokens) and tokens[j].text == "." and tokens[j + 1].cls is TokenClass.NAME:
+        j += 2
+    if j == i + 1 or j >= len(tokens) or tokens[j].kind != "<PARAMETER>":
+        return []
+    end = _line_end(text, tokens[j].start)
+    depth, last = 0, j
+    for k in range(j, len(tokens)):  # the parameters run to the end of the command
+        t = tokens[k]
+        if t.start >= end or depth == 0 and t.text in _STATEMENT_ENDS or depth == 0 and t.text in ")}]":
+            break
+        depth += (t.text in _OPENERS) - (t.text in _OPENERS.values())
+        last = k
+    moved = text[tokens[i].start : tokens[j - 1].end]
+    cut_end = tokens[j].start
+    return [
+        Rewrite(
+            (TextEdit(tokens[i].start, cut_end, " "), TextEdit(tokens[last].end, tokens[last].end, moved)),
+            i,
+        )
+    ]
 
 
 def _starts_statement(text: str, tokens: Sequence[Token], i: int) -> bool:

@@ -26,7 +26,7 @@ def test_proposals(ps):
 
 
 def test_json_argument_goes_in_single_quotes(ps):
-    assert "Add-Entity -Json '{\"TO\":[\"a@x.com\"],\"CC\":[]}' -Force" in _proposed(
+    assert 'Add-Entity -Json \'{"TO":["a@x.com"],"CC":[]}\' -Force' in _proposed(
         ps, 'Add-Entity -Json {"TO":["a@x.com"],"CC":[]} -Force'
     )
     assert "Invoke-RestMethod -Body '[{\"a\": 1}]'" in _proposed(ps, 'Invoke-RestMethod -Body [{"a": 1}]')
@@ -45,6 +45,23 @@ def test_a_pasted_cmd_line_is_handed_to_cmd(ps):
     assert _proposed(ps, "Write-Host (1; 2)") == []  # a cmdlet, not an external program
 
 
+def test_a_command_line_after_an_assignment_is_run_or_quoted(ps):
+    text = '$s = "C:\\app.exe" /install CID="x"'
+    proposed = _proposed(ps, text)
+    assert '$s = & "C:\\app.exe" /install CID="x"' in proposed
+    assert '$s = "`"C:\\app.exe`" /install CID=`"x`""' in proposed
+    assert _proposed(ps, '$s = "a" | Out-File x') == []  # a pipeline: code, not one command line
+
+
+def test_a_parenthesis_closed_before_the_parameters_moves_after_them(ps):
+    assert "$d = (gwmi Win32_ComputerSystem -ComputerName $pc).Domain" in _proposed(
+        ps, "$d = (gwmi Win32_ComputerSystem).Domain -ComputerName $pc"
+    )
+    assert "(gwmi W -ComputerName $pc -Credential $c).A.B | Out-Null" in _proposed(
+        ps, "(gwmi W).A.B -ComputerName $pc -Credential $c | Out-Null"
+    )
+
+
 def test_nothing_to_rewrite_in_ordinary_code(ps):
     assert _proposed(ps, 'Write-Host "a" (1)') == []  # a command's argument, not a method call
     assert _proposed(ps, '$a = "x"') == []  # a string inside a statement
@@ -56,8 +73,18 @@ def test_nothing_to_rewrite_in_ordinary_code(ps):
     [
         ("[System.Math]::Sqrt (9)", "[System.Math]::Sqrt(9)"),
         ('"C:\\path\\ffmpeg.exe" -i stuff.mp3 stuff.wav', '& "C:\\path\\ffmpeg.exe" -i stuff.mp3 stuff.wav'),
-        ('Add-Entity -RowKey "XYZ" -Json {"TO":["a@x.com"],"BCC":[]}', 'Add-Entity -RowKey "XYZ" -Json \'{"TO":["a@x.com"],"BCC":[]}\''),
-        ("sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)", 'cmd /c "sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)"'),
+        (
+            'Add-Entity -RowKey "XYZ" -Json {"TO":["a@x.com"],"BCC":[]}',
+            'Add-Entity -RowKey "XYZ" -Json \'{"TO":["a@x.com"],"BCC":[]}\'',
+        ),
+        (
+            "sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)",
+            'cmd /c "sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)"',
+        ),
+        (
+            "$d= (gwmi Win32_ComputerSystem).Domain -ComputerName $pc",
+            "$d= (gwmi Win32_ComputerSystem -ComputerName $pc).Domain",
+        ),
     ],
 )
 def test_the_edits_engine_ranks_a_rewrite_first(ps, broken, fixed):
