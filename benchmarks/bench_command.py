@@ -34,7 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "seq2seq: the one-shot model of --model DIR (lastfix train-seq2seq --export)",
     )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
-    parser.add_argument("--budget-ms", type=int, default=1000, help="time budget per repair (default 1000)")
+    parser.add_argument(
+        "--budget-ms",
+        type=int,
+        help="time budget per repair (default: the language's, 1000 ms; PowerShell 300 ms)",
+    )
     parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
     parser.add_argument(
         "--threads",
@@ -48,6 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from grammars import get_grammar
     from grammars.errors import InputError
+    from model_runtime.repair import SearchSettings
 
     from .bench import (
         BenchSettings,
@@ -63,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if (
         args.k < 1
         or (args.limit is not None and args.limit < 1)
-        or args.budget_ms < 1
+        or (args.budget_ms is not None and args.budget_ms < 1)
         or args.seeds < 1
         or (args.threads is not None and args.threads < 1)
     ):
@@ -106,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         "n": len(records),
         "k": args.k,
         "data": str(args.data),
-        "budget_ms": args.budget_ms,
+        "budget_ms": args.budget_ms or SearchSettings.for_language(args.lang).budget_ms,
         "noise": args.noise,
         "model": model_info(model_dir, runtime),
     }

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -58,7 +58,7 @@ class RepairSettings:
 
     k: int = 5
     engine: str = "hybrid"  # diffusion | edits | hybrid
-    time_budget_ms: int = 1000
+    time_budget_ms: int | None = None  # None = the language's (SearchSettings.budget_ms)
     seeds: int = 8  # diffusion samples per noise level (the paper's protocol; the hybrid takes fewer)
     noise: float | None = None  # None = from the model's noise table
 
@@ -85,11 +85,30 @@ class SearchSettings:
     # dev top-1 and top-5 the same with 4 as with 8, p50 244 -> 216 ms
     hybrid_seeds: int = 4
     hybrid_slack: float = 1.0  # edit cost above the k-th best that the model's ranking may still promote
-    # languages where added grouping parentheses cost extra (EditCosts.redundant_parens). Excel dev: top-1
-    # +1 record for edits and hybrid; Python (100): no change. In PowerShell (Get-Item x) and
-    # [Math]::Sqrt (9) parentheses change meaning, so they are not "redundant" there.
-    tidy_parens: tuple[str, ...] = ("excel",)
+    # added grouping parentheses cost extra (EditCosts.redundant_parens)
+    tidy_parens: bool = False
+    # the budget of a repair when the caller names none: where dev accuracy stops growing (EXPERIMENTS.md)
+    budget_ms: int = 1000
     seed: int = 0
+
+    @classmethod
+    def for_language(cls, language: str) -> SearchSettings:
+        """The defaults with what measured better for ``language`` on its dev benchmark."""
+        return replace(cls(), **_LANGUAGE_TUNING.get(language, {}))
+
+
+# Per language, measured on the dev benchmarks (EXPERIMENTS.md, session 4):
+# * Excel: added grouping parentheses cost extra (+1 record top-1, edits and hybrid; Python: no change;
+#   in PowerShell, (Get-Item x) and [Math]::Sqrt (9) parentheses change meaning, never "redundant").
+# * Python: the slower 128-token sampler gets 80 ms and the model promotes candidates up to 0.5 dearer:
+#   close@1 0.845 and exact@1 0.325 as with 150 ms / 1.0, p50 442 -> 276 ms.
+# * PowerShell: its oracle is the slowest and a search that finds nothing runs to the deadline; 300 ms
+#   gives the same top-1 and top-5 as 1000 ms (p50 716 -> 296 ms).
+_LANGUAGE_TUNING: dict[str, dict[str, Any]] = {
+    "excel": {"tidy_parens": True},
+    "python": {"diffusion_ms": 80, "hybrid_slack": 0.5},
+    "powershell": {"budget_ms": 300},
+}
 
 
 @dataclass(frozen=True)
@@ -128,7 +147,7 @@ class Repairer:
         runtime: DiffusionRuntime | None,
         settings: RepairSettings = RepairSettings(),
         *,
-        search: SearchSettings = SearchSettings(),
+        search: SearchSettings | None = None,  # None = SearchSettings.for_language
     ) -> None:
         if settings.engine not in ENGINES:
             raise ValueError(
@@ -147,7 +166,11 @@ class Repairer:
         self.grammar = grammar
         self.runtime = runtime if settings.engine != "edits" else None
         self.settings = settings
-        self.search = search
+        self.search = SearchSettings.for_language(grammar.name) if search is None else search
+        # what one repair may take: the caller's budget, or the language's
+        self.budget_ms = (
+            settings.time_budget_ms if settings.time_budget_ms is not None else self.search.budget_ms
+        )
         self._row_step_s: float | None = None  # measured cost of one sampler row x step
         extra = self.runtime.vocab.symbols if self.runtime is not None else ()
         self._alphabet = edit_alphabet(grammar, extra)
@@ -164,7 +187,7 @@ class Repairer:
     ) -> list[Candidate]:
         """Top-k valid repairs of ``text`` (all its errors, or the window of ``issue`` first), best first."""
         k = self.settings.k if k is None else k
-        deadline = time.monotonic() + self.settings.time_budget_ms / 1000.0
+        deadline = time.monotonic() + self.budget_ms / 1000.0
         issues = self.grammar.errors(text)
         if not issues or k <= 0:
             return []
@@ -218,7 +241,7 @@ class Repairer:
         accept = self.grammar.is_valid if single else self._window_fixed(window, len(text))
         hints = hints_from_messages(i.message for i in window.issues)
         found: dict[str, _Partial] = {}
-        budget_s = self.settings.time_budget_ms / 1000.0
+        budget_s = self.budget_ms / 1000.0
         use_edits = self.settings.engine in ("edits", "hybrid")
         use_model = self.settings.engine in ("diffusion", "hybrid") and self.runtime is not None
         scores_naturalness = self.settings.engine == "hybrid" and self.search.weights.naturalness > 0
@@ -419,7 +442,7 @@ class Repairer:
             and self.settings.engine == "hybrid"
             else None
         )
-        tidy = self.grammar.name in self.search.tidy_parens
+        tidy = self.search.tidy_parens
         base_redundant = redundant_parens(base) if tidy else 0
         for s in states:
             toks = self.grammar.tokenize(s.text)

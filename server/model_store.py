@@ -44,7 +44,7 @@ class ModelStore:
     def __init__(self, ui: ClientUI) -> None:
         self._ui = ui
         self._runtimes: dict[ModelKey, Any] = {}  # value None: load failed, edits engine only
-        self._repairers: dict[tuple[ModelKey, int, int], Repairer] = {}
+        self._repairers: dict[tuple[ModelKey, int, int | None], Repairer] = {}
         self._lock = threading.Lock()
 
     def key(self, language: str, settings: Settings) -> ModelKey:
@@ -96,6 +96,14 @@ class ModelStore:
                     )
             self._runtimes[key] = runtime
             return runtime
+
+    def budget_ms(self, language: str, settings: Settings) -> int:
+        """The time one repair of ``language`` may take: the user's setting, or the language's default."""
+        from model_runtime.repair import SearchSettings
+
+        if settings.time_budget_ms is not None:
+            return settings.time_budget_ms
+        return SearchSettings.for_language(language).budget_ms
 
     def repairer(self, key: ModelKey, settings: Settings) -> Repairer:
         """A Repairer for the language (loads its model first if needed)."""

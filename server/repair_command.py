@@ -35,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "diffusion (the paper's protocol)",
     )
     parser.add_argument(
-        "--budget-ms", type=int, default=1000, help="time budget of the repair (default 1000)"
+        "--budget-ms",
+        type=int,
+        help="time budget of the repair (default: the language's, 1000 ms; PowerShell 300 ms)",
     )
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print every candidate with its edits as JSON")
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from grammars.source_files import read_source
     from model_runtime.repair import Repairer, RepairSettings
 
-    if args.k < 1 or args.budget_ms < 1:
+    if args.k < 1 or (args.budget_ms is not None and args.budget_ms < 1):
         raise InputError("-k and --budget-ms must be positive")
     if args.in_place and args.file == "-":
         raise InputError("--in-place needs a FILE, not standard input")

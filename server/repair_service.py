@@ -146,8 +146,11 @@ class RepairService:
             self._cache_put(key, result)
         return result
 
-    async def fix_all(self, doc: Document, policy: FixPolicy, budget_ms: int) -> FixAllResult | None:
-        """Every confident fix of ``doc`` within ``budget_ms`` (None when stale or failed)."""
+    async def fix_all(
+        self, doc: Document, policy: FixPolicy, repairs: int = 1, cap_ms: int | None = None
+    ) -> FixAllResult | None:
+        """Every confident fix of ``doc`` within ``repairs`` repair budgets, at most ``cap_ms`` (None when
+        stale or failed)."""
         if doc.language is None or doc.grammar is None:
             return None
         grammar = doc.grammar
@@ -155,6 +158,9 @@ class RepairService:
         model = await self._ready(doc.language, settings)
         cancel = threading.Event()
         session = self._session
+        budget_ms = repairs * self._store.budget_ms(doc.language, settings)
+        if cap_ms is not None:
+            budget_ms = min(budget_ms, cap_ms)
 
         def work() -> FixAllResult | None:
             if session.get(doc.uri) is not doc:

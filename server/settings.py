@@ -31,7 +31,9 @@ class Settings:
     fix_on_save: bool = False  # opt-in: fixes that delete code still being typed annoy (ruff-vscode#88)
     fix_on_save_max_deleted_tokens: int = 3
     device: str = "auto"
-    time_budget_ms: int = 1000  # per repair request; a save participant gets at most SAVE_BUDGET_MS
+    # per repair request, None = the language's (1000 ms; PowerShell 300 ms); a save participant gets at
+    # most SAVE_BUDGET_MS
+    time_budget_ms: int | None = None
     model_dir: str | Mapping[str, str] | None = (
         None  # a folder of <language>/ model dirs, or one per language
     )

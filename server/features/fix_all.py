@@ -64,8 +64,7 @@ class FixAll:
     async def _edit(self, doc: Document) -> types.WorkspaceEdit | None:
         # Asked for explicitly (a menu, codeActionsOnSave, Neovim's BufWritePre): two repair budgets, since
         # fixing several errors takes several repairs; willSaveWaitUntil has its own, shorter one.
-        budget = 2 * self._session.settings.time_budget_ms
-        result = await self._repairs.fix_all(doc, policy_of(self._session), budget)
+        result = await self._repairs.fix_all(doc, policy_of(self._session), repairs=2)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None
         logger.info("fix-all %s v%s: %d fixed, %d left", doc.uri, doc.version, result.fixed, result.remaining)

@@ -38,8 +38,7 @@ class WillSave:
             return None
         if not await self._diagnostics.issues(doc):
             return None
-        budget = min(settings.time_budget_ms, SAVE_BUDGET_MS)
-        result = await self._repairs.fix_all(doc, policy_of(self._session), budget)
+        result = await self._repairs.fix_all(doc, policy_of(self._session), repairs=1, cap_ms=SAVE_BUDGET_MS)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None
         logger.info(

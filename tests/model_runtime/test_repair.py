@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from grammars import get_grammar
 from grammars.base import apply_edits
 from grammars.errors import ModelLoadError
-from model_runtime.repair import Candidate, Repairer, RepairSettings
+from model_runtime.repair import Candidate, Repairer, RepairSettings, SearchSettings
 
 EDITS = RepairSettings(engine="edits", time_budget_ms=2000)
 
@@ -142,3 +142,15 @@ def test_property_no_candidate_the_oracle_rejects(shared, lang):
 def test_a_valid_rewrite_is_not_offered_as_a_fix():
     # Excel accepts "=[)))(((]" (a structured reference), but wrapping everything is a rewrite, not a fix
     assert _repair("excel", "=)))(((") == []
+
+
+def test_each_language_has_its_measured_search_settings_and_budget():
+    excel, python, ps = (SearchSettings.for_language(lang) for lang in ("excel", "python", "powershell"))
+    assert excel.tidy_parens and not python.tidy_parens and not ps.tidy_parens
+    assert python.diffusion_ms < excel.diffusion_ms and python.hybrid_slack < excel.hybrid_slack
+    assert (excel.budget_ms, python.budget_ms, ps.budget_ms) == (1000, 1000, 300)
+    assert SearchSettings.for_language("elsewhere") == SearchSettings()
+    # the caller's budget wins; none named: the language's
+    assert Repairer(get_grammar("powershell"), None, RepairSettings(engine="edits")).budget_ms == 300
+    chosen = RepairSettings(engine="edits", time_budget_ms=700)
+    assert Repairer(get_grammar("powershell"), None, chosen).budget_ms == 700

@@ -1,6 +1,7 @@
 """The hybrid and diffusion engines through the real ONNX sampler of a tiny model trained in the session."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -72,7 +73,8 @@ def test_hybrid_scores_candidates_with_one_naturalness_batch(runtime, monkeypatc
     spy = Spy(runtime, "naturalness")
     monkeypatch.setattr(runtime, "naturalness", spy)
     text = "=IF(A1=,1,2)"
-    search = SearchSettings(weights=RankingWeights(naturalness=1.0))  # off by default (EXPERIMENTS.md)
+    # naturalness is off by default (EXPERIMENTS.md)
+    search = replace(SearchSettings.for_language("excel"), weights=RankingWeights(naturalness=1.0))
     cands = Repairer(
         get_grammar("excel"), runtime, RepairSettings(engine="hybrid", time_budget_ms=3000), search=search
     ).repair(text, k=50)

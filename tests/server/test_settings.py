@@ -8,7 +8,7 @@ from server.settings import Settings, parse_settings, section_of
 def test_defaults():
     s = Settings()
     assert s.candidates == 3 and s.fix_on_save is False and s.fix_on_save_max_deleted_tokens == 3
-    assert s.device == "auto" and s.time_budget_ms == 1000 and s.model_dir is None
+    assert s.device == "auto" and s.time_budget_ms is None and s.model_dir is None
     assert all(s.enabled(lang) for lang in ("python", "powershell", "excel")) and not s.enabled(None)
 
 
