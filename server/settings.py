@@ -59,6 +59,10 @@ def _int_in(lo: int, hi: int):  # type: ignore[no-untyped-def]
     return parse
 
 
+def _or_none(parse):  # type: ignore[no-untyped-def]
+    return lambda v: None if v is None else parse(v)
+
+
 def _enable(v: Any) -> Mapping[str, bool]:
     if isinstance(v, bool):
         return {lang: v for lang in LANGUAGES}
@@ -97,7 +101,7 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "fixOnSave": ("fix_on_save", _bool),
     "fixOnSaveMaxDeletedTokens": ("fix_on_save_max_deleted_tokens", _int_in(0, 50)),
     "device": ("device", _device),
-    "timeBudgetMs": ("time_budget_ms", _int_in(10, 60_000)),
+    "timeBudgetMs": ("time_budget_ms", _or_none(_int_in(10, 60_000))),  # null: the language's
     "modelDir": ("model_dir", _model_dir),
     "diagnosticsDelayMs": ("diagnostics_delay_ms", _int_in(0, 5_000)),
 }

@@ -26,7 +26,8 @@ export interface ExtensionSettings {
     readonly fixOnSave: boolean;
     readonly fixOnSaveMaxDeletedTokens: number;
     readonly device: Device;
-    readonly timeBudgetMs: number;
+    /** `null`: the server's default for each language (1000 ms; PowerShell 300 ms). */
+    readonly timeBudgetMs: number | null;
     /** A folder of `<language>/` model folders, or one folder per grammar name; `''` = shipped models. */
     readonly modelDir: string | Readonly<Record<string, string>>;
     readonly diagnosticsDelayMs: number;
@@ -44,7 +45,7 @@ export interface ServerSettings {
     fixOnSave: boolean;
     fixOnSaveMaxDeletedTokens: number;
     device: Device;
-    timeBudgetMs: number;
+    timeBudgetMs: number | null;
     modelDir: string | Record<string, string> | null;
     diagnosticsDelayMs: number;
 }
@@ -75,7 +76,7 @@ export const DEFAULTS: ExtensionSettings = {
     fixOnSave: false,
     fixOnSaveMaxDeletedTokens: 3,
     device: 'auto',
-    timeBudgetMs: 1000,
+    timeBudgetMs: null,
     modelDir: '',
     diagnosticsDelayMs: 50,
     serverCommand: [],
@@ -213,16 +214,17 @@ function toCommand(value: unknown, warnings: string[]): string[] {
     return [];
 }
 
-function integerIn(
+function integerIn<F extends number | null>(
     key: string,
     value: unknown,
     [lo, hi]: readonly [number, number],
-    fallback: number,
+    fallback: F,
     warnings: string[],
-): number {
+): number | F {
     if (value === undefined || value === null) return fallback;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-        warnings.push(`lastfix.${key}: expected a number, got ${JSON.stringify(value)}; using ${fallback}`);
+        const instead = fallback === null ? "the server's default" : String(fallback);
+        warnings.push(`lastfix.${key}: expected a number, got ${JSON.stringify(value)}; using ${instead}`);
         return fallback;
     }
     const clamped = Math.min(hi, Math.max(lo, Math.round(value)));

@@ -43,7 +43,7 @@ describe('readSettings', () => {
         });
         assert.equal(settings.candidates, 20);
         assert.equal(settings.device, 'auto');
-        assert.equal(settings.timeBudgetMs, 1000);
+        assert.equal(settings.timeBudgetMs, null); // the server's default for each language
         assert.equal(settings.fixOnSave, false);
         assert.equal(settings.modelDir, '');
         assert.deepEqual(settings.enable, DEFAULTS.enable);

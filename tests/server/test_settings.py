@@ -27,6 +27,13 @@ def test_enable_per_language_or_for_all():
     assert not any(s.enabled(lang) for lang in ("python", "powershell", "excel"))
 
 
+def test_time_budget_null_is_the_languages_own():
+    s, w = parse_settings({"lastfix": {"timeBudgetMs": 500}})
+    assert not w and s.time_budget_ms == 500
+    s, w = parse_settings({"lastfix": {"timeBudgetMs": None}})
+    assert not w and s.time_budget_ms is None
+
+
 def test_bad_values_are_reported_and_keep_the_previous_value():
     base, _ = parse_settings({"lastfix": {"candidates": 4}})
     s, warnings = parse_settings(
