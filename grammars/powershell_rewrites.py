@@ -26,6 +26,9 @@ _STATEMENT_BREAKS = frozenset({";", "|", "{", "(", "&&", "||", "="})  # a pipeli
 _STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
 _OPENERS = {"{": "}", "[": "]", "(": ")"}
 _PASTED_CMD_COST = 2.0  # the whole line changes hands: dearer than any one-token slip
+# ``a < f``: what PowerShell's own message asks for, one habit from cmd; deleting the '<' (one token) would
+# pass the file as an argument instead, so these go first
+_INPUT_REDIRECT_COST = 1.0
 _EXTERNAL_SUFFIXES = (".exe", ".cmd", ".bat", ".com")
 
 
@@ -176,10 +179,14 @@ def _pasted_cmd_line(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite
     if redirect is None and not (external and any(t.text in (";", "(") for t in rest)):
         return []
     start, end = tokens[i].start, tokens[i].start + len(line)
-    out = [Rewrite((TextEdit(start, end, f'cmd /c "{line}"'),), i, _PASTED_CMD_COST)]
+    out = []
     if redirect is not None and redirect + 2 == len(rest):  # one input file, the last word
         source = rest[redirect + 1]
         command = text[start : rest[redirect].start].rstrip()
         piped = f"Get-Content {text[source.start : source.end]} | {command}"
-        out.append(Rewrite((TextEdit(start, end, piped),), i, _PASTED_CMD_COST))
+        out.append(Rewrite((TextEdit(start, end, piped),), i, _INPUT_REDIRECT_COST))
+    cost = (
+        _PASTED_CMD_COST if redirect is None else _INPUT_REDIRECT_COST + 0.2
+    )  # cmd's way, after PowerShell's
+    out.append(Rewrite((TextEdit(start, end, f'cmd /c "{line}"'),), i, cost))
     return out

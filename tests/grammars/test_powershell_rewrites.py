@@ -81,6 +81,7 @@ def test_nothing_to_rewrite_in_ordinary_code(ps):
             "sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)",
             'cmd /c "sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)"',
         ),
+        ("mysql -u root db < dump.sql", "Get-Content dump.sql | mysql -u root db"),  # not: '<' deleted
         (
             "$d= (gwmi Win32_ComputerSystem).Domain -ComputerName $pc",
             "$d= (gwmi Win32_ComputerSystem -ComputerName $pc).Domain",
