@@ -105,6 +105,17 @@ def operator_starts_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIss
     ]
 
 
+def expression_after_pipe(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
+    """``Get-Item x | $_.Name``, ``a | "C:\\b.exe"``: "Expressions are only allowed as the first element of
+    a pipeline." (ExpressionsMustBeFirstInPipeline); a command, ``&`` or ``ForEach-Object { }`` must
+    follow."""
+    return [
+        SyntaxIssue(x.start, x.end, "an expression cannot follow '|': use ForEach-Object { } or &")
+        for x in lx
+        if x.mode == "cmd" and x.cat in ("variable", "string", "number")
+    ]
+
+
 def assignment_to_a_list(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """``$a = 1, $b = 2``: the second '=' assigns to the list ``1, $b`` ("The assignment expression is not
     valid", InvalidLeftHandSide). Two statements run together on one line, not a chained assignment.
@@ -196,6 +207,7 @@ CHECKS: tuple[Callable[[str, Sequence[Lexeme]], list[SyntaxIssue]], ...] = (
     duplicate_redirection,
     space_before_method_call,
     operator_starts_statement,
+    expression_after_pipe,
     assignment_to_a_list,
     reserved_keyword,
     piped_statement,

@@ -24,7 +24,9 @@ __all__ = ["powershell_rewrites"]
 
 _STATEMENT_BREAKS = frozenset({";", "|", "{", "(", "&&", "||", "="})  # a pipeline may start after them
 _STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
-_OPENERS = {"{": "}", "[": "]", "(": ")"}
+_OPENERS = {"{": "}", "[": "]", "(": ")", "@{": "}", "@(": ")", "$(": ")"}
+_CLOSERS = frozenset({"}", "]", ")"})
+_LOOPS = frozenset({"foreach", "for", "while", "switch"})
 _PASTED_CMD_COST = 2.0  # the whole line changes hands: dearer than any one-token slip
 # ``a < f``: what PowerShell's own message asks for, one habit from cmd; deleting the '<' (one token) would
 # pass the file as an argument instead, so these go first
@@ -55,6 +57,7 @@ def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: in
                 nxt is not None
                 and nxt.cls is not TokenClass.LAYOUT
                 and nxt.text not in _STATEMENT_ENDS
+                and nxt.text not in _CLOSERS
                 and "\n" not in text[tok.end : nxt.start]
             )
             if piped or has_arguments:  # "C:\ffmpeg.exe" -i a.mp3 -> & "C:\ffmpeg.exe" -i a.mp3
@@ -67,7 +70,78 @@ def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: in
             out.extend(_pasted_cmd_line(text, tokens, i))
         if tok.text == ")" and i > 0:
             out.extend(_closed_before_arguments(text, tokens, i))
+        if tok.text == "|" and i > 0 and nxt is not None:
+            if nxt.text == "$_":
+                out.extend(_piped_into_expression(text, tokens, i))
+            if tokens[i - 1].text == "}":
+                out.extend(_piped_statement(text, tokens, i))
     return out
+
+
+def _statement_start(text: str, tokens: Sequence[Token], i: int) -> int:
+    """Index of the first token of the pipeline holding ``tokens[i]`` (bracketed groups skipped)."""
+    k = i
+    while k > 0:
+        prev = tokens[k - 1]
+        if prev.text in _CLOSERS:
+            k = _opening(tokens, k - 1)
+        elif prev.text != "|" and _starts_statement(text, tokens, k):
+            break
+        else:
+            k -= 1
+    return k
+
+
+def _element_end(text: str, tokens: Sequence[Token], i: int) -> int:
+    """Index one past the last token of the pipeline element starting at ``tokens[i]``."""
+    end = _line_end(text, tokens[i].start)
+    k, depth = i, 0
+    while k < len(tokens) and tokens[k].start < end:
+        t = tokens[k].text
+        if depth == 0 and (t in _STATEMENT_ENDS or t in _CLOSERS):
+            break
+        depth += (t in _OPENERS) - (t in _CLOSERS)
+        k += 1
+    return k
+
+
+def _piped_into_expression(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``New-Object X("a") | $_.Translate(T)``: ``$_`` exists only inside a script block, and an expression
+    cannot follow '|'. Either the command's result is the expression's object, ``$(New-Object
+    X("a")).Translate(T)``, or every item is: ``New-Object X("a") | ForEach-Object { $_.Translate(T) }``."""
+    first, end = _statement_start(text, tokens, i), _element_end(text, tokens, i + 1)
+    if first >= i or end <= i + 1:
+        return []
+    left = text[tokens[first].start : tokens[i - 1].end]
+    member = text[tokens[i + 1].end : tokens[end - 1].end]
+    whole = (tokens[first].start, tokens[end - 1].end)
+    subexpression = TextEdit(*whole, f"$({left}){member}")
+    each = TextEdit(tokens[i + 1].start, tokens[end - 1].end, f"ForEach-Object {{ $_{member} }}")
+    return [Rewrite((subexpression,), i), Rewrite((each,), i)]
+
+
+def _piped_statement(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``foreach ($i in gci) { $i.Length } | measure``: a loop is a statement, not a pipeline element;
+    PowerShell's message asks for ``$( )`` around it."""
+    block = _opening(tokens, i - 1)
+    if block < 2 or tokens[block - 1].text != ")":
+        return []
+    head = _opening(tokens, block - 1) - 1
+    if head < 0 or tokens[head].text.lower() not in _LOOPS:
+        return []
+    start, end = tokens[head].start, tokens[i - 1].end
+    return [Rewrite((TextEdit(start, start, "$("), TextEdit(end, end, ")")), i)]
+
+
+def _opening(tokens: Sequence[Token], close: int) -> int:
+    """Index of the bracket opening ``tokens[close]`` (or ``close`` itself when they do not balance)."""
+    depth = 0
+    for k in range(close, -1, -1):
+        t = tokens[k].text
+        depth += (t in _CLOSERS) - (t in _OPENERS)
+        if depth == 0:
+            return k
+    return close
 
 
 def _line_end(text: str, offset: int) -> int:

@@ -116,6 +116,13 @@ def test_no_statement_starts_with_an_assignment_or_a_colon():
     assert G.is_valid("$b = $a ? 1 : 2")  # the ternary's colon
 
 
+def test_an_expression_cannot_follow_a_pipe():
+    message = "an expression cannot follow '|': use ForEach-Object { } or &"
+    assert message in messages("New-Object X('a') | $_.Translate([T]).Value")
+    assert message in messages('echo a | "C:\\clip.exe"')
+    assert G.is_valid("$a | Sort-Object") and G.is_valid('echo a | & "C:\\clip.exe"')
+
+
 def test_two_assignments_joined_by_a_comma_assign_to_a_list():
     assert messages("$z = 1, $End = 20") == ["cannot assign to a list with '='"]
     assert G.is_valid("$a, $b = 1, 2") and G.is_valid("$a = $b = 1")

@@ -62,6 +62,19 @@ def test_a_parenthesis_closed_before_the_parameters_moves_after_them(ps):
     )
 
 
+def test_an_expression_piped_into_becomes_a_subexpression_or_a_script_block(ps):
+    proposed = _proposed(ps, "$x = Get-Item a | Sort | $_.Name; b")
+    assert "$x = $(Get-Item a | Sort).Name; b" in proposed
+    assert "$x = Get-Item a | Sort | ForEach-Object { $_.Name }; b" in proposed
+
+
+def test_a_piped_loop_is_wrapped_in_a_subexpression(ps):
+    assert "$(foreach ($i in gci){$i.Length}) | measure -max" in _proposed(
+        ps, "foreach ($i in gci){$i.Length} | measure -max"
+    )
+    assert _proposed(ps, "Get-Item x | % { $_ } | measure") == []  # a script block argument, not a loop
+
+
 def test_nothing_to_rewrite_in_ordinary_code(ps):
     assert _proposed(ps, 'Write-Host "a" (1)') == []  # a command's argument, not a method call
     assert _proposed(ps, '$a = "x"') == []  # a string inside a statement
