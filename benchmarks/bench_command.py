@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget-ms",
         type=int,
-        help="time budget per repair (default: the language's, 1000 ms; PowerShell 300 ms)",
+        help="time budget per repair (default: the language's, 1000 ms; PowerShell 250 ms)",
     )
     parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
     parser.add_argument(

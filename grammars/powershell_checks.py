@@ -98,11 +98,23 @@ def operator_starts_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIss
     UnexpectedToken; a redirection with no command). tree-sitter reads such a line as a command named
     ':' or '=' with the rest as its arguments, which no user meant; a line starting with '>' is a pasted
     console transcript."""
-    return [
-        SyntaxIssue(x.start, x.end, f"unexpected '{x.text}' where a statement starts")
-        for x in lx
-        if x.cat == "operator" and x.mode in ("start", "cmd") and x.text in _NO_STATEMENT_START
-    ]
+    issues = []
+    previous = None
+    for x in lx:
+        if (
+            x.cat == "operator"
+            and x.mode in ("start", "cmd")
+            and (
+                x.text in _NO_STATEMENT_START
+                # an empty pipe element (a '|' leading a line continues the pipeline above, PowerShell 7.4)
+                or x.text == "|"
+                and (previous is None or previous.text in (";", "|"))
+            )
+        ):
+            issues.append(SyntaxIssue(x.start, x.end, f"unexpected '{x.text}' where a statement starts"))
+        if x.cat in SIGNIFICANT:
+            previous = x
+    return issues
 
 
 def expression_after_pipe(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:

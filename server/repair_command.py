@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget-ms",
         type=int,
-        help="time budget of the repair (default: the language's, 1000 ms; PowerShell 300 ms)",
+        help="time budget of the repair (default: the language's, 1000 ms; PowerShell 250 ms)",
     )
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print every candidate with its edits as JSON")
