@@ -1,5 +1,6 @@
 """Proposals that are one slip to the user but several token edits: a bracket or separator typed in the
-wrong place, a bracket pair that groups nothing, one argument too many, two arguments in each other's place.
+wrong place, a bracket pair that groups nothing, one argument too many, two arguments in each other's place,
+the same separator missing before each of several errors.
 
 Token edit distance prices these as two or more edits, so a plain search ranks them behind two unrelated
 insertions (``=(IF(ISERROR(A1),""))`` before ``=IF(ISERROR(A1),"")``). Each is priced as the one slip it
@@ -17,7 +18,7 @@ from grammars.base import Grammar, TextEdit, Token, TokenClass, bracket_argument
 
 from .hints import EditHints
 from .ranking import EditCosts, delete_cost, insert_cost
-from .token_edits import EDITABLE, constant_edits, span_edits, two_edits
+from .token_edits import EDITABLE, constant_edits, edit_for, span_edits, two_edits
 from .windows import Window
 
 __all__ = ["SlipSettings", "SlipContext", "plan_slips"]
@@ -91,13 +92,8 @@ def _plan_repeated_separators(ctx: SlipContext, settings: SlipSettings, add: Add
 
 
 def _insert_before(ctx: SlipContext, gaps: Sequence[int], sep: str) -> tuple[TextEdit, ...] | None:
-    edits = []
-    for g in gaps:
-        e = span_edits(ctx.grammar, ctx.text, ctx.tokens, g, g, (sep,))
-        if e is None or len(e) != 1:
-            return None
-        edits.append(e[0])
-    return tuple(edits)
+    edits = [edit_for(ctx.grammar, ctx.text, ctx.tokens, g, g, (sep,)) for g in gaps]
+    return None if any(e is None for e in edits) else tuple(e for e in edits if e is not None)
 
 
 def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
