@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=20, help="edit rounds per language (two edits each)")
     parser.add_argument("--snippets", type=int, default=30, help="dev-benchmark snippets per language")
     parser.add_argument("--delay-ms", type=int, default=0, help="the server's diagnostics debounce")
-    parser.add_argument("--time-budget-ms", type=int, default=1000)
+    parser.add_argument("--time-budget-ms", type=int, help="lastfix.timeBudgetMs (default: the language's)")
     parser.add_argument("--model-dir", help="lastfix.modelDir (default: the shipped models)")
     parser.add_argument("--out", help="write the JSON report here")
     args = parser.parse_args(argv)
