@@ -106,9 +106,10 @@ def operator_starts_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIss
             and x.mode in ("start", "cmd")
             and (
                 x.text in _NO_STATEMENT_START
-                # an empty pipe element (a '|' leading a line continues the pipeline above, PowerShell 7.4)
+                # an empty pipe element (tree-sitter reports '| |' itself; a '|' leading a line continues
+                # the pipeline above, PowerShell 7.4)
                 or x.text == "|"
-                and (previous is None or previous.text in (";", "|"))
+                and (previous is None or previous.text == ";")
             )
         ):
             issues.append(SyntaxIssue(x.start, x.end, f"unexpected '{x.text}' where a statement starts"))

@@ -112,6 +112,8 @@ def test_no_statement_starts_with_an_assignment_or_a_colon():
     assert messages("echo a |:: b") == ["unexpected '::' where a statement starts"]
     assert messages('$a = >> "x"') == ["unexpected '>>' where a statement starts"]
     assert G.is_valid("echo a 2>&1 > f.txt")  # redirections after a command
+    assert messages("foreach ($i in gci) { $i }; | measure") == ["unexpected '|' where a statement starts"]
+    assert G.is_valid("Get-Item x\n| Select-Object Name")  # a leading '|' continues the line above (7.4)
     assert G.is_valid("$a = :outer foreach ($x in $y) { 1 }")  # a loop label
     assert G.is_valid("$b = $a ? 1 : 2")  # the ternary's colon
 
