@@ -102,8 +102,8 @@ class SearchSettings:
 #   in PowerShell, (Get-Item x) and [Math]::Sqrt (9) parentheses change meaning, never "redundant").
 # * Python: the slower 128-token sampler gets 60 ms, the model promotes candidates up to 0.25 dearer, and
 #   it runs only once the symbolic search has candidates or is done (it rarely finds a Python fix the
-#   search misses, and a share kept for it starved the search): all 1,000 dev records, close@1 0.855 ->
-#   0.863 and exact@1 0.358 -> 0.360 against 150 ms / 1.0 / 0.4, p50 343 -> 267 ms.
+#   search misses, and a share kept for it starved the search): all 1,000 dev records, close@1 0.857 ->
+#   0.862 and exact@1 0.358 against 150 ms / 1.0 / 0.4, p50 343 -> 276 ms (lastfix bench).
 # * PowerShell: its oracle is the slowest and a search that finds nothing runs to the deadline; 250 ms
 #   gives the same top-1 and top-5 as 1000 ms (sketch@1 0.220, @5 0.240; p50 716 -> 244 ms).
 _LANGUAGE_TUNING: dict[str, dict[str, Any]] = {
