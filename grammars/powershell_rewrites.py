@@ -242,9 +242,7 @@ def _pasted_cmd_line(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite
     ``sc.exe sdset D:(A;;CC;;;SY)`` -> ``cmd /c "sc.exe sdset D:(A;;CC;;;SY)"``."""
     if not _starts_statement(text, tokens, i):
         return []
-    line_end = text.find("\n", tokens[i].start)
-    line_end = len(text) if line_end < 0 else line_end
-    line = text[tokens[i].start : line_end].rstrip()
+    line = text[tokens[i].start : _line_end(text, tokens[i].start)]
     if '"' in line or "$" in line or "|" in line:
         return []  # variables, pipes or quotes: PowerShell code, not a pasted cmd line
     rest = [t for t in tokens[i + 1 :] if t.start < tokens[i].start + len(line)]
