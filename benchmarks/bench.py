@@ -21,7 +21,7 @@ from grammars.base import Grammar
 from grammars.errors import InputError
 from model_runtime.noise_table import SWEEP_LEVELS
 from model_runtime.ranking import token_distance
-from model_runtime.repair import Repairer, RepairSettings, SearchSettings
+from model_runtime.repair import Repairer, RepairSettings, budget_ms
 from model_runtime.windows import error_size, find_windows
 
 from .metrics import Judgement, at_k, judge_all, latency_summary, pooling
@@ -129,7 +129,7 @@ def run_engine(
     if engine == "seq2seq":  # paper 4.3's one-shot model: ``runtime`` is then its Seq2SeqRuntime
         from model_runtime.seq2seq_repair import Seq2SeqRepairer, Seq2SeqSettings
 
-        budget = settings.time_budget_ms or SearchSettings.for_language(grammar.name).budget_ms
+        budget = budget_ms(grammar.name, settings.time_budget_ms)
         repairer = Seq2SeqRepairer(
             grammar, cast(Any, runtime), Seq2SeqSettings(k=settings.k, time_budget_ms=budget)
         )

@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from grammars import get_grammar
     from grammars.errors import InputError
-    from model_runtime.repair import SearchSettings
+    from model_runtime.repair import budget_ms
 
     from .bench import (
         BenchSettings,
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         "n": len(records),
         "k": args.k,
         "data": str(args.data),
-        "budget_ms": args.budget_ms or SearchSettings.for_language(args.lang).budget_ms,
+        "budget_ms": budget_ms(args.lang, args.budget_ms),
         "noise": args.noise,
         "model": model_info(model_dir, runtime),
     }

@@ -171,14 +171,7 @@ def _closed_before_arguments(text: str, tokens: Sequence[Token], i: int) -> list
         j += 2
     if j == i + 1 or j >= len(tokens) or tokens[j].kind != "<PARAMETER>":
         return []
-    end = _line_end(text, tokens[j].start)
-    depth, last = 0, j
-    for k in range(j, len(tokens)):  # the parameters run to the end of the command
-        t = tokens[k]
-        if t.start >= end or depth == 0 and t.text in _STATEMENT_ENDS or depth == 0 and t.text in ")}]":
-            break
-        depth += (t.text in _OPENERS) - (t.text in _OPENERS.values())
-        last = k
+    last = _element_end(text, tokens, j) - 1  # the parameters run to the end of the command
     moved = text[tokens[i].start : tokens[j - 1].end]
     cut_end = tokens[j].start
     return [

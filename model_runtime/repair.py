@@ -47,7 +47,7 @@ from .windows import Window, error_size, find_window, find_windows
 if TYPE_CHECKING:  # onnxruntime stays out of this import
     from .sampler import DiffusionRuntime
 
-__all__ = ["ENGINES", "RepairSettings", "SearchSettings", "Candidate", "Repairer"]
+__all__ = ["ENGINES", "RepairSettings", "SearchSettings", "Candidate", "Repairer", "budget_ms"]
 
 ENGINES: tuple[str, ...] = ("diffusion", "edits", "hybrid")
 
@@ -106,6 +106,11 @@ class SearchSettings:
 #   0.862 and exact@1 0.358 against 150 ms / 1.0 / 0.4, p50 343 -> 276 ms (lastfix bench).
 # * PowerShell: its oracle is the slowest and a search that finds nothing runs to the deadline; 250 ms
 #   gives the same top-1 and top-5 as 1000 ms (sketch@1 0.220, @5 0.240; p50 716 -> 244 ms).
+def budget_ms(language: str, chosen: int | None) -> int:
+    """The time one repair of ``language`` may take: ``chosen``, or the language's default."""
+    return chosen if chosen is not None else SearchSettings.for_language(language).budget_ms
+
+
 _LANGUAGE_TUNING: dict[str, dict[str, Any]] = {
     "excel": {"tidy_parens": True},
     "python": {"diffusion_ms": 60, "hybrid_slack": 0.25, "diffusion_share": 0.0},
@@ -172,7 +177,7 @@ class Repairer:
         # what one repair may take: the caller's budget, or the language's
         self.budget_ms = (
             settings.time_budget_ms if settings.time_budget_ms is not None else self.search.budget_ms
-        )
+        )  # not budget_ms(): an explicit ``search`` carries its own default
         self._row_step_s: float | None = None  # measured cost of one sampler row x step
         extra = self.runtime.vocab.symbols if self.runtime is not None else ()
         self._alphabet = edit_alphabet(grammar, extra)

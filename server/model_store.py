@@ -99,11 +99,9 @@ class ModelStore:
 
     def budget_ms(self, language: str, settings: Settings) -> int:
         """The time one repair of ``language`` may take: the user's setting, or the language's default."""
-        from model_runtime.repair import SearchSettings
+        from model_runtime.repair import budget_ms
 
-        if settings.time_budget_ms is not None:
-            return settings.time_budget_ms
-        return SearchSettings.for_language(language).budget_ms
+        return budget_ms(language, settings.time_budget_ms)
 
     def repairer(self, key: ModelKey, settings: Settings) -> Repairer:
         """A Repairer for the language (loads its model first if needed)."""
