@@ -181,6 +181,11 @@ class Grammar(ABC):
         deletion or substitution expresses (Excel: ``A1:10`` -> ``A1:A10``); none by default."""
         return []
 
+    def cost_tokens(self, tokens: Sequence[Token]) -> Sequence[Token]:
+        """``tokens`` as an edit's cost counts them: where the lexer fuses a valid construct into one token
+        that a slip leaves in pieces (PowerShell's ``[System.IO.Path]``), the pieces; by default as is."""
+        return tokens
+
     # ----- shared behaviour -------------------------------------------------------------------
 
     def render(self, symbol: str) -> str:

@@ -17,6 +17,7 @@ tokenizer for the model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -125,6 +126,13 @@ class PowerShellGrammar(Grammar):
     def filler(self, symbol: str) -> str:
         return PLACEHOLDERS.get(symbol, "")
 
+    def cost_tokens(self, tokens: Sequence[Token]) -> Sequence[Token]:
+        """A type literal in its pieces: ``[System.TimeZoneInfo}`` -> ``]`` is one substitution, not five
+        tokens replaced by ``[System.TimeZoneInfo]``."""
+        if not any(t.kind == "<TYPE>" for t in tokens):
+            return tokens
+        return [piece for t in tokens for piece in (_type_pieces(t) if t.kind == "<TYPE>" else (t,))]
+
     def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
         return powershell_rewrites(text, tokens, first, last)
 
@@ -184,6 +192,19 @@ def _continues(lexemes: list[Lexeme], k: int, head: Lexeme) -> bool:
     if nxt.cat == "operator" and nxt.text == "|":
         return True  # PowerShell 7 lets a pipeline continue with '|' at the start of the next line
     return nxt.text == "{" and nxt.body
+
+
+_TYPE_PIECE = re.compile(r"\w+|\S")
+
+
+def _type_pieces(t: Token) -> list[Token]:
+    """``[System.IO.Path]`` as the lexer reads it when the brackets do not close: '[' System '.' IO ..."""
+    return [
+        Token("<NAME>", m[0], t.start + m.start(), t.start + m.end(), TokenClass.NAME)
+        if m[0][0].isalnum() or m[0][0] == "_"
+        else Token(m[0], m[0], t.start + m.start(), t.start + m.end(), TokenClass.PUNCT)
+        for m in _TYPE_PIECE.finditer(t.text)
+    ]
 
 
 def _token(x: Lexeme) -> Token:

@@ -263,6 +263,7 @@ class EditSearch:
     ) -> None:
         alphabet = edit_alphabet(grammar) if alphabet is None else alphabet
         self._grammar, self._text, self._tokens, self._accept = grammar, text, tokens, accept
+        self._cost_base = grammar.cost_tokens(tokens)
         self._settings, self._hints, self._k, self._slack = settings, hints, k, slack
         self._proposals = propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)
         self._pending: _Proposal | None = None
@@ -306,7 +307,12 @@ class EditSearch:
                 cost = (
                     prop.cost
                     if prop.rewrite
-                    else max(prop.cost, weighted_distance(self._tokens, toks, hints=self._hints))
+                    else max(
+                        prop.cost,
+                        weighted_distance(
+                            self._cost_base, self._grammar.cost_tokens(toks), hints=self._hints
+                        ),
+                    )
                 )
                 self.found.append(EditCandidate(new_text, prop.edits, cost, prop.proximity))
                 bisect.insort(self._costs, cost)

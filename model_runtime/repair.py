@@ -440,6 +440,7 @@ class Repairer:
             return []
         base = self.grammar.tokenize(original)
         base_texts = [t.text for t in base]
+        cost_base = self.grammar.cost_tokens(base)
         dist: dict[str, tuple[int, float]] = {}
         gain: dict[str, float] = {}
         prior = (
@@ -453,7 +454,7 @@ class Repairer:
         base_redundant = redundant_parens(base) if tidy else 0
         for s in states:
             toks = self.grammar.tokenize(s.text)
-            cost = weighted_distance(base, toks, hints=hints)
+            cost = weighted_distance(cost_base, self.grammar.cost_tokens(toks), hints=hints)
             if 0 < s.cost < cost:
                 # the search priced it as the slip it undoes (a grammar rewrite: A1:10 -> A1:A10), which
                 # the token distance sees as a deletion plus an insertion of content
