@@ -10,6 +10,13 @@
   external program whose arguments hold ``;`` or ``(`` (``sc.exe sdset bits D:(A;;CC;;;SY)``). Handing
   the line to cmd (``cmd /c "..."``) keeps it word for word; for ``<`` the PowerShell way is also
   offered: ``Get-Content dump.sql | mysql db``.
+* A bare URL with ``&`` in its query (``curl http://x/?a=1&b=2``): PowerShell reserves ``&`` and its
+  message asks to quote it; the whole word goes in quotes.
+* Quotes inside a string not escaped (``$s = "He said "hi" there"``): three expressions in a row to
+  PowerShell; the user meant one string, so the inner quotes get backticks.
+* A script block opened nowhere: ``gci | Where-Object $_.Length -gt 0} | sort``. The '}' the user
+  typed says where the block ends; cmdlets that take a script block where their arguments start say
+  where it begins.
 
 Each proposal costs the slip it undoes; the validity oracle still has the last word.
 """
@@ -32,6 +39,14 @@ _PASTED_CMD_COST = 2.0  # the whole line changes hands: dearer than any one-toke
 # pass the file as an argument instead, so these go first
 _INPUT_REDIRECT_COST = 1.0
 _EXTERNAL_SUFFIXES = (".exe", ".cmd", ".bat", ".com")
+# the price of a hinted edit (ranking.EditCosts.hinted): the message points at the '}', and inserting its
+# '{' keeps what the user typed where deleting it (the hinted alternative) would not
+_UNOPENED_BLOCK_COST = 0.4
+# cmdlets (and their aliases) whose first positional parameter is a script block
+_BLOCK_TAKERS = frozenset(
+    {"where-object", "where", "?", "foreach-object", "foreach", "%", "invoke-command", "icm"}
+    | {"measure-command", "start-job", "sajb"}
+)
 
 
 def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
@@ -70,6 +85,16 @@ def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: in
             out.extend(_pasted_cmd_line(text, tokens, i))
         if tok.text == ")" and i > 0:
             out.extend(_closed_before_arguments(text, tokens, i))
+        if tok.text == "}" and i > 0:
+            out.extend(_unopened_block(text, tokens, i))
+        if tok.text == "&" and i > 0 and tokens[i - 1].kind == "<ARG>" and _touching(tokens, i - 1):
+            out.extend(_ampersand_in_word(text, tokens, i - 1))
+        if (
+            tok.cls is TokenClass.STRING
+            and tok.text.startswith('"')
+            and _expression_expected(text, tokens, i)
+        ):
+            out.extend(_unescaped_quotes(text, tokens, i))
         if tok.text == "|" and i > 0 and nxt is not None:
             if nxt.text == "$_":
                 out.extend(_piped_into_expression(text, tokens, i))
@@ -131,6 +156,100 @@ def _piped_statement(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite
         return []
     start, end = tokens[head].start, tokens[i - 1].end
     return [Rewrite((TextEdit(start, start, "$("), TextEdit(end, end, ")")), i)]
+
+
+def _touching(tokens: Sequence[Token], i: int) -> bool:
+    """Is ``tokens[i]`` written against the next token, with no blank between?"""
+    return i + 1 < len(tokens) and tokens[i].end == tokens[i + 1].start
+
+
+def _ampersand_in_word(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``-Uri https://x/?a=1&b=2`` -> ``-Uri "https://x/?a=1&b=2"``: the word ``tokens[i]`` starts, up to
+    the next blank, in quotes (single ones when it holds a double quote)."""
+    last = i
+    while _touching(tokens, last):
+        last += 1
+    start, end = tokens[i].start, tokens[last].end
+    word = text[start:end]
+    if '"' not in word:
+        quoted = f'"{word}"'
+    elif "'" not in word:
+        quoted = f"'{word}'"
+    else:
+        return []
+    return [Rewrite((TextEdit(start, end, quoted),), i)]
+
+
+# before a string that starts an expression, not a command argument
+_EXPRESSION_STARTS = frozenset({"=", "(", "{", ",", ";", "return"})
+
+
+def _expression_expected(text: str, tokens: Sequence[Token], i: int) -> bool:
+    if i == 0 or "\n" in text[tokens[i - 1].end : tokens[i].start]:
+        return True
+    prev = tokens[i - 1]
+    return prev.text.lower() in _EXPRESSION_STARTS or prev.cls in (TokenClass.OPERATOR, TokenClass.LAYOUT)
+
+
+def _unescaped_quotes(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``$s = "He said "hi" there"`` -> ``$s = "He said `"hi`" there"``: from the string ``tokens[i]`` to the
+    last double-quoted string on its line with words or variables (and maybe strings) between, one string."""
+    line_end = _line_end(text, tokens[i].start)
+    last, k = None, i + 1
+    while k < len(tokens) and tokens[k].start < line_end:
+        t = tokens[k]
+        if t.cls is TokenClass.STRING and t.text.startswith('"'):
+            last = k
+        elif t.cls not in (TokenClass.NAME, TokenClass.NUMBER, TokenClass.STRING) or t.kind == "<PARAMETER>":
+            break
+        k += 1
+    if last is None or all(t.cls is TokenClass.STRING for t in tokens[i + 1 : last]):
+        return []  # "a" "b": strings side by side miss a comma or an operator, not an escape
+    start, end = tokens[i].start, tokens[last].end
+    inner = text[start + 1 : end - 1]
+    escaped = "".join(
+        '`"' if c == '"' and (n == 0 or inner[n - 1] != "`") else c for n, c in enumerate(inner)
+    )
+    return [Rewrite((TextEdit(start, end, f'"{escaped}"'),), i)]
+
+
+def _unopened_block(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``gci | Where-Object $_.Length -gt 0} | sort``: a '}' no '{' opens, in a pipeline element whose
+    command takes a script block: the block starts with the command's arguments, spaced like its end."""
+    if _unclosed_before(tokens, i) == "{":
+        return []
+    head = _element_start(text, tokens, i)
+    if not (head + 1 < i and tokens[head].text.lower() in _BLOCK_TAKERS and tokens[head + 1].text != "{"):
+        return []
+    spaced = text[tokens[i - 1].end : tokens[i].start] != ""
+    start = tokens[head + 1].start
+    return [Rewrite((TextEdit(start, start, "{ " if spaced else "{"),), i, _UNOPENED_BLOCK_COST)]
+
+
+def _unclosed_before(tokens: Sequence[Token], i: int) -> str | None:
+    """The innermost bracket still open just before ``tokens[i]``, or None at the top level."""
+    depth = 0
+    for k in range(i - 1, -1, -1):
+        t = tokens[k].text
+        if t in _CLOSERS:
+            depth += 1
+        elif t in _OPENERS:
+            if depth == 0:
+                return t[-1]
+            depth -= 1
+    return None
+
+
+def _element_start(text: str, tokens: Sequence[Token], i: int) -> int:
+    """Index of the first token of the pipeline element holding ``tokens[i]``."""
+    start = _statement_start(text, tokens, i)
+    depth = 0
+    for k in range(start, i):
+        t = tokens[k].text
+        depth += (t in _OPENERS) - (t in _CLOSERS)
+        if depth == 0 and t == "|":
+            start = k + 1
+    return start
 
 
 def _opening(tokens: Sequence[Token], close: int) -> int:

@@ -75,6 +75,32 @@ def test_a_piped_loop_is_wrapped_in_a_subexpression(ps):
     assert _proposed(ps, "Get-Item x | % { $_ } | measure") == []  # a script block argument, not a loop
 
 
+def test_a_script_block_closed_but_never_opened_opens_where_the_arguments_start(ps):
+    assert "$c = (gci -recurse | Where-Object {$_.PSIsContainer -eq $True} | sort)" in _proposed(
+        ps, "$c = (gci -recurse | Where-Object $_.PSIsContainer -eq $True} | sort)"
+    )
+    assert "gci | % { $_.Name }" in _proposed(ps, "gci | % $_.Name }")  # spaced like its end
+    assert _proposed(ps, "gci | sort $_.Name }") == []  # Sort-Object's first parameter is a property
+    assert _proposed(ps, "if ($a) { gci | % { $_ } }") == []  # every '}' has its '{'
+
+
+def test_a_bare_url_with_an_ampersand_goes_in_quotes(ps):
+    assert '$r = iwr -Uri "https://h/a?x=1&y=2" -UseBasicParsing' in _proposed(
+        ps, "$r = iwr -Uri https://h/a?x=1&y=2 -UseBasicParsing"
+    )
+    assert "curl 'http://h/?q=\"a\"&b=1'" in _proposed(ps, 'curl http://h/?q="a"&b=1')
+    assert _proposed(ps, "Start-Job { a } & b") == []  # '&' after a blank: not inside a word
+
+
+def test_quotes_inside_a_string_get_backticks(ps):
+    assert '$s = "He said `"hi`" there"' in _proposed(ps, '$s = "He said "hi" there"')
+    assert 'if ($a -eq "x `"y`" z") { 1 }' in _proposed(ps, 'if ($a -eq "x "y" z") { 1 }')
+    assert '% { " `"$_ `" OR " }' in _proposed(ps, '% { " "$_ " OR " }')
+    assert _proposed(ps, 'Write-Host "He said "hi" there"') == []  # a command argument: valid as is
+    # two strings side by side miss a comma, not an escape
+    assert not any("`" in t for t in _proposed(ps, '$f.Invoke("a" "b")'))
+
+
 def test_nothing_to_rewrite_in_ordinary_code(ps):
     assert _proposed(ps, 'Write-Host "a" (1)') == []  # a command's argument, not a method call
     assert _proposed(ps, '$a = "x"') == []  # a string inside a statement
@@ -95,6 +121,9 @@ def test_nothing_to_rewrite_in_ordinary_code(ps):
             'cmd /c "sc.exe sdset bits D:(A;;CC;;;SY)(A;;CC;;;BA)"',
         ),
         ("mysql -u root db < dump.sql", "Get-Content dump.sql | mysql -u root db"),  # not: '<' deleted
+        ("gci | Where-Object $_.Length -gt 0} | sort", "gci | Where-Object {$_.Length -gt 0} | sort"),
+        ("curl http://h/?a=1&b=2", 'curl "http://h/?a=1&b=2"'),
+        ('$s = "He said "hi" there"', '$s = "He said `"hi`" there"'),
         (
             "$d= (gwmi Win32_ComputerSystem).Domain -ComputerName $pc",
             "$d= (gwmi Win32_ComputerSystem -ComputerName $pc).Domain",
@@ -105,3 +134,15 @@ def test_the_edits_engine_ranks_a_rewrite_first(ps, broken, fixed):
     cands = Repairer(ps, None, RepairSettings(engine="edits", time_budget_ms=5000)).repair(broken)
     assert cands[0].text == fixed
     assert all(ps.is_valid(c.text) for c in cands)
+
+
+def test_a_type_literal_costs_its_pieces(ps):
+    """The lexer reads ``[System.TimeZoneInfo]`` as one token and ``[System.TimeZoneInfo}`` as five: the
+    cost of the repair counts the one substituted bracket, so it ranks first."""
+    broken = "$t = Get-Date\n[System.TimeZoneInfo}::ConvertTime($t, 'GMT Standard Time')"
+    cands = Repairer(ps, None, RepairSettings(engine="edits", time_budget_ms=5000)).repair(broken)
+    assert cands[0].text == broken.replace("}", "]")
+    assert cands[0].cost < 2
+    pieces = ps.cost_tokens(ps.tokenize("[System.IO.Path]::Combine($a)"))
+    assert [t.text for t in pieces[:7]] == ["[", "System", ".", "IO", ".", "Path", "]"]
+    assert pieces[6].start == 15 and pieces[6].end == 16
