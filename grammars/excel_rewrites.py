@@ -7,7 +7,10 @@ column" (``A1:10`` -> ``A1:A10``: the number becomes a cell), "this reference is
 (``A:6`` -> ``A6``), "this decimal point was a comma" (``=IF(B3=5. "25")``), "this comma is inside
 the quotes" (``"Decrease," "Increase"``) or "these semicolons are a locale's argument separators"
 (``=IF(A2>7;7;A2)``: one habit, however many times it shows), and "a criterion is text, not a
-comparison" (``=COUNTIF(C2:C25>24)`` -> ``=COUNTIF(C2:C25,">24")``). Token edit distance also prices these as
+comparison" (``=COUNTIF(C2:C25>24)`` -> ``=COUNTIF(C2:C25,">24")``), "that comma was the comparison"
+(``(J3:J152,"henlow")`` -> ``(J3:J152="henlow")``: the same habit inside an array formula), "AND is a
+function, not an operator" (``ISBLANK(L6) AND(ISBLANK(K6))`` -> ``AND(ISBLANK(L6),ISBLANK(K6))``) and
+"this cell lost its column to a blank" (``B 20`` -> ``B20``). Token edit distance also prices these as
 rewrites (a string replaced by a cell is a deletion plus an insertion of content), so each proposal
 carries the cost of the one slip it undoes; the validity oracle still has the last word.
 """
@@ -26,6 +29,8 @@ _REFERENCE_TEXT = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)
 _TIME_PART = re.compile(r"\d{1,2}")
 _COLUMN = re.compile(r"[A-Za-z]{1,3}")
 _COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
+_LOGIC = frozenset({"AND", "OR", "XOR"})
+_OPERAND_ENDS = frozenset({TokenClass.REFERENCE, TokenClass.NUMBER, TokenClass.STRING, TokenClass.NAME})
 CRITERIA_FUNCTIONS = frozenset(
     {"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "MAXIFS", "MINIFS"}
 )
@@ -53,10 +58,13 @@ def excel_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) ->
         out.extend(_stray_colon(tokens, i))
         out.extend(_decimal_comma(tokens, i))
         out.extend(_comma_in_quotes(tokens, i))
+        out.extend(_split_cell(text, tokens, i))
+        out.extend(_infix_logic(text, tokens, i))
     if len(quoted) > 1:  # "$A$1":"$B$1": one misunderstanding (references as text) made twice
         edits = tuple(TextEdit(t.start, t.end, t.text[1:-1]) for _, t in quoted)
         out.append(Rewrite(edits, quoted[0][0], 1.0 + REPEAT_COST * (len(quoted) - 1)))
     out.extend(_criteria(tokens, first, last))
+    out.extend(_criterion_groups(text, tokens, first, last))
     semicolons = [
         i for i in range(first, last) if tokens[i].text == ";" and tokens[i].cls is TokenClass.PUNCT
     ]
@@ -99,6 +107,116 @@ def _criterion_edit(tokens: Sequence[Token], arg: tuple[int, int]) -> TextEdit |
     else:
         return None
     return TextEdit(tokens[b - 3].end, operand.end, "," + criterion)
+
+
+def _criterion_groups(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+    """``SUMPRODUCT((J3:J152,"henlow")*(K3:K152,"e1"))`` -> ``(J3:J152="henlow")*(K3:K152="e1")``: a
+    range and a value in plain parentheses is the criterion habit of COUNTIF, where the comparison was
+    meant (a union joins references only); every such group in the window is one misunderstanding. A
+    group that is a whole argument loses its parentheses: ``IF((C1,"-"),A1,"")`` -> ``IF(C1="-",A1,"")``."""
+    edits: list[TextEdit] = []
+    for i in range(max(first - 1, 1), min(last, len(tokens))):
+        if tokens[i].text != "(" or tokens[i - 1].cls is TokenClass.NAME:
+            continue  # a call's own parenthesis
+        args = bracket_arguments(tokens, i)
+        if len(args) != 2 or args[1][1] >= len(tokens) or tokens[args[1][1]].text != ")":
+            continue
+        (a, comma), (_, close) = args
+        if any(t.cls is not TokenClass.REFERENCE and t.text != ":" for t in tokens[a:comma]):
+            continue
+        if close - comma != 2 or tokens[comma + 1].cls not in (TokenClass.STRING, TokenClass.NUMBER):
+            continue
+        comparison = f"{text[tokens[a].start : tokens[comma].start].rstrip()}={tokens[comma + 1].text}"
+        whole = (
+            tokens[i - 1].text in ("(", ",")
+            and close + 1 < len(tokens)
+            and tokens[close + 1].text in (",", ")")
+        )
+        span = (tokens[i].start, tokens[close].end) if whole else (tokens[a].start, tokens[close].start)
+        edits.append(TextEdit(*span, comparison))
+    if not edits:
+        return []
+    return [Rewrite(tuple(edits), first, 1.0 + REPEAT_COST * (len(edits) - 1))]
+
+
+def _split_cell(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``B 20`` -> ``B20``: a blank typed between a cell's column and its row."""
+    if i + 1 >= len(tokens):
+        return []
+    col, row = tokens[i], tokens[i + 1]
+    gap = text[col.end : row.start]
+    if (
+        col.cls is TokenClass.NAME
+        and _COLUMN.fullmatch(col.text)
+        and row.cls is TokenClass.NUMBER
+        and row.text.isdigit()
+        and not row.text.startswith("0")
+        and gap
+        and gap.isspace()
+        and "\n" not in gap
+    ):
+        return [Rewrite((TextEdit(col.end, row.start, ""),), i + 1)]
+    return []
+
+
+def _infix_logic(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+    """``ISBLANK(L6) AND(ISBLANK(K6))`` or ``A1>5 AND B1<3`` -> ``AND(ISBLANK(L6),ISBLANK(K6))`` /
+    ``AND(A1>5,B1<3)``: AND, OR and XOR written between their operands, as in most languages."""
+    tok = tokens[i]
+    if tok.cls is not TokenClass.NAME or tok.text.upper() not in _LOGIC or i < 2:
+        return []
+    prev = tokens[i - 1]
+    if not (prev.cls in _OPERAND_ENDS or prev.text == ")"):
+        return []  # "=AND(" or ",OR(": already a function
+    start = _argument_start(tokens, i)
+    if start >= i or tokens[start].text.upper() in _LOGIC:
+        return []
+    left = text[tokens[start].start : prev.end]
+    if i + 1 < len(tokens) and tokens[i + 1].text == "(":
+        args = bracket_arguments(tokens, i + 1)
+        if not args or args[-1][1] >= len(tokens) or tokens[args[-1][1]].text != ")":
+            return []
+        close = args[-1][1]
+        right, end = text[tokens[i + 2].start : tokens[close].start], tokens[close].end
+    else:
+        stop = _argument_end(tokens, i + 1)
+        if stop == i + 1:
+            return []
+        right, end = text[tokens[i + 1].start : tokens[stop - 1].end], tokens[stop - 1].end
+    joined = f"{tok.text}({left.strip()},{right.strip()})"
+    return [Rewrite((TextEdit(tokens[start].start, end, joined),), i)]
+
+
+def _argument_start(tokens: Sequence[Token], i: int) -> int:
+    """Index of the first token of the argument (or formula) holding ``tokens[i]``."""
+    depth = 0
+    for k in range(i - 1, -1, -1):
+        t = tokens[k].text
+        if t in (")", "}"):
+            depth += 1
+        elif t in ("(", "{"):
+            if depth == 0:
+                return k + 1
+            depth -= 1
+        elif depth == 0 and (t == "," or (k == 0 and t == "=")):
+            return k + 1
+    return 0
+
+
+def _argument_end(tokens: Sequence[Token], i: int) -> int:
+    """Index one past the last token of the argument starting at ``tokens[i]``."""
+    depth = 0
+    for k in range(i, len(tokens)):
+        t = tokens[k].text
+        if t in ("(", "{"):
+            depth += 1
+        elif t in (")", "}"):
+            if depth == 0:
+                return k
+            depth -= 1
+        elif t == "," and depth == 0:
+            return k
+    return len(tokens)
 
 
 def _stray_colon(tokens: Sequence[Token], i: int) -> list[Rewrite]:

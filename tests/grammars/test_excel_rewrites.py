@@ -36,6 +36,12 @@ def _proposed(grammar, text):
         ("=COUNTIF(C2:C25>24)", '=COUNTIF(C2:C25,">24")', 1.5),
         ('=SUMIF(A:A="x",B:B)', '=SUMIF(A:A,"=x",B:B)', 1.5),
         ("=COUNTIFS(C3:C13>= B14, D3:D13<= B15)", '=COUNTIFS(C3:C13,">="&B14, D3:D13,"<="&B15)', 2.0),
+        ('=SUMPRODUCT((J3:J9,"a")*(K3:K9,"b"))', '=SUMPRODUCT((J3:J9="a")*(K3:K9="b"))', 1.5),
+        ('=IF((C1,"-"),A1,"")', '=IF(C1="-",A1,"")', 1.0),  # a whole argument needs no parentheses
+        ('=INDIRECT(B 20&":"&D20)', '=INDIRECT(B20&":"&D20)', 1.0),
+        ('=IF(ISBLANK(L6) AND(ISBLANK(K6)), "", 1)', '=IF(AND(ISBLANK(L6),ISBLANK(K6)), "", 1)', 1.0),
+        ("=IF(A1>5 OR B1<3, 1, 0)", "=IF(OR(A1>5,B1<3), 1, 0)", 1.0),
+        ("=A1>5 AND B1<3", "=AND(A1>5,B1<3)", 1.0),
     ],
 )
 def test_proposals(excel, broken, fixed, cost):
@@ -52,6 +58,9 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
     assert "=SUM(B9:B5)" not in _proposed(excel, "=SUM(9:B5)")
     assert _proposed(excel, "=SUMIF(A1+1>2,B:B)") == {}  # a criterion's left side is a range, not a sum
     assert _proposed(excel, "=IF(C2:C25>24,1)") == {}  # only the *IF(S) functions take criteria
+    assert _proposed(excel, "=SUM((A1:A3,B1:B3))") == {}  # a union of references is Excel's
+    assert _proposed(excel, "=IF(AND(A1,B1),1,0)") == {}  # AND already a function
+    assert _proposed(excel, "=SUM(A1 B2)") == {}  # the intersection of two cells: valid
 
 
 @pytest.mark.parametrize(
@@ -62,6 +71,8 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
         ("=MAX(D7:37)-1", "=MAX(D7:D37)-1"),
         ("=IF(A2>7;7;A2)", "=IF(A2>7,7,A2)"),
         ("=COUNTIF(C2:C25>24)", '=COUNTIF(C2:C25,">24")'),
+        ('=IF(ISBLANK(L6) AND(ISBLANK(K6)), "", 1)', '=IF(AND(ISBLANK(L6),ISBLANK(K6)), "", 1)'),
+        ('=SUMPRODUCT((J3:J9,"a")*(K3:K9,"b"))', '=SUMPRODUCT((J3:J9="a")*(K3:K9="b"))'),
     ],
 )
 def test_the_edits_engine_ranks_a_rewrite_as_one_slip(excel, broken, fixed):
