@@ -14,10 +14,12 @@ actually tells ``=SUM(A1:A10)`` from ``=SUM(A1,10)`` at the CPU training budget 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from grammars.base import Token, TokenClass, common_ends
+from grammars.base import TextEdit, Token, TokenClass, common_ends
 from grammars.vocab import Vocabulary
 
 from .hints import NO_HINTS, EditHints
@@ -36,6 +38,8 @@ __all__ = [
     "edits_score",
     "ngram_gain",
     "redundant_parens",
+    "edit_shape",
+    "diversify",
 ]
 
 # The punctuation of most last-mile errors: unbalanced brackets, missing separators, unclosed quotes.
@@ -235,3 +239,28 @@ def redundant_parens(tokens: Sequence[Token]) -> int:
         ):
             count += 1
     return count
+
+
+T = TypeVar("T")
+_OPERATOR_TEXT = re.compile(r"\s*[-+*/^&|=<>!%~]+\s*")
+
+
+def edit_shape(edits: Sequence[TextEdit]) -> tuple[tuple[int, int, str], ...]:
+    """Where ``edits`` change the text and how, with any one operator standing for all of them:
+    ``A1& AND(`` and ``A1* AND(`` have one shape."""
+    return tuple(
+        (e.start, e.end, "<op>" if _OPERATOR_TEXT.fullmatch(e.new_text) else e.new_text) for e in edits
+    )
+
+
+def diversify(ranked: Sequence[T], shape: Callable[[T], object], per_shape: int) -> list[T]:
+    """``ranked`` with at most ``per_shape`` of one shape before every other shape had its turn: twelve
+    operators inserted at one place are one idea, and would fill a top 5 where another idea ranks 6th."""
+    first: list[T] = []
+    later: list[T] = []
+    seen: dict[object, int] = {}
+    for item in ranked:
+        key = shape(item)
+        seen[key] = seen.get(key, 0) + 1
+        (first if seen[key] <= per_shape else later).append(item)
+    return first + later

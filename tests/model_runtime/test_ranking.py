@@ -5,8 +5,11 @@ from hypothesis import strategies as st
 
 from grammars import get_grammar
 from model_runtime.hints import hints_from_messages
+from grammars.base import TextEdit
 from model_runtime.ranking import (
     RankingWeights,
+    diversify,
+    edit_shape,
     edits_score,
     hybrid_score,
     token_distance,
@@ -108,3 +111,19 @@ def test_the_prior_reorders_close_repairs_but_cannot_buy_a_much_dearer_one():
     dear_but_frequent = hybrid_score(3.4, 0, None, None, False, w, ngram=40.0)  # =TEXTJOIN( -> =name(
     assert cheap > dear_but_frequent
     assert hybrid_score(1.2, 0, None, None, False, w, ngram=3.0) > cheap  # within one edit: the prior decides
+
+
+def test_one_operator_stands_for_all_in_an_edit_shape():
+    assert edit_shape([TextEdit(5, 5, "&")]) == edit_shape([TextEdit(5, 5, " <> ")])
+    assert edit_shape([TextEdit(5, 5, "&")]) != edit_shape(
+        [TextEdit(5, 5, ",")]
+    )  # a separator is its own idea
+    assert edit_shape([TextEdit(5, 5, "&")]) != edit_shape([TextEdit(6, 6, "&")])
+
+
+def test_diversify_lets_other_shapes_in_before_the_rest_of_one_shape():
+    ranked = ["op1", "op2", "op3", "op4", "rewrite", "op5"]
+    shape = {"rewrite": "r"}.get
+    assert diversify(ranked, lambda x: shape(x, "op"), 2) == ["op1", "op2", "rewrite", "op3", "op4", "op5"]
+    assert diversify(ranked, lambda x: shape(x, "op"), 9) == ranked  # order kept when nothing crowds
+    assert diversify([], str, 1) == []
