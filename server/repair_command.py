@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from grammars import get_grammar, language_for_path
     from grammars.errors import InputError
     from grammars.source_files import read_source
+    from model_runtime.local_repair import repair_document
     from model_runtime.repair import Repairer, RepairSettings
 
     if args.k < 1 or (args.budget_ms is not None and args.budget_ms < 1):
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     repairer = Repairer(
         grammar, runtime, RepairSettings(k=args.k, engine=args.engine, time_budget_ms=args.budget_ms)
     )
-    candidates = repairer.repair(text)
+    candidates = repair_document(repairer, text)  # a large file: error by error, each on its statements
     if args.json:
         _print_json(args.file, language, text, issues, candidates)
     if not candidates:

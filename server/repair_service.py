@@ -127,8 +127,10 @@ class RepairService:
                 return hit
             if session.get(doc.uri) is not doc:  # edited while queued: nobody wants this result
                 return None
+            from model_runtime.local_repair import repair_around  # numpy and the model stay out of startup
+
             repairer = self._store.repairer(model, settings)
-            return list(repairer.repair(doc.text, issue, k=max(2, settings.candidates), cancel=cancel))
+            return repair_around(repairer, doc.text, issue, k=max(2, settings.candidates), cancel=cancel)
 
         try:
             result = await self._in_worker(work, cancel)
@@ -165,10 +167,12 @@ class RepairService:
         def work() -> FixAllResult | None:
             if session.get(doc.uri) is not doc:
                 return None
+            from model_runtime.local_repair import repair_around
+
             repairer = self._store.repairer(model, settings)
 
             def repair(text: str, issue: SyntaxIssue) -> list[Any]:
-                found = list(repairer.repair(text, issue, k=2, cancel=cancel))
+                found = repair_around(repairer, text, issue, k=2, cancel=cancel)
                 # A repair cut short by the budget may lack the runner-up that would have made it doubtful.
                 return [] if cancel.is_set() else found
 

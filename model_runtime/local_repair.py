@@ -1,0 +1,144 @@
+"""Repair one error of a large document on the statements around it, not on the whole document.
+
+The search checks every candidate with the validity oracle, which parses the document it is given. On a
+whole 250-function Python file that made one quick fix run for 28 s and find nothing, and a 250-line
+PowerShell script overran its 250 ms budget three times (EXPERIMENTS.md, fifth session). A last-mile
+error and its fix lie within a statement or two, so a large document is repaired on a *region*: the
+top-level statements from a little before the error to a little after it, cut where a statement starts
+(where the lexer stood at the top level, so the region parses as it does inside the document). The
+region's candidates are mapped back and checked once against the whole document: a fix may not leave
+an error inside the region or add one anywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from grammars.base import Grammar, SyntaxIssue, TextEdit
+
+from .edit_compose import compose_edits
+from .repair import Candidate, Repairer
+
+__all__ = ["LocalSettings", "repair_around", "repair_document", "region_around"]
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    """When a document is repaired on a region, and how much of it the region takes."""
+
+    min_chars: int = 2_000  # shorter documents are repaired whole (the dev benchmarks all are)
+    statements_before: int = 1  # whole statements of context before the one holding the error
+    lines_after: int = 2  # the region runs at least this many lines past the error's line
+    tries: int = 4  # cut points after the error tried before giving up on a region
+
+
+def region_around(
+    grammar: Grammar, text: str, issue: SyntaxIssue, settings: LocalSettings = LocalSettings()
+) -> tuple[int, int] | None:
+    """``(start, end)`` of a region holding ``issue`` whose own first error is ``issue``, or None.
+
+    Statement starts before the error come from the whole document (the lexer was at the top level
+    there). After it an unclosed bracket would merge everything into one statement, so the cut points
+    after the error's line come from the rest of the document read on its own, at column 0.
+    """
+    starts = [s for s, _ in grammar.statements(text) if s <= issue.start]
+    if not starts:
+        return None
+    start = _line_start(text, starts[max(0, len(starts) - 1 - settings.statements_before)])
+    after = _next_line(text, max(issue.start, issue.end))
+    for _ in range(settings.lines_after - 1):
+        after = _next_line(text, after)
+    if after >= len(text):
+        return None  # the error is near the end: the region would be most of the document
+    rest = text[after:]
+    cuts = [after + s for s, _ in grammar.statements(rest) if s == 0 or rest[s - 1] == "\n"]
+    for end in (cuts + [len(text)])[: settings.tries]:
+        end = _line_start(text, end)
+        if end <= after or end - start >= len(text) * 0.8:
+            continue
+        errors = grammar.errors(text[start:end])
+        if errors and errors[0].start == issue.start - start:
+            return start, end
+    return None
+
+
+def repair_around(
+    repairer: Repairer,
+    text: str,
+    issue: SyntaxIssue,
+    *,
+    k: int | None = None,
+    cancel: threading.Event | None = None,
+    settings: LocalSettings = LocalSettings(),
+) -> list[Candidate]:
+    """Top-k repairs of ``issue`` in ``text``: on a region for a large document, else on all of it.
+
+    Falls back to the whole document when no region reproduces the error on its own (its cause lies
+    further away, such as a bracket opened a hundred lines up).
+    """
+    grammar = repairer.grammar
+    region = region_around(grammar, text, issue, settings) if len(text) >= settings.min_chars else None
+    if region is None:
+        return repairer.repair(text, issue, k=k, cancel=cancel)
+    start, end = region
+    local = SyntaxIssue(issue.start - start, issue.end - start, issue.message)
+    before = grammar.errors(text)
+    out: list[Candidate] = []
+    for cand in repairer.repair(text[start:end], local, k=k, cancel=cancel):
+        edits = tuple(TextEdit(e.start + start, e.end + start, e.new_text) for e in cand.edits)
+        repaired = text[:start] + cand.text + text[end:]
+        fixed_end = start + len(cand.text)
+        after = grammar.errors(repaired)
+        if len(after) < len(before) and not any(start <= i.start < fixed_end for i in after):
+            out.append(replace(cand, text=repaired, edits=edits))
+    return out
+
+
+def repair_document(
+    repairer: Repairer,
+    text: str,
+    *,
+    k: int | None = None,
+    cancel: threading.Event | None = None,
+    settings: LocalSettings = LocalSettings(),
+) -> list[Candidate]:
+    """Top-k repairs of every error of ``text`` (the CLI's ``lastfix repair FILE``).
+
+    A large document is repaired one error at a time around it, first error first. The best fix of the
+    first error is carried on through the errors after it; the runner-ups stay alternatives when they
+    leave a valid document.
+    """
+    grammar = repairer.grammar
+    errors = grammar.errors(text)
+    if len(text) < settings.min_chars or not errors:
+        return repairer.repair(text, k=k, cancel=cancel)
+    found = repair_around(repairer, text, errors[0], k=k, cancel=cancel, settings=settings)
+    if not found:
+        return []
+    best = found[0]
+    for _ in range(repairer.search.max_rounds * 4):
+        left = grammar.errors(best.text)
+        if not left or (cancel is not None and cancel.is_set()):
+            break
+        step = repair_around(repairer, best.text, left[0], k=1, cancel=cancel, settings=settings)
+        if not step:
+            break
+        best = replace(
+            step[0],
+            edits=tuple(compose_edits(text, best.edits, step[0].edits)),
+            cost=best.cost + step[0].cost,
+        )
+    if not grammar.is_valid(best.text):
+        return []  # the CLI rewrites a file only into one that parses
+    return [best] + [c for c in found[1:] if grammar.is_valid(c.text)]
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _next_line(text: str, offset: int) -> int:
+    """Offset of the start of the line after the one holding ``offset`` (the end of the text if none)."""
+    end = text.find("\n", offset)
+    return len(text) if end < 0 else end + 1

@@ -1,0 +1,79 @@
+"""Repairing one error of a large document on the statements around it (real grammars, edits engine)."""
+
+import pytest
+
+from grammars import get_grammar
+from grammars.base import apply_edits
+from model_runtime.local_repair import LocalSettings, region_around, repair_around, repair_document
+from model_runtime.repair import Repairer, RepairSettings
+
+_FUNCTION = "def f{i}(x, y={i}):\n    return [x + y, (x * {i}) % 7]\n\n\n"
+_COMMAND = "$v{i} = Get-Item -Path 'C:\\data\\{i}.txt' | Select-Object -First {i}\n"
+
+
+def _document(line: str, broken: str, n: int = 200) -> str:
+    lines = [line.format(i=i) for i in range(n)]
+    return "".join(lines[: n // 2]) + broken + "".join(lines[n // 2 :])
+
+
+@pytest.mark.parametrize(
+    "language, line, broken, fixed",
+    [
+        ("python", _FUNCTION, "def g(x):\n    return [x + 1, (x * 2 % 7]\n\n\n", "(x * 2) % 7]"),
+        ("powershell", _COMMAND, "$x = Get-Item -Path 'C:\\a.txt' | Select-Object -First (3\n", "-First (3)"),
+        ("excel", '=IF(SUM(A{i}:C{i})>10,ROUND(B{i}*1.2,2),"low {i}")\n', "=SUM(A1:A3\n", "=SUM(A1:A3)\n"),
+    ],
+)
+def test_a_large_document_is_repaired_on_the_statements_around_its_error(language, line, broken, fixed):
+    grammar = get_grammar(language)
+    text = _document(line, broken)
+    issue = grammar.errors(text)[0]
+    start, end = region_around(grammar, text, issue)
+    assert start <= issue.start < end and end - start < 400 < len(text)  # a few statements, not the file
+    cands = repair_around(
+        Repairer(grammar, None, RepairSettings(engine="edits", time_budget_ms=2000)), text, issue
+    )
+    assert cands and any(fixed in c.text for c in cands)
+    for c in cands:  # whole documents, and the edits say how to get there from the original
+        assert apply_edits(text, list(c.edits)) == c.text
+        assert grammar.is_valid(c.text)
+        assert c.text.startswith(text[:start]) and c.text.endswith(text[end:])
+
+
+def test_a_fix_may_leave_other_errors_alone_but_not_add_any():
+    grammar = get_grammar("python")
+    text = _document(_FUNCTION, "def g(x):\n    return (x * 2 % 7\n\n\n") + "def h(:\n    pass\n"
+    before = grammar.errors(text)
+    cands = repair_around(Repairer(grammar, None, RepairSettings(engine="edits")), text, before[0])
+    assert cands
+    for c in cands:
+        after = grammar.errors(c.text)
+        assert len(after) < len(before) and all(
+            i.start >= text.index("def h(") for i in after
+        )  # def h(: remains
+
+
+def test_no_region_when_the_cause_is_far_away_or_the_document_small():
+    ps = get_grammar("powershell")
+    # a brace opened at the top and never closed: the region around the reported error does not hold it
+    text = "function f {\n" + _document(_COMMAND, "")
+    issue = ps.errors(text)[0]
+    assert region_around(ps, text, issue) is None or ps.errors(text[slice(*region_around(ps, text, issue))])
+    small = "$x = (1\n"
+    repairer = Repairer(ps, None, RepairSettings(engine="edits"))
+    assert [c.text for c in repair_around(repairer, small, ps.errors(small)[0])] == [
+        c.text for c in repairer.repair(small, ps.errors(small)[0])
+    ]
+    # an error in the last lines: the region would be most of the document, so the whole is repaired
+    tail = _document(_COMMAND, "", 100) + "$y = (2\n"
+    assert region_around(ps, tail, ps.errors(tail)[0], LocalSettings()) is None
+
+
+def test_every_error_of_a_large_document_is_repaired_one_at_a_time():
+    grammar = get_grammar("python")
+    text = _document(_FUNCTION, "def g(x):\n    return [x + 1, (x * 2 % 7]\n\n\n") + "def h(:\n    pass\n"
+    cands = repair_document(Repairer(grammar, None, RepairSettings(engine="edits")), text)
+    assert cands
+    for c in cands:
+        assert grammar.is_valid(c.text) and apply_edits(text, list(c.edits)) == c.text
+    assert "def h():" in cands[0].text
