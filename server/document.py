@@ -25,6 +25,7 @@ from grammars import (
     language_for_path,
 )
 
+from .incremental_issues import IncrementalIssues
 from .positions import UTF16, LineIndex
 
 __all__ = ["Document", "language_of", "apply_content_changes"]
@@ -55,7 +56,16 @@ class Document:
     language: str | None
     version: int
     text: str
+    # shared by every version of the document: each version's errors start from the last ones computed
+    tracker: IncrementalIssues | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.tracker is None and self.language is not None:
+            try:
+                object.__setattr__(self, "tracker", IncrementalIssues(get_grammar(self.language)))
+            except UnknownLanguageError:
+                pass  # not lastfix's: no errors
 
     @functools.cached_property
     def index(self) -> LineIndex:
@@ -66,19 +76,22 @@ class Document:
         return get_grammar(self.language) if self.language else None
 
     def issues(self) -> tuple[SyntaxIssue, ...]:
-        """The grammar's syntax errors of this version (computed once; safe to call from any thread)."""
+        """The grammar's syntax errors of this version (computed once; safe to call from any thread).
+
+        Computed chunk by chunk from the previous version's (``IncrementalIssues``), so an edit in a
+        large file re-checks only the statements around it.
+        """
         cached = self.__dict__.get("_issues")
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         with self._lock:
             if "_issues" not in self.__dict__:
-                grammar = self.grammar
-                issues = tuple(grammar.errors(self.text)) if grammar else ()
-                self.__dict__["_issues"] = issues
+                tracker = self.tracker
+                self.__dict__["_issues"] = tracker.issues(self.text) if tracker is not None else ()
             return self.__dict__["_issues"]  # type: ignore[no-any-return]
 
     def with_text(self, version: int, text: str) -> Document:
-        return Document(self.uri, self.language, version, text)
+        return Document(self.uri, self.language, version, text, self.tracker)
 
 
 def apply_content_changes(

@@ -39,6 +39,14 @@ def _thousand_lines(language: str) -> str:
     )
 
 
+# one slip dropped into the middle of the 1,000-line document: the code action a user of a real file waits for
+_BROKEN_LINE = {
+    "excel": "=SUM(A1:A3\n",
+    "python": "def g(x):\n    return [x + 1, (x * 2 % 7]\n\n\n",
+    "powershell": "$x = Get-Item -Path 'C:\\a.txt' | Select-Object -First (3\n",
+}
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -115,9 +123,15 @@ class _Bench:
         )
 
 
-async def _diagnostics_latency(bench: _Bench, language: str, rounds: int) -> dict[str, float]:
-    """Time from sending a one-character edit in a 1,000-line file to its diagnostics arriving."""
-    uri = f"file:///bench/big{EXTENSIONS[language]}"
+async def _diagnostics_latency(
+    bench: _Bench, language: str, rounds: int, typed: str = "("
+) -> dict[str, float]:
+    """Time from sending a one-character edit in a 1,000-line file to its diagnostics arriving.
+
+    ``(`` leaves a bracket open, so everything after it is re-read; ``x`` is a keystroke that keeps the
+    brackets balanced, the common case (editors close brackets as they are typed).
+    """
+    uri = f"file:///bench/big-{'bracket' if typed == '(' else 'key'}{EXTENSIONS[language]}"
     text = _thousand_lines(language)
     bench.open(uri, language, text)
     await bench.wait_version(uri, 1)
@@ -125,14 +139,44 @@ async def _diagnostics_latency(bench: _Bench, language: str, rounds: int) -> dic
     times = []
     version = 1
     for _ in range(rounds):
-        # Break the middle line with "(" then remove it again: two measured edits per round.
-        for new, length in (("(", 0), ("", 1)):
+        # Type into the middle line then remove it again: two measured edits per round.
+        for new, length in ((typed, 0), ("", 1)):
             version += 1
             start = time.perf_counter()
             bench.change(uri, version, line, 1, new, length)
             _, arrived = await bench.wait_version(uri, version)
             times.append((arrived - start) * 1000)
     return _summary(times)
+
+
+async def _large_file_code_action(bench: _Bench, language: str, rounds: int) -> dict[str, Any]:
+    """Time to the quick fixes of one error in the middle of a 1,000-line document (each round a fresh
+    version, so no answer comes from the server's cache)."""
+    uri = f"file:///bench/large{EXTENSIONS[language]}"
+    lines = _thousand_lines(language).splitlines(keepends=True)
+    text = "".join(lines[: len(lines) // 2]) + _BROKEN_LINE[language] + "".join(lines[len(lines) // 2 :])
+    bench.open(uri, language, text)
+    version, times, offered = 1, [], 0
+    for _ in range(rounds):
+        diags, _ = await bench.wait_version(uri, version)
+        start = time.perf_counter()
+        result = await bench.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=diags[0].range,
+                context=types.CodeActionContext(diagnostics=[diags[0]], only=[types.CodeActionKind.QuickFix]),
+            )
+        )
+        times.append((time.perf_counter() - start) * 1000)
+        offered += bool(result)
+        version += 1
+        bench.change(uri, version, text.count("\n") + version - 2, 0, "\n")  # a blank line at the end
+    bench.client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    out: dict[str, Any] = _summary(times)
+    out["with_fix"] = offered
+    return out
 
 
 def _dev_snippets(language: str, limit: int) -> list[str]:
@@ -211,8 +255,13 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         report.setdefault(language, {})["diagnostics_after_edit_1000_lines"] = await _diagnostics_latency(
             bench, language, args.rounds
         )
+        report[language]["diagnostics_after_keystroke_1000_lines"] = await _diagnostics_latency(
+            bench, language, args.rounds, "x"
+        )
         print(f"{language}: code action latency ...", file=sys.stderr)
         report[language]["code_action"] = await _code_action_latency(bench, language, args.snippets)
+        print(f"{language}: code action in a 1,000-line file ...", file=sys.stderr)
+        report[language]["code_action_1000_lines"] = await _large_file_code_action(bench, language, 5)
     report["rss_mb_models_loaded"] = _rss_mb(pid) if pid else None
     await client.shutdown_async(None)
     client.exit(None)
