@@ -17,7 +17,6 @@ T = TypeVar("T")
 
 __all__ = [
     "common_ends",
-    "bracket_arguments",
     "TokenClass",
     "Token",
     "SyntaxIssue",
@@ -298,33 +297,6 @@ def symbol_opcodes(old: Sequence[str], new: Sequence[str]) -> list[Opcode]:
     if hi_a < n:
         ops.append(("equal", hi_a, n, hi_b, m))
     return ops
-
-
-_OPENING = frozenset("([{")
-_CLOSING = frozenset(")]}")
-
-
-def bracket_arguments(tokens: Sequence[Token], open_: int, last: int | None = None) -> list[tuple[int, int]]:
-    """Token ranges [a, b) of the comma-separated arguments inside the bracket opened at ``open_``.
-
-    Nested brackets are skipped whole; scanning stops at ``last`` (default: the end). For a bracket
-    that is never closed, the arguments a comma completed.
-    """
-    args: list[tuple[int, int]] = []
-    depth, start = 0, open_ + 1
-    for k in range(open_ + 1, len(tokens) if last is None else min(last, len(tokens))):
-        t = tokens[k].text
-        if t in _OPENING:
-            depth += 1
-        elif t in _CLOSING:
-            if depth == 0:
-                args.append((start, k))
-                return args
-            depth -= 1
-        elif t == "," and depth == 0:
-            args.append((start, k))
-            start = k + 1
-    return args
 
 
 def _skip_spaces(text: str, offset: int) -> int:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .base import Rewrite, TextEdit, Token, TokenClass, bracket_arguments
+from .base import Rewrite, TextEdit, Token, TokenClass
+from .brackets import bracket_arguments
 
 __all__ = ["excel_rewrites"]
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .base import Rewrite, TextEdit, Token, TokenClass
+from .brackets import closing_bracket, innermost_open, opening_bracket
 
 __all__ = ["powershell_rewrites"]
 
@@ -109,7 +110,8 @@ def _statement_start(text: str, tokens: Sequence[Token], i: int) -> int:
     while k > 0:
         prev = tokens[k - 1]
         if prev.text in _CLOSERS:
-            k = _opening(tokens, k - 1)
+            opened = opening_bracket(tokens, k - 1, _OPENERS)
+            k = opened if opened is not None else k - 1
         elif prev.text != "|" and _starts_statement(text, tokens, k):
             break
         else:
@@ -148,10 +150,11 @@ def _piped_into_expression(text: str, tokens: Sequence[Token], i: int) -> list[R
 def _piped_statement(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
     """``foreach ($i in gci) { $i.Length } | measure``: a loop is a statement, not a pipeline element;
     PowerShell's message asks for ``$( )`` around it."""
-    block = _opening(tokens, i - 1)
-    if block < 2 or tokens[block - 1].text != ")":
+    block = opening_bracket(tokens, i - 1, _OPENERS)
+    if block is None or block < 2 or tokens[block - 1].text != ")":
         return []
-    head = _opening(tokens, block - 1) - 1
+    condition = opening_bracket(tokens, block - 1, _OPENERS)
+    head = -1 if condition is None else condition - 1
     if head < 0 or tokens[head].text.lower() not in _LOOPS:
         return []
     start, end = tokens[head].start, tokens[i - 1].end
@@ -216,7 +219,8 @@ def _unescaped_quotes(text: str, tokens: Sequence[Token], i: int) -> list[Rewrit
 def _unopened_block(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
     """``gci | Where-Object $_.Length -gt 0} | sort``: a '}' no '{' opens, in a pipeline element whose
     command takes a script block: the block starts with the command's arguments, spaced like its end."""
-    if _unclosed_before(tokens, i) == "{":
+    opened = innermost_open(tokens, i, _OPENERS)
+    if opened is not None and _OPENERS[tokens[opened].text] == "}":
         return []
     head = _element_start(text, tokens, i)
     if not (head + 1 < i and tokens[head].text.lower() in _BLOCK_TAKERS and tokens[head + 1].text != "{"):
@@ -224,20 +228,6 @@ def _unopened_block(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]
     spaced = text[tokens[i - 1].end : tokens[i].start] != ""
     start = tokens[head + 1].start
     return [Rewrite((TextEdit(start, start, "{ " if spaced else "{"),), i, _UNOPENED_BLOCK_COST)]
-
-
-def _unclosed_before(tokens: Sequence[Token], i: int) -> str | None:
-    """The innermost bracket still open just before ``tokens[i]``, or None at the top level."""
-    depth = 0
-    for k in range(i - 1, -1, -1):
-        t = tokens[k].text
-        if t in _CLOSERS:
-            depth += 1
-        elif t in _OPENERS:
-            if depth == 0:
-                return t[-1]
-            depth -= 1
-    return None
 
 
 def _element_start(text: str, tokens: Sequence[Token], i: int) -> int:
@@ -250,17 +240,6 @@ def _element_start(text: str, tokens: Sequence[Token], i: int) -> int:
         if depth == 0 and t == "|":
             start = k + 1
     return start
-
-
-def _opening(tokens: Sequence[Token], close: int) -> int:
-    """Index of the bracket opening ``tokens[close]`` (or ``close`` itself when they do not balance)."""
-    depth = 0
-    for k in range(close, -1, -1):
-        t = tokens[k].text
-        depth += (t in _CLOSERS) - (t in _OPENERS)
-        if depth == 0:
-            return k
-    return close
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -325,28 +304,13 @@ def _json_argument(tokens: Sequence[Token], i: int) -> bool:
 
 def _quoted_json(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
     """The JSON from ``tokens[i]`` to its closing bracket, as one single-quoted string."""
-    close = _matching(tokens, i)
+    close = closing_bracket(tokens, i, _OPENERS)
     if close is None:
         return []
     start, end = tokens[i].start, tokens[close].end
     if "'" in text[start:end] or "\n" in text[start:end]:
         return []  # quotes inside would need doubling: no longer the user's text
     return [Rewrite((TextEdit(start, start, "'"), TextEdit(end, end, "'")), i)]
-
-
-def _matching(tokens: Sequence[Token], i: int) -> int | None:
-    """Index of the bracket closing ``tokens[i]``, or None if the brackets do not balance on the way."""
-    stack: list[str] = []
-    for j in range(i, len(tokens)):
-        t = tokens[j].text
-        if t in _OPENERS:
-            stack.append(_OPENERS[t])
-        elif t in _OPENERS.values():
-            if not stack or stack.pop() != t:
-                return None
-            if not stack:
-                return j
-    return None
 
 
 def _pasted_cmd_line(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:

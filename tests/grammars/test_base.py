@@ -42,17 +42,6 @@ def test_placeholders_are_upper_case_and_specials_are_not():
     assert not is_placeholder("<blank>") and not is_placeholder("<") and not is_placeholder("<>")
 
 
-def test_bracket_arguments_skip_nested_brackets_and_stop_at_the_closer():
-    from grammars import get_grammar
-    from grammars.base import bracket_arguments
-
-    tokens = get_grammar("excel").tokenize("=SUM(A1,MAX(B1,B2),{1,2})+1")
-    texts = [[t.text for t in tokens[a:b]] for a, b in bracket_arguments(tokens, 2)]
-    assert texts == [["A1"], ["MAX", "(", "B1", ",", "B2", ")"], ["{", "1", ",", "2", "}"]]
-    unclosed = get_grammar("excel").tokenize("=SUM(A1,B2")
-    assert bracket_arguments(unclosed, 2) == [(3, 4)]  # only what a comma completed
-
-
 @pytest.mark.parametrize(
     "old, new",
     [("abc", "abc"), ("abc", "abxc"), ("abc", "ac"), ("abc", "axc"), ("aab", "ab"), ("ab", "aab"), ("", "a")],
