@@ -7,7 +7,9 @@ error and its fix lie within a statement or two, so a large document is repaired
 top-level statements from a little before the error to a little after it, cut where a statement starts
 (where the lexer stood at the top level, so the region parses as it does inside the document). The
 region's candidates are mapped back and checked once against the whole document: a fix may not leave
-an error inside the region or add one anywhere.
+an error inside the region or add one anywhere. Given the document's ``IncrementalIssues`` (the
+server's diagnostics keep one per document), the region's cut points before the error are its chunk
+starts and each check re-reads only the region's chunks.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 from dataclasses import dataclass, replace
 
 from grammars.base import Grammar, SyntaxIssue, TextEdit
+from grammars.incremental_issues import IncrementalIssues
 
 from .edit_compose import compose_edits
 from .repair import Candidate, Repairer
@@ -31,27 +34,38 @@ class LocalSettings:
     statements_before: int = 1  # whole statements of context before the one holding the error
     lines_after: int = 2  # the region runs at least this many lines past the error's line
     tries: int = 4  # cut points after the error tried before giving up on a region
+    lines_read_after: int = 100  # how far past the error its cut points are looked for
 
 
 def region_around(
-    grammar: Grammar, text: str, issue: SyntaxIssue, settings: LocalSettings = LocalSettings()
+    grammar: Grammar,
+    text: str,
+    issue: SyntaxIssue,
+    settings: LocalSettings = LocalSettings(),
+    starts: list[int] | None = None,
 ) -> tuple[int, int] | None:
     """``(start, end)`` of a region holding ``issue`` whose own first error is ``issue``, or None.
 
     Statement starts before the error come from the whole document (the lexer was at the top level
-    there). After it an unclosed bracket would merge everything into one statement, so the cut points
-    after the error's line come from the rest of the document read on its own, at column 0.
+    there), or ``starts`` when the caller knows them. After it an unclosed bracket would merge everything
+    into one statement, so the cut points after the error's line come from the next lines read on their
+    own, at column 0.
     """
-    starts = [s for s, _ in grammar.statements(text) if s <= issue.start]
-    if not starts:
+    if starts is None:
+        starts = [s for s, _ in grammar.statements(text[: _next_line(text, issue.start)])]
+    before = [s for s in starts if s <= issue.start]
+    if not before:
         return None
-    start = _line_start(text, starts[max(0, len(starts) - 1 - settings.statements_before)])
+    start = _line_start(text, before[max(0, len(before) - 1 - settings.statements_before)])
     after = _next_line(text, max(issue.start, issue.end))
     for _ in range(settings.lines_after - 1):
         after = _next_line(text, after)
     if after >= len(text):
         return None  # the error is near the end: the region would be most of the document
-    rest = text[after:]
+    horizon = after
+    for _ in range(settings.lines_read_after):
+        horizon = _next_line(text, horizon)
+    rest = text[after:horizon]
     cuts = [after + s for s, _ in grammar.statements(rest) if s == 0 or rest[s - 1] == "\n"]
     for end in (cuts + [len(text)])[: settings.tries]:
         end = _line_start(text, end)
@@ -71,25 +85,30 @@ def repair_around(
     k: int | None = None,
     cancel: threading.Event | None = None,
     settings: LocalSettings = LocalSettings(),
+    checker: IncrementalIssues | None = None,
 ) -> list[Candidate]:
     """Top-k repairs of ``issue`` in ``text``: on a region for a large document, else on all of it.
 
     Falls back to the whole document when no region reproduces the error on its own (its cause lies
-    further away, such as a bracket opened a hundred lines up).
+    further away, such as a bracket opened a hundred lines up). ``checker`` (at ``text`` or any other
+    version of the document) makes the region and the final checks cheap; it is not moved.
     """
     grammar = repairer.grammar
-    region = region_around(grammar, text, issue, settings) if len(text) >= settings.min_chars else None
+    if len(text) < settings.min_chars:
+        return repairer.repair(text, issue, k=k, cancel=cancel)
+    probe = checker.copy() if checker is not None else IncrementalIssues(grammar)
+    before = probe.issues(text)
+    region = region_around(grammar, text, issue, settings, probe.starts(text))
     if region is None:
         return repairer.repair(text, issue, k=k, cancel=cancel)
     start, end = region
     local = SyntaxIssue(issue.start - start, issue.end - start, issue.message)
-    before = grammar.errors(text)
     out: list[Candidate] = []
     for cand in repairer.repair(text[start:end], local, k=k, cancel=cancel):
         edits = tuple(TextEdit(e.start + start, e.end + start, e.new_text) for e in cand.edits)
         repaired = text[:start] + cand.text + text[end:]
         fixed_end = start + len(cand.text)
-        after = grammar.errors(repaired)
+        after = probe.issues(repaired)
         if len(after) < len(before) and not any(start <= i.start < fixed_end for i in after):
             out.append(replace(cand, text=repaired, edits=edits))
     return out
@@ -110,25 +129,27 @@ def repair_document(
     leave a valid document.
     """
     grammar = repairer.grammar
-    errors = grammar.errors(text)
-    if len(text) < settings.min_chars or not errors:
+    if len(text) < settings.min_chars:
         return repairer.repair(text, k=k, cancel=cancel)
-    found = repair_around(repairer, text, errors[0], k=k, cancel=cancel, settings=settings)
+    checker = IncrementalIssues(grammar)
+    errors = checker.issues(text)
+    if not errors:
+        return []
+    found = repair_around(repairer, text, errors[0], k=k, cancel=cancel, settings=settings, checker=checker)
     if not found:
         return []
     best = found[0]
     for _ in range(repairer.search.max_rounds * 4):
-        left = grammar.errors(best.text)
+        left = checker.issues(best.text)
         if not left or (cancel is not None and cancel.is_set()):
             break
-        step = repair_around(repairer, best.text, left[0], k=1, cancel=cancel, settings=settings)
+        step = repair_around(
+            repairer, best.text, left[0], k=1, cancel=cancel, settings=settings, checker=checker
+        )
         if not step:
             break
-        best = replace(
-            step[0],
-            edits=tuple(compose_edits(text, best.edits, step[0].edits)),
-            cost=best.cost + step[0].cost,
-        )
+        edits = tuple(compose_edits(text, best.edits, step[0].edits))
+        best = replace(step[0], edits=edits, cost=best.cost + step[0].cost)
     if not grammar.is_valid(best.text):
         return []  # the CLI rewrites a file only into one that parses
     return [best] + [c for c in found[1:] if grammar.is_valid(c.text)]

@@ -24,8 +24,8 @@ from grammars import (
     language_for_id,
     language_for_path,
 )
+from grammars.incremental_issues import IncrementalIssues
 
-from .incremental_issues import IncrementalIssues
 from .positions import UTF16, LineIndex
 
 __all__ = ["Document", "language_of", "apply_content_changes"]

@@ -130,7 +130,9 @@ class RepairService:
             from model_runtime.local_repair import repair_around  # numpy and the model stay out of startup
 
             repairer = self._store.repairer(model, settings)
-            return repair_around(repairer, doc.text, issue, k=max(2, settings.candidates), cancel=cancel)
+            return repair_around(
+                repairer, doc.text, issue, k=max(2, settings.candidates), cancel=cancel, checker=doc.tracker
+            )
 
         try:
             result = await self._in_worker(work, cancel)
@@ -172,7 +174,7 @@ class RepairService:
             repairer = self._store.repairer(model, settings)
 
             def repair(text: str, issue: SyntaxIssue) -> list[Any]:
-                found = repair_around(repairer, text, issue, k=2, cancel=cancel)
+                found = repair_around(repairer, text, issue, k=2, cancel=cancel, checker=doc.tracker)
                 # A repair cut short by the budget may lack the runner-up that would have made it doubtful.
                 return [] if cancel.is_set() else found
 

@@ -8,7 +8,7 @@ import pytest
 
 from grammars import get_grammar
 from grammars.source_files import shared_dir
-from server.incremental_issues import IncrementalIssues, chunk_starts
+from grammars.incremental_issues import IncrementalIssues, chunk_starts
 
 _SLIPS = ["(", ")", "{", "}", '"', "'", ",", ":", "=", "|", "\n", "  ", "[", "]", "@'\n", "<#"]
 

@@ -23,7 +23,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from grammars import Grammar, SyntaxIssue
+from .base import Grammar, SyntaxIssue
 
 __all__ = ["Chunk", "IncrementalIssues", "chunk_starts"]
 
@@ -61,31 +61,50 @@ class IncrementalIssues:
         self._text: str | None = None
         self._chunks: list[Chunk] = []
         self._starts: list[int] = []
+        self._issues: tuple[SyntaxIssue, ...] = ()
+
+    def copy(self) -> IncrementalIssues:
+        """A tracker at the same text that goes its own way (to try candidate fixes on)."""
+        twin = IncrementalIssues(self.grammar)
+        with self._lock:
+            twin._text, twin._chunks, twin._starts = self._text, list(self._chunks), list(self._starts)
+            twin._issues = self._issues
+        return twin
+
+    def starts(self, text: str) -> list[int]:
+        """Where the chunks of ``text`` start: a statement starts at each, read at the top level."""
+        with self._lock:
+            if text != self._text:
+                self._unlocked_issues(text)
+            return list(self._starts)
 
     def issues(self, text: str) -> tuple[SyntaxIssue, ...]:
         """All errors of ``text``, in document order."""
         with self._lock:
-            if self._text is None:
-                self._chunks = self._split(text)
-            elif text != self._text:
-                self._chunks = self._update(text)
-            self._text = text
-            self._starts = _offsets(self._chunks)
-            out: list[SyntaxIssue] = []
-            line = 0
-            for k, (at, chunk) in enumerate(zip(self._starts, self._chunks, strict=True)):
-                last = k == len(self._chunks) - 1
-                for i in chunk.issues:
-                    message = i.message
-                    if message == _END_OF_TEXT and not last:
-                        if len(chunk.issues) > 1:
-                            continue
-                        message = "unexpected end of statement"
-                    if line:
-                        message = _shift_lines(message, line)
-                    out.append(SyntaxIssue(i.start + at, i.end + at, message))
-                line += chunk.text.count("\n")
-            return tuple(out)
+            return self._unlocked_issues(text)
+
+    def _unlocked_issues(self, text: str) -> tuple[SyntaxIssue, ...]:
+        if text == self._text:
+            return self._issues
+        self._chunks = self._split(text) if self._text is None else self._update(text)
+        self._text = text
+        self._starts = _offsets(self._chunks)
+        out: list[SyntaxIssue] = []
+        line = 0
+        for k, (at, chunk) in enumerate(zip(self._starts, self._chunks, strict=True)):
+            last = k == len(self._chunks) - 1
+            for i in chunk.issues:
+                message = i.message
+                if message == _END_OF_TEXT and not last:
+                    if len(chunk.issues) > 1:
+                        continue
+                    message = "unexpected end of statement"
+                if line:
+                    message = _shift_lines(message, line)
+                out.append(SyntaxIssue(i.start + at, i.end + at, message))
+            line += chunk.text.count("\n")
+        self._issues = tuple(out)
+        return self._issues
 
     # ----- internals ----------------------------------------------------------------------------
 
