@@ -60,17 +60,14 @@ def region_around(
     after = _next_line(text, max(issue.start, issue.end))
     for _ in range(settings.lines_after - 1):
         after = _next_line(text, after)
-    if after >= len(text):
-        return None  # the error is near the end: the region would be most of the document
     horizon = after
     for _ in range(settings.lines_read_after):
         horizon = _next_line(text, horizon)
     rest = text[after:horizon]
     cuts = [after + s for s, _ in grammar.statements(rest) if s == 0 or rest[s - 1] == "\n"]
-    for end in (cuts + [len(text)])[: settings.tries]:
-        end = _line_start(text, end)
-        if end <= after or end - start >= len(text) * 0.8:
-            continue
+    for end in ([_line_start(text, c) for c in cuts] + [len(text)])[: settings.tries]:
+        if end < after or end - start >= len(text) * 0.8:
+            continue  # not past the error, or most of the document
         errors = grammar.errors(text[start:end])
         if errors and errors[0].start == issue.start - start:
             return start, end

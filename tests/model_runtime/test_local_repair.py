@@ -64,9 +64,11 @@ def test_no_region_when_the_cause_is_far_away_or_the_document_small():
     assert [c.text for c in repair_around(repairer, small, ps.errors(small)[0])] == [
         c.text for c in repairer.repair(small, ps.errors(small)[0])
     ]
-    # an error in the last lines: the region would be most of the document, so the whole is repaired
+    # an error on the last line (code being appended): the region runs to the end of the document
     tail = _document(_COMMAND, "", 100) + "$y = (2\n"
-    assert region_around(ps, tail, ps.errors(tail)[0], LocalSettings()) is None
+    start, end = region_around(ps, tail, ps.errors(tail)[0], LocalSettings())
+    assert end == len(tail) and end - start < 200
+    assert any(c.text.endswith("$y = (2)\n") for c in repair_around(repairer, tail, ps.errors(tail)[0]))
 
 
 def test_every_error_of_a_large_document_is_repaired_one_at_a_time():
