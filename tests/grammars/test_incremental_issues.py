@@ -7,8 +7,8 @@ import random
 import pytest
 
 from grammars import get_grammar
-from grammars.source_files import shared_dir
 from grammars.incremental_issues import IncrementalIssues, chunk_starts
+from grammars.source_files import shared_dir
 
 _SLIPS = ["(", ")", "{", "}", '"', "'", ",", ":", "=", "|", "\n", "  ", "[", "]", "@'\n", "<#"]
 

@@ -4,8 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grammars import get_grammar
-from model_runtime.hints import hints_from_messages
 from grammars.base import TextEdit
+from model_runtime.hints import hints_from_messages
 from model_runtime.ranking import (
     RankingWeights,
     diversify,
