@@ -10,7 +10,7 @@ ending in ``|``). An edit changes the text between a common prefix and suffix; o
 are split and checked again, the rest keep their errors and move by the length difference.
 
 A region is re-split only where it ends on a statement start (checked by splitting it together with the
-next chunk); a bracket left open swallows the following chunks until it closes, as in a whole parse.
+next chunk); a bracket left open swallows the rest of the document until it closes, as in a whole parse.
 What a chunk's parser says about its own end ("unexpected end of text") is an echo of its other errors,
 or names the end of a statement; line numbers in messages (CPython's "detected at line 4") count from
 the chunk's first line and are moved to the document's.
@@ -109,8 +109,7 @@ class IncrementalIssues:
     # ----- internals ----------------------------------------------------------------------------
 
     def _split(self, text: str) -> list[Chunk]:
-        starts = chunk_starts(self.grammar, text) + [len(text)]
-        return [self._chunk(text[a:b]) for a, b in zip(starts, starts[1:], strict=False) if b > a]
+        return self._chunks_at(text, chunk_starts(self.grammar, text))
 
     def _chunk(self, text: str) -> Chunk:
         return Chunk(text, tuple(self.grammar.errors(text)))
@@ -124,19 +123,22 @@ class IncrementalIssues:
         # the chunk before the change too: a line it ends with can decide how the next one reads
         first = max(0, bisect.bisect_right(starts, prefix) - 2)
         last = min(len(chunks), bisect.bisect_left(starts, len(old) - suffix) + 1)
-        while True:
-            start = starts[first] if first < len(chunks) else len(old)
-            end_old = starts[last] if last < len(chunks) else len(old)
-            region = text[start : end_old + delta]
-            if last >= len(chunks):
-                break
-            # the region must end where a statement starts, or the next chunk belongs to it
-            follow = chunks[last].text
-            if len(region) in chunk_starts(self.grammar, region + follow):
-                break
-            last = min(len(chunks), last + max(1, last - first))  # widen, doubling
-        fresh = self._split(region) if region else []
+        start = starts[first] if first < len(chunks) else len(old)
+        end_old = starts[last] if last < len(chunks) else len(old)
+        region = text[start : end_old + delta]
+        cuts = chunk_starts(self.grammar, region + chunks[last].text) if last < len(chunks) else None
+        if cuts is not None and len(region) not in cuts:
+            # the region no longer ends where a statement starts (a bracket left open): what follows
+            # is read with it, once, to the end of the document
+            region, last, cuts = text[start:], len(chunks), None
+        if cuts is None:
+            cuts = chunk_starts(self.grammar, region)
+        fresh = self._chunks_at(region, [c for c in cuts if c < len(region)])
         return chunks[:first] + fresh + chunks[last:]
+
+    def _chunks_at(self, text: str, starts: list[int]) -> list[Chunk]:
+        bounds = starts + [len(text)]
+        return [self._chunk(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 def _shift_lines(message: str, lines: int) -> str:
