@@ -94,19 +94,30 @@ class CodeActions:
         settings = self._session.settings
         encoding = self._session.encoding
         actions: list[types.CodeAction] = []
+        offered: set[str] = set()
+        # Where the best fix of an error already offered here edits: a second error at that spot (a
+        # parser's echo of the first, "missing ')'" then "unexpected '3'") has the same fixes.
+        fixed_spans: list[tuple[int, int]] = []
         for issue in await self._issues(doc, params):
+            if any(a <= max(issue.start, issue.end) and issue.start <= b for a, b in fixed_spans):
+                continue
             candidates = await self._repairs.candidates(doc, issue)
             if not self._session.is_current(doc):
                 return []
             diagnostic = to_diagnostic(doc, issue, encoding)
             preferred = confident(candidates)
-            seen: set[str] = set()
+            if candidates:
+                fixed_spans.extend(
+                    (e.start, max(e.end, e.start + len(e.new_text))) for e in candidates[0].edits
+                )
+            count = 0
             for rank, candidate in enumerate(candidates):
-                if len(seen) >= settings.candidates:
+                if count >= settings.candidates:
                     break
-                if candidate.text in seen or not candidate.edits:
+                if candidate.text in offered or not candidate.edits:
                     continue
-                seen.add(candidate.text)
+                offered.add(candidate.text)
+                count += 1
                 actions.append(
                     types.CodeAction(
                         title=fix_title(doc.text, candidate.edits, grammar),

@@ -95,3 +95,35 @@ async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient,
     )
     await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)
     assert await code_actions(client, uri, []) == []
+
+
+async def test_a_large_document_gets_its_fix_on_the_statements_around_the_error(
+    client: LanguageClient, tmp_path
+):
+    """A 1,000-line script with one slip in the middle: the fixes edit that line only, parse as a whole,
+    and an echo of the same error ("unexpected '3'" after "missing ')'") adds no second set of fixes."""
+    lines = [f"$v{i} = Get-Item -Path 'C:\\data\\{i}.txt' | Select-Object -First {i}\n" for i in range(1000)]
+    text = (
+        "".join(lines[:500])
+        + "$x = Get-Item -Path 'C:\\a.txt' | Select-Object -First (3\n"
+        + "".join(lines[500:])
+    )
+    uri = uri_for(tmp_path, "large.ps1")
+    open_document(client, uri, "powershell", text)
+    diags = await wait_for_diagnostics(client, uri)
+    assert diags[0].range.start.line == 500 and len(diags) >= 2
+    wide = types.Range(start=diags[0].range.start, end=diags[-1].range.end)
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=wide,
+            context=types.CodeActionContext(diagnostics=diags, only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    assert result and len(result) <= 3
+    grammar = get_grammar("powershell")
+    for action in result:
+        assert action.diagnostics[0].message == diags[0].message  # all for the first error
+        edits, _ = edits_of_action(action, uri)
+        assert all(e.range.start.line == e.range.end.line == 500 for e in edits)
+        assert grammar.is_valid(apply_text_edits(text, edits))
