@@ -8,6 +8,7 @@ import sys
 
 from grammars import LANGUAGES, get_grammar, language_for_path, line_col
 from grammars.errors import InputError
+from grammars.incremental_issues import IncrementalIssues
 from grammars.source_files import read_source
 
 __all__ = ["add_arguments", "run"]
@@ -32,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         language = args.lang or language_for_path(path)
         text = read_source(path)
-        for issue in get_grammar(language).errors(text):
+        # chunk by chunk, as the editor's diagnostics: the same errors in the terminal and the editor
+        for issue in IncrementalIssues(get_grammar(language)).issues(text):
             line, col = line_col(text, issue.start)
             print(f"{path}:{line + 1}:{col + 1}: {issue.message}")
             found = True
