@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from .base import Rewrite, TextEdit, Token, TokenClass
-from .brackets import bracket_arguments
+from .brackets import bracket_arguments, closing_bracket
 
 __all__ = ["excel_rewrites"]
 
@@ -174,10 +174,9 @@ def _infix_logic(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
         return []
     left = text[tokens[start].start : prev.end]
     if i + 1 < len(tokens) and tokens[i + 1].text == "(":
-        args = bracket_arguments(tokens, i + 1)
-        if not args or args[-1][1] >= len(tokens) or tokens[args[-1][1]].text != ")":
+        close = closing_bracket(tokens, i + 1)
+        if close is None:
             return []
-        close = args[-1][1]
         right, end = text[tokens[i + 2].start : tokens[close].start], tokens[close].end
     else:
         stop = _argument_end(tokens, i + 1)
