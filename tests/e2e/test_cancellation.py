@@ -8,13 +8,13 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     code_actions,
-    install_client_handlers,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_for_diagnostics,
 )
@@ -28,13 +28,7 @@ SLOW = "".join(f"def f{i}(x):\n    return g(x, (x + {i}\n\n" for i in range(12))
 
 @pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient):
-    install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual_studio_code"),
-            initialization_options={"lastfix": {"timeBudgetMs": 60000}},
-        )
-    )
+    await start_session(lsp_client, {"timeBudgetMs": 60000})
     yield
     await lsp_client.shutdown_session()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from grammars import get_grammar
 from tests.server.lsp_support import (
@@ -15,9 +15,9 @@ from tests.server.lsp_support import (
     change_document,
     code_actions,
     edits_of_action,
-    install_client_handlers,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_for_diagnostics,
 )
@@ -27,13 +27,7 @@ pytestmark = pytest.mark.slow
 
 @pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
-    install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            initialization_options={"lastfix": {"candidates": 3, "timeBudgetMs": 5000}},
-        )
-    )
+    await start_session(lsp_client, {"candidates": 3, "timeBudgetMs": 5000}, editor=request.param)
     yield
     await lsp_client.shutdown_session()
 

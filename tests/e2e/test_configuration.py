@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     code_actions,
-    install_client_handlers,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_for_diagnostics,
     wait_until,
@@ -24,15 +24,9 @@ TEXT = "=IF(A1>0,1 2)\n"  # several repairs: ',', '&', '*' ...
 
 @pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
-    install_client_handlers(lsp_client)
     # Served by the pull (VS Code declares workspace.configuration; Neovim 0.7 does not).
     lsp_client.set_configuration({"candidates": 2, "timeBudgetMs": 5000}, section="lastfix")
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            initialization_options={"lastfix": {"candidates": 1, "timeBudgetMs": 5000}},
-        )
-    )
+    await start_session(lsp_client, {"candidates": 1, "timeBudgetMs": 5000}, editor=request.param)
     lsp_client.client_name = request.param  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()

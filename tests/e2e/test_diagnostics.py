@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     BROKEN,
     change_document,
-    install_client_handlers,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_for_diagnostics,
 )
@@ -22,10 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
-    install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities(request.param))
-    )
+    await start_session(lsp_client, editor=request.param)
     yield
     await lsp_client.shutdown_session()
 

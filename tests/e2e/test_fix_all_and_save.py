@@ -12,9 +12,9 @@ from tests.server.lsp_support import (
     apply_text_edits,
     code_actions,
     edits_of_action,
-    install_client_handlers,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_for_diagnostics,
 )
@@ -34,13 +34,10 @@ def _without_resolve(caps: types.ClientCapabilities) -> types.ClientCapabilities
 
 @pytest_lsp.fixture(config=server_config(), params=["resolve", "inline"])
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
-    install_client_handlers(lsp_client)
     caps = client_capabilities("visual_studio_code")
     if request.param == "inline":
         caps = _without_resolve(caps)
-    result = await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=caps, initialization_options={"lastfix": {"timeBudgetMs": 5000}})
-    )
+    result = await start_session(lsp_client, {"timeBudgetMs": 5000}, capabilities=caps)
     lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()

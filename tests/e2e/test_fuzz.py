@@ -14,7 +14,7 @@ import time
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from grammars import get_grammar
 from grammars.incremental_issues import IncrementalIssues
@@ -22,10 +22,10 @@ from tests.server.lsp_support import (
     apply_text_edits,
     change_document,
     edits_of_action,
-    install_client_handlers,
     lsp_position,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_until,
 )
@@ -68,14 +68,8 @@ def _random_edit(rng: random.Random, text: str) -> tuple[int, int, str]:
 
 @pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient):
-    install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual_studio_code"),
-            # A small repair budget: the fuzz is about robustness, not about finding fixes.
-            initialization_options={"lastfix": {"timeBudgetMs": 200, "diagnosticsDelayMs": 0}},
-        )
-    )
+    # A small repair budget: the fuzz is about robustness, not about finding fixes.
+    await start_session(lsp_client, {"timeBudgetMs": 200, "diagnosticsDelayMs": 0})
     yield
     await lsp_client.shutdown_session()
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     code_actions,
-    install_client_handlers,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_for_diagnostics,
 )
@@ -21,16 +21,10 @@ pytestmark = pytest.mark.slow
 
 @pytest_lsp.fixture(config=server_config())
 async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
-    install_client_handlers(lsp_client)
     models = tmp_path_factory.mktemp("models")
     (models / "python").mkdir()
     (models / "python" / "config.json").write_text("{not json")  # corrupt
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual_studio_code"),
-            initialization_options={"lastfix": {"modelDir": str(models), "timeBudgetMs": 5000}},
-        )
-    )
+    await start_session(lsp_client, {"modelDir": str(models), "timeBudgetMs": 5000})
     lsp_client.models = models  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from grammars import get_grammar
 from grammars.source_files import shared_dir
@@ -18,9 +18,9 @@ from tests.server.lsp_support import (
     apply_text_edits,
     code_actions,
     edits_of_action,
-    install_client_handlers,
     open_document,
     server_config,
+    start_session,
     uri_for,
     wait_for_diagnostics,
 )
@@ -37,14 +37,8 @@ async def client(lsp_client: LanguageClient):
     from tests.model_training.tiny_model import tiny_excel_model
 
     model_dir = tiny_excel_model(root).model_dir
-    install_client_handlers(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual_studio_code"),
-            initialization_options={
-                "lastfix": {"modelDir": {"excel": str(model_dir)}, "device": "cpu", "timeBudgetMs": 5000}
-            },
-        )
+    await start_session(
+        lsp_client, {"modelDir": {"excel": str(model_dir)}, "device": "cpu", "timeBudgetMs": 5000}
     )
     yield
     await lsp_client.shutdown_session()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 __all__ = [
     "SERVER_COMMAND",
@@ -72,6 +72,24 @@ def install_client_handlers(client: LanguageClient) -> list[types.ApplyWorkspace
         return types.ApplyWorkspaceEditResult(applied=True)
 
     return applied
+
+
+async def start_session(
+    client: LanguageClient,
+    options: dict[str, Any] | None = None,
+    *,
+    editor: str = "visual_studio_code",
+    capabilities: types.ClientCapabilities | None = None,
+) -> types.InitializeResult:
+    """Install the handlers pytest-lsp lacks and initialize the server as ``editor`` would, with
+    ``options`` as the ``lastfix`` initialization options."""
+    install_client_handlers(client)
+    return await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities or client_capabilities(editor),
+            initialization_options={"lastfix": options} if options is not None else None,
+        )
+    )
 
 
 async def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
