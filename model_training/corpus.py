@@ -173,16 +173,26 @@ def load_corpus(corpus_dir: str | Path) -> tuple[list[str], Vocabulary]:
     return snippets, Vocabulary.load(d / "vocab.json")
 
 
-def corpus_snippets(language: str, corpus: Sequence[str | Path] | None) -> tuple[list[str], Vocabulary]:
-    """Snippet texts and vocabulary from a `lastfix corpus` directory, raw sources, or the shared corpus."""
+def corpus_snippets(
+    language: str,
+    corpus: Sequence[str | Path] | None,
+    max_documents: int | None = None,
+    vocab: Vocabulary | None = None,
+) -> tuple[list[str], Vocabulary]:
+    """Snippet texts and vocabulary from a `lastfix corpus` directory, raw sources, or the shared corpus.
+
+    ``max_documents`` caps what is read; a given ``vocab`` (a model's) is returned instead of one built
+    on the snippets.
+    """
     paths = [Path(p) for p in corpus or ()]
     if len(paths) == 1 and paths[0].is_dir() and (paths[0] / "snippets.jsonl").is_file():
-        return load_corpus(paths[0])
+        snippets, own = load_corpus(paths[0])
+        return snippets[:max_documents], vocab or own
     for p in paths:
         if not p.exists():
             raise InputError(f"{p}: no such file or directory")
-    built = build_corpus(language, paths or None)
-    return built.snippets, build_vocabulary(language, built.snippets)
+    built = build_corpus(language, paths or None, CorpusOptions(max_documents=max_documents))
+    return built.snippets, vocab or build_vocabulary(language, built.snippets)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

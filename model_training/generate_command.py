@@ -220,17 +220,10 @@ def _snippets_and_vocab(
     """Valid corpus snippets, and the vocabulary of the model when given (else one built on the snippets)."""
     from grammars.vocab import Vocabulary
 
-    from .corpus import CorpusOptions, build_corpus, build_vocabulary, load_corpus
+    from .corpus import corpus_snippets
 
-    vocab = None
-    if corpus and len(corpus) == 1 and (corpus[0] / "snippets.jsonl").is_file():
-        snippets, vocab = load_corpus(corpus[0])
-        if max_documents is not None:
-            snippets = snippets[:max_documents]
-    else:
-        snippets = build_corpus(language, corpus, CorpusOptions(max_documents=max_documents)).snippets
-    if model:
-        vocab = Vocabulary.load(Path(model) / "vocab.json")
+    vocab = Vocabulary.load(Path(model) / "vocab.json") if model else None
+    snippets, vocab = corpus_snippets(language, corpus, max_documents, vocab)
     if not snippets:
         raise InputError(f"no valid {language} snippet in the corpus to corrupt")
-    return snippets, vocab if vocab is not None else build_vocabulary(language, snippets)
+    return snippets, vocab
