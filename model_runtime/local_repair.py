@@ -44,7 +44,7 @@ def region_around(
     settings: LocalSettings = LocalSettings(),
     starts: list[int] | None = None,
 ) -> tuple[int, int] | None:
-    """``(start, end)`` of a region holding ``issue`` whose own first error is ``issue``, or None.
+    """``(start, end)`` of a region holding ``issue`` that reports ``issue`` on its own, or None.
 
     Statement starts before the error come from the whole document (the lexer was at the top level
     there), or ``starts`` when the caller knows them. After it an unclosed bracket would merge everything
@@ -68,8 +68,8 @@ def region_around(
     for end in ([_line_start(text, c) for c in cuts] + [len(text)])[: settings.tries]:
         if end < after or end - start >= len(text) * 0.8:
             continue  # not past the error, or most of the document
-        errors = grammar.errors(text[start:end])
-        if errors and errors[0].start == issue.start - start:
+        # the region reproduces the error (an error of a neighbouring statement may come first)
+        if any(e.start == issue.start - start for e in grammar.errors(text[start:end])):
             return start, end
     return None
 

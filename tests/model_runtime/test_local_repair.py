@@ -79,3 +79,11 @@ def test_every_error_of_a_large_document_is_repaired_one_at_a_time():
     for c in cands:
         assert grammar.is_valid(c.text) and apply_edits(text, list(c.edits)) == c.text
     assert "def h():" in cands[0].text
+
+
+def test_an_error_beside_another_one_still_gets_a_region():
+    grammar = get_grammar("powershell")
+    text = _document(_COMMAND, "$a = (1\n$b = (2\n")
+    second = [e for e in grammar.errors(text) if e.message == "missing ')'"][1]  # of $b = (2
+    start, end = region_around(grammar, text, second)
+    assert start <= second.start < end and end - start < 400
