@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from grammars.base import Grammar
-from grammars.errors import InputError
-from model_runtime.noise_table import SWEEP_LEVELS
-from model_runtime.ranking import token_distance
-from model_runtime.repair import Repairer, RepairSettings, budget_ms
-from model_runtime.windows import error_size, find_windows
+from lastfix.grammars.base import Grammar
+from lastfix.grammars.errors import InputError
+from lastfix.model_runtime.noise_table import SWEEP_LEVELS
+from lastfix.model_runtime.ranking import token_distance
+from lastfix.model_runtime.repair import Repairer, RepairSettings, budget_ms
+from lastfix.model_runtime.windows import error_size, find_windows
 
 from .metrics import Judgement, at_k, judge_all, latency_summary, pooling
 
 if TYPE_CHECKING:
-    from model_runtime.sampler import DiffusionRuntime
+    from lastfix.model_runtime.sampler import DiffusionRuntime
 
 __all__ = [
     "BenchSettings",
@@ -127,7 +127,7 @@ def run_engine(
     """Repair every record with one engine; the whole-document repair the CLI runs."""
     repairer: Any
     if engine == "seq2seq":  # paper 4.3's one-shot model: ``runtime`` is then its Seq2SeqRuntime
-        from model_runtime.seq2seq_repair import Seq2SeqRepairer, Seq2SeqSettings
+        from lastfix.model_runtime.seq2seq_repair import Seq2SeqRepairer, Seq2SeqSettings
 
         budget = budget_ms(grammar.name, settings.time_budget_ms)
         repairer = Seq2SeqRepairer(

@@ -14,7 +14,7 @@ _ENGINES = ("diffusion", "edits", "hybrid")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from grammars import LANGUAGES
+    from lastfix.grammars import LANGUAGES
 
     parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the benchmark")
     parser.add_argument("--data", required=True, metavar="FILE.jsonl", help='records {"id","broken","fixed"}')
@@ -50,9 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grammars import get_grammar
-    from grammars.errors import InputError
-    from model_runtime.repair import budget_ms
+    from lastfix.grammars import get_grammar
+    from lastfix.grammars.errors import InputError
+    from lastfix.model_runtime.repair import budget_ms
 
     from .bench import (
         BenchSettings,
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{args.data}: no records")
     runtime = model_dir = None
     if args.engine == "seq2seq":  # paper 4.3's downstream model; its runtime stands in for the diffusion one
-        from model_runtime.seq2seq_runtime import load_seq2seq
+        from lastfix.model_runtime.seq2seq_runtime import load_seq2seq
 
         if not args.model:
             raise InputError(

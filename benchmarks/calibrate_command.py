@@ -15,7 +15,7 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from grammars import LANGUAGES
+    from lastfix.grammars import LANGUAGES
 
     parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the model and data")
     parser.add_argument("--data", required=True, metavar="dev.jsonl", help='records {"id","broken","fixed"}')
@@ -35,9 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grammars import get_grammar
-    from grammars.errors import InputError
-    from model_runtime.noise_table import build_table, write_table
+    from lastfix.grammars import get_grammar
+    from lastfix.grammars.errors import InputError
+    from lastfix.model_runtime.noise_table import build_table, write_table
 
     from .bench import BenchSettings, load_records, sweep
     from .model_choice import load_runtime

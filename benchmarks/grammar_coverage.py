@@ -1,6 +1,7 @@
 """Grammar figures for the foundation issue: corpus acceptance, dev flag/accept rates, error localisation.
 
-Run ``python -m benchmarks.grammar_coverage [--lang L ...] [--out FILE.json]``; reads ``shared/`` by path.
+Run ``python -m lastfix.benchmarks.grammar_coverage [--lang L ...] [--out FILE.json]``;
+reads ``shared/`` by path.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from grammars import LANGUAGES, Grammar, Token, get_grammar
-from grammars.source_files import shared_dir
+from lastfix.grammars import LANGUAGES, Grammar, Token, get_grammar
+from lastfix.grammars.source_files import shared_dir
 
 __all__ = ["changed_token_indices", "localisation_distance", "coverage", "main"]
 

@@ -14,9 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from grammars.base import Grammar
-from model_runtime.ranking import token_distance
+from lastfix.grammars.base import Grammar
+from lastfix.model_runtime.ranking import token_distance
 
 __all__ = ["CLOSE_DISTANCE", "Judgement", "judge", "judge_all", "at_k", "latency_summary", "pooling"]
 

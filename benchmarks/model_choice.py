@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grammars.errors import ModelLoadError
+from lastfix.grammars.errors import ModelLoadError
 
 if TYPE_CHECKING:
-    from model_runtime.sampler import DiffusionRuntime
+    from lastfix.model_runtime.sampler import DiffusionRuntime
 
 __all__ = ["model_dir_for", "load_runtime"]
 
@@ -18,7 +18,7 @@ def model_dir_for(language: str, model: str | None) -> Path:
     if model:
         return Path(model)
     try:
-        from model_runtime.model_files import default_model_dir
+        from lastfix.model_runtime.model_files import default_model_dir
     except ImportError as e:  # the runtime is a separate part of the install
         raise ModelLoadError(f"the diffusion runtime is not installed ({e}); use --engine edits") from None
     return Path(default_model_dir(language))
@@ -39,7 +39,7 @@ def load_runtime(
             "which needs no model"
         )
     try:
-        from model_runtime.model_files import load_model
+        from lastfix.model_runtime.model_files import load_model
     except ImportError as e:
         raise ModelLoadError(f"the diffusion runtime is not installed ({e}); use --engine edits") from None
     runtime = load_model(directory, threads=threads)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grammars.errors import InputError
+from lastfix.grammars.errors import InputError
 
 __all__ = ["pyplot", "finish", "plot_noise_curve", "plot_noise_band"]
 

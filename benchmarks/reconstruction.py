@@ -1,6 +1,7 @@
 """Reconstruction by noise level from a training run's ``metrics.jsonl``: a markdown table and a PNG.
 
-``python -m benchmarks.reconstruction RUN_DIR [--png FILE]`` — the model issue's figure: how many held-apart
+``python -m lastfix.benchmarks.reconstruction RUN_DIR [--png FILE]`` — the model issue's figure: how many
+held-apart
 snippets the model reconstructs exactly after noising them to 10%..90% of T.
 """
 

@@ -22,7 +22,7 @@ _COLUMNS = ("exact@1", "exact@k", "sketch@1", "sketch@k", "valid@1", "close@1", 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from grammars import LANGUAGES
+    from lastfix.grammars import LANGUAGES
 
     parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the reports")
     parser.add_argument(
@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grammars.errors import InputError
+    from lastfix.grammars.errors import InputError
 
     paths = [Path(p) for p in args.reports] or sorted(RESULTS_DIR.glob(f"{args.lang}*.json"))
     if not paths:

@@ -1,6 +1,6 @@
 """Training curves of seq2seq runs side by side: the downstream half of paper table 4, as a PNG.
 
-``python -m benchmarks.training_curves RUN_DIR... [--labels L...] --png FILE`` reads each run's
+``python -m lastfix.benchmarks.training_curves RUN_DIR... [--labels L...] --png FILE`` reads each run's
 ``train.log`` (``step=N loss=X``, written by ``lastfix train-seq2seq``) and ``metrics.json`` (its own
 held-apart accuracy), and plots the loss by step. Loss on each generator's own pairs says how hard the
 data is, not how well the model repairs human errors: that is the bench's sketch@1 on the dev split.

@@ -9,7 +9,8 @@ from .errors import (
     ModelLoadError,
     UnknownLanguageError,
 )
-from .registry import LANGUAGES, get_grammar, language_for_id, language_for_path
+from .language import Language
+from .registry import LANGUAGES, get_grammar, get_language, language_for_id, language_for_path
 from .vocab import Vocabulary
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "ModelLoadError",
     "InferenceError",
     "LANGUAGES",
+    "Language",
+    "get_language",
     "get_grammar",
     "language_for_id",
     "language_for_path",

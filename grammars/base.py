@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
+from .language import Language
+
 T = TypeVar("T")
 
 __all__ = [
@@ -143,11 +145,22 @@ class Grammar(ABC):
     language keeps untouched tokens byte-for-byte (DESIGN.md "Tokens").
     """
 
-    name: ClassVar[str]  # "python" | "powershell" | "excel"
-    language_ids: ClassVar[tuple[str, ...]]  # LSP language ids
-    extensions: ClassVar[tuple[str, ...]]  # file extensions with the dot, lower-case
-    canvas: ClassVar[int]  # model canvas length in tokens (incl. EOS)
+    language: ClassVar[Language]  # the language folder's record; the five facts below come from it
+    name: ClassVar[str]
+    language_ids: ClassVar[tuple[str, ...]]
+    extensions: ClassVar[tuple[str, ...]]
+    canvas: ClassVar[int]
     case_sensitive: ClassVar[bool]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        language = cls.__dict__.get("language")
+        if language is not None:
+            cls.name = language.name
+            cls.language_ids = language.language_ids
+            cls.extensions = language.extensions
+            cls.canvas = language.canvas
+            cls.case_sensitive = language.case_sensitive
 
     # ----- what each language provides -------------------------------------------------------
 

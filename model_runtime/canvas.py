@@ -14,8 +14,7 @@ import difflib
 from collections.abc import Sequence
 
 import numpy as np
-
-from grammars.vocab import BLANK
+from lastfix.grammars.vocab import BLANK
 
 __all__ = ["layout", "with_slots", "diff_span", "align", "strip_blanks"]
 

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from grammars.base import Grammar, TextEdit, Token, apply_edits
-from grammars.vocab import UNK
+from lastfix.grammars.base import Grammar, TextEdit, Token, apply_edits
+from lastfix.grammars.vocab import UNK
 
 from .canvas import layout, with_slots
 from .windows import Window

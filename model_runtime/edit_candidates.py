@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_placeholder
+from lastfix.grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_placeholder
 
 from .hints import NO_HINTS, EditHints
 from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance

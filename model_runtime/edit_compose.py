@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from grammars.base import TextEdit, apply_edits
+from lastfix.grammars.base import TextEdit, apply_edits
 
 __all__ = ["compose_edits"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-from grammars.base import Grammar, SyntaxIssue, TextEdit
-from grammars.incremental_issues import IncrementalIssues
+from lastfix.grammars.base import Grammar, SyntaxIssue, TextEdit
+from lastfix.grammars.incremental_issues import IncrementalIssues
 
 from .edit_compose import compose_edits
 from .repair import Candidate, Repairer

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from grammars.errors import ModelLoadError
-from grammars.vocab import Vocabulary
+from lastfix.grammars.errors import ModelLoadError
+from lastfix.grammars.vocab import Vocabulary
 
 from .ngram import NGRAM_FILE, NgramModel
 

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grammars.base import Grammar
-from grammars.errors import ModelLoadError
-from grammars.vocab import Vocabulary
+from lastfix.grammars.base import Grammar
+from lastfix.grammars.errors import ModelLoadError
+from lastfix.grammars.vocab import Vocabulary
 
 __all__ = ["NGRAM_FILE", "NgramModel"]
 

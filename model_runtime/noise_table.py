@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from grammars.errors import ModelLoadError
+from lastfix.grammars.errors import ModelLoadError
 
 __all__ = ["DEFAULT_NOISE", "SWEEP_LEVELS", "noise_for", "levels_around", "build_table", "write_table"]
 

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from grammars.base import TextEdit, Token, TokenClass, common_ends
-from grammars.vocab import Vocabulary
+from lastfix.grammars.base import TextEdit, Token, TokenClass, common_ends
+from lastfix.grammars.vocab import Vocabulary
 
 from .hints import NO_HINTS, EditHints
 from .ngram import NgramModel

@@ -14,12 +14,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-
-from grammars.base import Grammar, SyntaxIssue, TextEdit, Token
-from grammars.errors import ModelLoadError
+from lastfix.grammars.base import Grammar, SyntaxIssue, TextEdit, Token
+from lastfix.grammars.errors import ModelLoadError, UnknownLanguageError
+from lastfix.grammars.registry import get_language
 
 from .diffusion_candidates import (
     DiffusionSample,
@@ -98,29 +98,18 @@ class SearchSettings:
 
     @classmethod
     def for_language(cls, language: str) -> SearchSettings:
-        """The defaults with what measured better for ``language`` on its dev benchmark."""
-        return replace(cls(), **_LANGUAGE_TUNING.get(language, {}))
+        """The defaults with what measured better for ``language`` on its dev benchmark (its folder's
+        ``Language.search``); a name lastfix does not know gets the defaults."""
+        try:
+            tuning = get_language(language).search
+        except UnknownLanguageError:
+            return cls()
+        return replace(cls(), **tuning)
 
 
-# Per language, measured on the dev benchmarks (EXPERIMENTS.md, session 4):
-# * Excel: added grouping parentheses cost extra (+1 record top-1, edits and hybrid; Python: no change;
-#   in PowerShell, (Get-Item x) and [Math]::Sqrt (9) parentheses change meaning, never "redundant").
-# * Python: the slower 128-token sampler gets 60 ms, the model promotes candidates up to 0.25 dearer, and
-#   it runs only once the symbolic search has candidates or is done (it rarely finds a Python fix the
-#   search misses, and a share kept for it starved the search): all 1,000 dev records, close@1 0.857 ->
-#   0.862 and exact@1 0.358 against 150 ms / 1.0 / 0.4, p50 343 -> 276 ms (lastfix bench).
-# * PowerShell: its oracle is the slowest and a search that finds nothing runs to the deadline; 250 ms
-#   gives the same top-1 and top-5 as 1000 ms (sketch@1 0.220, @5 0.240; p50 716 -> 244 ms).
 def budget_ms(language: str, chosen: int | None) -> int:
     """The time one repair of ``language`` may take: ``chosen``, or the language's default."""
     return chosen if chosen is not None else SearchSettings.for_language(language).budget_ms
-
-
-_LANGUAGE_TUNING: dict[str, dict[str, Any]] = {
-    "excel": {"tidy_parens": True},
-    "python": {"diffusion_ms": 60, "hybrid_slack": 0.25, "diffusion_share": 0.0},
-    "powershell": {"budget_ms": 250},
-}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-from grammars.errors import InferenceError
-from grammars.vocab import Vocabulary
+from lastfix.grammars.errors import InferenceError
+from lastfix.grammars.vocab import Vocabulary
 
 from .canvas import layout
 from .model_files import DEFAULT_NOISE_TABLE, InferenceSettings, ModelFiles

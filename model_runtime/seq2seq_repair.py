@@ -15,8 +15,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grammars.base import Grammar, SyntaxIssue, TextEdit, Token, apply_edits
-from grammars.errors import ModelLoadError
+from lastfix.grammars.base import Grammar, SyntaxIssue, TextEdit, Token, apply_edits
+from lastfix.grammars.errors import ModelLoadError
 
 from .edit_compose import compose_edits
 from .ranking import token_distance, weighted_distance

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from grammars.errors import InferenceError, ModelLoadError
-from grammars.vocab import Vocabulary
+from lastfix.grammars.errors import InferenceError, ModelLoadError
+from lastfix.grammars.vocab import Vocabulary
 
 from .model_files import _session, choose_providers
 
@@ -188,7 +187,7 @@ def load_seq2seq(
 ) -> Seq2SeqRuntime:
     """A ready :class:`Seq2SeqRuntime`; ModelLoadError naming the file and the fix."""
     d = Path(directory)
-    fix = "export one with `python -m model_training.seq2seq_export --checkpoint DIR --out MODEL_DIR`"
+    fix = "export one with `python -m lastfix.model_training.seq2seq_export --checkpoint DIR --out MODEL_DIR`"
     for name in SEQ2SEQ_FILES:
         if not (d / name).is_file():
             raise ModelLoadError(f"{d / name}: missing; this is not a seq2seq model directory; {fix}")

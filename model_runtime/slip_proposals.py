@@ -14,8 +14,8 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from grammars.base import Grammar, TextEdit, Token, TokenClass
-from grammars.brackets import bracket_arguments
+from lastfix.grammars.base import Grammar, TextEdit, Token, TokenClass
+from lastfix.grammars.brackets import bracket_arguments
 
 from .hints import EditHints
 from .ranking import EditCosts, delete_cost, insert_cost

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from grammars.base import Grammar, TextEdit, Token, TokenClass
+from lastfix.grammars.base import Grammar, TextEdit, Token, TokenClass
 
 __all__ = ["EDITABLE", "edit_for", "two_edits", "span_edits", "constant_edits"]
 

@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from grammars.base import Grammar, SyntaxIssue, Token
+from lastfix.grammars.base import Grammar, SyntaxIssue, Token
 
 __all__ = ["Window", "find_window", "find_windows", "error_size"]
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
-
-from grammars.errors import ModelLoadError
-from grammars.vocab import Vocabulary
+from lastfix.grammars.errors import ModelLoadError
+from lastfix.grammars.vocab import Vocabulary
 
 from .config import RunConfig
 

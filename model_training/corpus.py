@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grammars import LANGUAGES, Grammar, Vocabulary, get_grammar
-from grammars.base import TokenClass, is_placeholder
-from grammars.errors import InputError
-from grammars.source_files import shared_dir
+from lastfix.grammars import LANGUAGES, Grammar, Vocabulary, get_grammar
+from lastfix.grammars.base import TokenClass, is_placeholder
+from lastfix.grammars.errors import InputError
+from lastfix.grammars.source_files import shared_dir
 
 __all__ = [
     "Corpus",
@@ -38,7 +38,6 @@ __all__ = [
 CANVAS_RESERVE = 8
 # Frequent lexemes promoted to symbols of their own: enough for builtins and common names, small enough
 # for a model trained on a CPU in an hour.
-MAX_LEXEMES = {"excel": 150, "powershell": 400, "python": 400}
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def build_vocabulary(language: str, snippets: Iterable[str]) -> Vocabulary:
         (grammar.tokenize(s) for s in snippets),
         case_sensitive=grammar.case_sensitive,
         closed=grammar.closed_symbols(),
-        max_lexemes=MAX_LEXEMES.get(grammar.name, 400),
+        max_lexemes=grammar.language.max_lexemes,
     )
 
 

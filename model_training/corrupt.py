@@ -15,9 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from grammars.base import Grammar, Token, apply_edits, common_ends, is_placeholder
-from grammars.vocab import SPECIALS, Vocabulary
+from lastfix.grammars.base import Grammar, Token, apply_edits, common_ends, is_placeholder
+from lastfix.grammars.vocab import SPECIALS, Vocabulary
 
 __all__ = ["RULES", "corrupt", "Corruption", "Corrupter"]
 

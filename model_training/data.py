@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from grammars.base import Grammar
-from grammars.vocab import Vocabulary
-from model_runtime.canvas import layout
+from lastfix.grammars.base import Grammar
+from lastfix.grammars.vocab import Vocabulary
+from lastfix.model_runtime.canvas import layout
 
 from .config import TrainConfig
 from .noising import insert_blanks

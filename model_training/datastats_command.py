@@ -12,13 +12,13 @@ import math
 from pathlib import Path
 from typing import Any
 
-from grammars.errors import InputError
+from lastfix.grammars.errors import InputError
 
 __all__ = ["add_arguments", "run", "format_table", "plot_stats"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from grammars import LANGUAGES
+    from lastfix.grammars import LANGUAGES
 
     parser.add_argument(
         "files",
@@ -80,7 +80,7 @@ def _read(path: Path, limit: int | None) -> list[dict[str, Any]]:
 
 def _language_of(record: dict[str, Any]) -> str | None:
     """The record's "lang", else the language its id starts with (benchmark ids look like "excel-200")."""
-    from grammars import LANGUAGES
+    from lastfix.grammars import LANGUAGES
 
     lang = record.get("lang")
     if isinstance(lang, str) and lang in LANGUAGES:
@@ -90,7 +90,7 @@ def _language_of(record: dict[str, Any]) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grammars import get_grammar
+    from lastfix.grammars import get_grammar
 
     from .pair_stats import pair_stats
 

@@ -11,11 +11,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
-
-from grammars.vocab import Vocabulary
-from model_runtime.canvas import layout
-from model_runtime.model_files import InferenceSettings
-from model_runtime.schedule import timestep_of
+from lastfix.grammars.vocab import Vocabulary
+from lastfix.model_runtime.canvas import layout
+from lastfix.model_runtime.model_files import InferenceSettings
+from lastfix.model_runtime.schedule import timestep_of
 
 from .network import CodeFusion
 from .sampler_torch import torch_resume

@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 import torch
+from lastfix.model_runtime.model_files import DEFAULT_NOISE_TABLE, FORMAT_VERSION, InferenceSettings
 from torch import nn
-
-from model_runtime.model_files import DEFAULT_NOISE_TABLE, FORMAT_VERSION, InferenceSettings
 
 from .checkpoint import load_checkpoint, load_run
 from .network import CodeFusion

@@ -1,6 +1,6 @@
 """Does the exported model keep the checkpoint's accuracy, and how much faster does ONNX Runtime run it?
 
-    python -m model_training.export_check --checkpoint runs/excel-pre --corpus runs/corpus-excel \
+    python -m lastfix.model_training.export_check --checkpoint runs/excel-pre --corpus runs/corpus-excel \
         --work runs/export-check-excel
 
 Exports the checkpoint twice (fp32, int8 dynamic quantisation), then on one thread, side by side:
@@ -19,11 +19,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-
-from grammars import get_grammar
-from model_runtime.canvas import layout
-from model_runtime.model_files import load_model
-from model_runtime.schedule import timestep_of
+from lastfix.grammars import get_grammar
+from lastfix.model_runtime.canvas import layout
+from lastfix.model_runtime.model_files import load_model
+from lastfix.model_runtime.schedule import timestep_of
 
 from .checkpoint import load_checkpoint, load_run
 from .corpus import corpus_snippets

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from grammars.errors import InputError
+from lastfix.grammars.errors import InputError
 
 __all__ = ["add_arguments", "run"]
 
@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from model_runtime.model_files import InferenceSettings, load_model
+    from lastfix.model_runtime.model_files import InferenceSettings, load_model
 
     from .export import export_model
 
@@ -74,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_ngram(out: Path, corpus: list[str], order: int) -> None:
-    from grammars import get_grammar
-    from grammars.vocab import Vocabulary
-    from model_runtime.ngram import NGRAM_FILE, NgramModel
+    from lastfix.grammars import get_grammar
+    from lastfix.grammars.vocab import Vocabulary
+    from lastfix.model_runtime.ngram import NGRAM_FILE, NgramModel
 
     from .corpus import corpus_snippets
 

@@ -13,13 +13,13 @@ import json
 import sys
 from pathlib import Path
 
-from grammars.errors import InputError
+from lastfix.grammars.errors import InputError
 
 __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from grammars import LANGUAGES
+    from lastfix.grammars import LANGUAGES
 
     parser.add_argument("--lang", required=True, choices=LANGUAGES, help="language of the pairs")
     parser.add_argument("--n", type=int, required=True, help="number of pairs to write")
@@ -90,7 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grammars import get_grammar
+    from lastfix.grammars import get_grammar
 
     from .pair_generation import (
         GenerationReport,
@@ -187,8 +187,8 @@ def _progress_bar(total: int, label: str, disabled: bool) -> _Bar:
 
 
 def _load_model(language: str, model: str | None, device: str, threads: int | None):  # type: ignore[no-untyped-def]
-    from grammars.errors import ModelLoadError
-    from model_runtime.model_files import default_model_dir, load_model
+    from lastfix.grammars.errors import ModelLoadError
+    from lastfix.model_runtime.model_files import default_model_dir, load_model
 
     directory = Path(model) if model else default_model_dir(language)
     if not model and not (directory / "config.json").is_file():
@@ -218,7 +218,7 @@ def _snippets_and_vocab(
     language: str, corpus: list[Path] | None, max_documents: int | None, model: str | None
 ):  # type: ignore[no-untyped-def]
     """Valid corpus snippets, and the vocabulary of the model when given (else one built on the snippets)."""
-    from grammars.vocab import Vocabulary
+    from lastfix.grammars.vocab import Vocabulary
 
     from .corpus import corpus_snippets
 

@@ -17,16 +17,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from grammars.base import Grammar
-from grammars.vocab import SPECIALS, Vocabulary
-from model_runtime.schedule import respaced, timestep_of
+from lastfix.grammars.base import Grammar
+from lastfix.grammars.vocab import SPECIALS, Vocabulary
+from lastfix.model_runtime.schedule import respaced, timestep_of
 
 from .corrupt import Corrupter
 from .placeholder_filling import Filler, detokenize
 
 if TYPE_CHECKING:
-    from model_runtime.sampler import DiffusionRuntime
+    from lastfix.model_runtime.sampler import DiffusionRuntime
 
 __all__ = [
     "METHODS",

@@ -16,9 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from grammars.base import Grammar
-from model_runtime.ranking import token_distance
+from lastfix.grammars.base import Grammar
+from lastfix.model_runtime.ranking import token_distance
 
 __all__ = [
     "PairStats",

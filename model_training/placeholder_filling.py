@@ -21,10 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from grammars.base import Grammar, Token, TokenClass, is_placeholder
-from grammars.errors import InputError
-from grammars.vocab import Vocabulary
+from lastfix.grammars.base import Grammar, Token, TokenClass, is_placeholder
+from lastfix.grammars.errors import InputError
+from lastfix.grammars.vocab import Vocabulary
 
 __all__ = ["LexemeStats", "count_lexemes", "lexeme_stats", "default_cache_dir", "Filler", "detokenize"]
 
@@ -93,7 +92,7 @@ def lexeme_stats(
     cache_dir: Path | None = None,
 ) -> LexemeStats:
     """Lexeme statistics of the corpus (default: shared/corpora/<language>), cached by source and size."""
-    from grammars import get_grammar
+    from lastfix.grammars import get_grammar
 
     from .corpus import CorpusOptions, build_corpus, default_sources
 

@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-
-from grammars.base import Grammar
-from grammars.errors import InputError
-from grammars.vocab import Vocabulary
-from model_runtime.canvas import align
+from lastfix.grammars.base import Grammar
+from lastfix.grammars.errors import InputError
+from lastfix.grammars.vocab import Vocabulary
+from lastfix.model_runtime.canvas import align
 
 from .config import RunConfig
 from .corrupt import Corrupter

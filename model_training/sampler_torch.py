@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-
-from model_runtime.schedule import respaced
+from lastfix.model_runtime.schedule import respaced
 
 from .network import CodeFusion
 from .schedule import Schedule

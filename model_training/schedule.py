@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import torch
-
-from model_runtime.schedule import alpha_bars
+from lastfix.model_runtime.schedule import alpha_bars
 
 from .config import ScheduleConfig
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from grammars import LANGUAGES
+from lastfix.grammars import LANGUAGES
 
 __all__ = ["add_arguments", "run"]
 

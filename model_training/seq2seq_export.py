@@ -1,6 +1,6 @@
 """Export a trained one-shot repair model to the ONNX directory ``model_runtime.seq2seq_runtime`` loads.
 
-    python -m model_training.seq2seq_export --checkpoint DIR --out MODEL_DIR
+    python -m lastfix.model_training.seq2seq_export --checkpoint DIR --out MODEL_DIR
 
 seq2seq_encoder.onnx: src [B, S] int64 -> memory [B, S, d]; seq2seq_decoder.onnx: tgt [B, L] int64,
 memory [B, S, d], src [B, S] int64 -> next_logits [B, V] (the last position only: decoding needs no
@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from lastfix.grammars.errors import LastfixError, ModelLoadError
+from lastfix.grammars.vocab import Vocabulary
+from lastfix.model_runtime.seq2seq_runtime import DECODER_FILE, ENCODER_FILE, SEQ2SEQ_FORMAT, load_seq2seq
 from torch import nn
-
-from grammars.errors import LastfixError, ModelLoadError
-from grammars.vocab import Vocabulary
-from model_runtime.seq2seq_runtime import DECODER_FILE, ENCODER_FILE, SEQ2SEQ_FORMAT, load_seq2seq
 
 from .export import export_graph
 from .seq2seq import Seq2Seq, Seq2SeqConfig
@@ -112,7 +111,7 @@ def export_seq2seq(checkpoint_dir: str | Path, out_dir: str | Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m model_training.seq2seq_export",
+        prog="python -m lastfix.model_training.seq2seq_export",
         description="export a seq2seq_train checkpoint to ONNX",
     )
     parser.add_argument(

@@ -24,10 +24,9 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-
-from grammars import get_grammar
-from grammars.errors import InputError, LastfixError
-from grammars.vocab import Vocabulary
+from lastfix.grammars import get_grammar
+from lastfix.grammars.errors import InputError, LastfixError
+from lastfix.grammars.vocab import Vocabulary
 
 from .seq2seq import EOS_ID, PAD_ID, Seq2Seq, Seq2SeqConfig
 
@@ -236,7 +235,7 @@ def train_seq2seq(
 
 def _vocabulary(language: str, given: str | None, fixed_texts: Sequence[str]) -> tuple[Vocabulary, str]:
     """--vocab (vocab.json or a directory with one), else the shipped model's, else built on the pairs."""
-    from model_runtime.model_files import default_model_dir
+    from lastfix.model_runtime.model_files import default_model_dir
 
     if given:
         p = Path(given)
@@ -312,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .seq2seq_command import add_arguments
 
     parser = argparse.ArgumentParser(
-        prog="python -m model_training.seq2seq_train", description=__doc__.split("\n")[0]
+        prog="python -m lastfix.model_training.seq2seq_train", description=__doc__.split("\n")[0]
     )
     add_arguments(parser)
     args = parser.parse_args(argv)

@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 import torch.distributed as dist
-
-from grammars.vocab import Vocabulary
+from lastfix.grammars.vocab import Vocabulary
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .config import RunConfig

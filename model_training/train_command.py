@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from grammars import LANGUAGES
-from grammars.errors import InputError
+from lastfix.grammars import LANGUAGES
+from lastfix.grammars.errors import InputError
 
 __all__ = ["add_arguments", "run"]
 
@@ -58,8 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import torch
-
-    from grammars import get_grammar
+    from lastfix.grammars import get_grammar
 
     from .checkpoint import has_checkpoint, load_run
     from .config import ModelConfig, RunConfig

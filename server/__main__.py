@@ -1,4 +1,4 @@
-"""``python -m server`` runs the CLI (``python -m server serve`` starts the language server)."""
+"""``python -m lastfix.server`` runs the CLI (``python -m lastfix serve`` starts the language server)."""
 
 import sys
 

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 
-from grammars import LANGUAGES, get_grammar, language_for_path, line_col
-from grammars.errors import InputError
-from grammars.incremental_issues import IncrementalIssues
-from grammars.source_files import read_source
+from lastfix.grammars import LANGUAGES, get_grammar, language_for_path, line_col
+from lastfix.grammars.errors import InputError
+from lastfix.grammars.incremental_issues import IncrementalIssues
+from lastfix.grammars.source_files import read_source
 
 __all__ = ["add_arguments", "run"]
 

@@ -11,30 +11,45 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from grammars.errors import LastfixError
+from lastfix.grammars.errors import LastfixError
 
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("server.check_command", "list syntax errors (path:line:col: message); exit 1 if any"),
-    "repair": ("server.repair_command", "repair the syntax errors of a file with the diffusion model"),
-    "serve": ("server.serve_command", "run the language server (stdio by default)"),
-    "bench": ("benchmarks.bench_command", "measure repair on a JSONL of {id, broken, fixed}"),
-    "calibrate": ("benchmarks.calibrate_command", "learn the noise-level-by-error-size table of a model"),
-    "report": ("benchmarks.report_command", "regenerate benchmarks/results/<lang>.md from bench reports"),
-    "corpus": ("model_training.corpus", "build training snippets and a vocabulary from a corpus"),
-    "train": ("model_training.train_command", "train a diffusion model (PyTorch; needs the [train] extra)"),
-    "export": ("model_training.export_command", "export a checkpoint to an ONNX model directory"),
+    "check": ("lastfix.server.check_command", "list syntax errors (path:line:col: message); exit 1 if any"),
+    "repair": (
+        "lastfix.server.repair_command",
+        "repair the syntax errors of a file with the diffusion model",
+    ),
+    "serve": ("lastfix.server.serve_command", "run the language server (stdio by default)"),
+    "bench": ("lastfix.benchmarks.bench_command", "measure repair on a JSONL of {id, broken, fixed}"),
+    "calibrate": (
+        "lastfix.benchmarks.calibrate_command",
+        "learn the noise-level-by-error-size table of a model",
+    ),
+    "report": (
+        "lastfix.benchmarks.report_command",
+        "regenerate benchmarks/results/<lang>.md from bench reports",
+    ),
+    "corpus": ("lastfix.model_training.corpus", "build training snippets and a vocabulary from a corpus"),
+    "train": (
+        "lastfix.model_training.train_command",
+        "train a diffusion model (PyTorch; needs the [train] extra)",
+    ),
+    "export": ("lastfix.model_training.export_command", "export a checkpoint to an ONNX model directory"),
     "generate": (
-        "model_training.generate_command",
+        "lastfix.model_training.generate_command",
         "generate (broken, fixed) pairs from the diffusion process",
     ),
     "train-seq2seq": (
-        "model_training.seq2seq_command",
+        "lastfix.model_training.seq2seq_command",
         "train the one-shot seq2seq repair model on (broken, fixed) pairs (PyTorch)",
     ),
-    "datastats": ("model_training.datastats_command", "localisation, diversity, complexity of repair pairs"),
+    "datastats": (
+        "lastfix.model_training.datastats_command",
+        "localisation, diversity, complexity of repair pairs",
+    ),
 }
 
 

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
-from lsprotocol import types
-
-from grammars import (
+from lastfix.grammars import (
     Grammar,
     SyntaxIssue,
     UnknownLanguageError,
@@ -24,21 +22,18 @@ from grammars import (
     language_for_id,
     language_for_path,
 )
-from grammars.incremental_issues import IncrementalIssues
+from lastfix.grammars.incremental_issues import IncrementalIssues
+from lsprotocol import types
 
 from .positions import UTF16, LineIndex
 
 __all__ = ["Document", "language_of", "apply_content_changes"]
 
 
-# Language ids editors send besides the LSP-standard ones (Neovim sends its filetype, "ps1" for PowerShell).
-_EDITOR_IDS = {"ps1": "powershell", "pwsh": "powershell"}
-
-
 def language_of(uri: str, language_id: str | None) -> str | None:
     """lastfix's language for an LSP document: by language id, else by the file extension of the URI."""
     if language_id:
-        language = _EDITOR_IDS.get(language_id) or language_for_id(language_id)
+        language = language_for_id(language_id)  # editors' own ids are the languages' aliases
         if language is not None:
             return language
     path = unquote(urlparse(uri).path) or uri

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from grammars import Grammar, TextEdit
+from lastfix.grammars import Grammar, TextEdit
 
 __all__ = ["PREFIX", "fix_title", "describe_edit"]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from grammars import Grammar, SyntaxIssue, TextEdit, apply_edits
+from lastfix.grammars import Grammar, SyntaxIssue, TextEdit, apply_edits
 
 from .text_diff import diff_edits
 

@@ -1,4 +1,4 @@
-"""Benchmarks of the real language server over stdio (``python -m server.lsp_bench``).
+"""Benchmarks of the real language server over stdio (``python -m lastfix.server.lsp_bench``).
 
 Measures what DESIGN.md "Budgets" names: diagnostics latency after a one-character edit in a 1,000-line
 file, code action latency (p50/p95) per language on the broken snippets of the dev benchmarks, and the
@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from lastfix.grammars.source_files import shared_dir
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
-
-from grammars.source_files import shared_dir
 
 __all__ = ["main"]
 
@@ -226,7 +225,7 @@ def _rss_mb(pid: int) -> float | None:
 async def _run(args: argparse.Namespace) -> dict[str, Any]:
     client = LanguageClient("lastfix-bench", "1")
     bench = _Bench(client)
-    cmd = [sys.executable, "-m", "server", "serve", "--log-level", "WARNING"]
+    cmd = [sys.executable, "-m", "lastfix", "serve", "--log-level", "WARNING"]
     started = time.perf_counter()
     await client.start_io(*cmd)
     options: dict[str, Any] = {"diagnosticsDelayMs": args.delay_ms, "timeBudgetMs": args.time_budget_ms}
@@ -269,7 +268,9 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m server.lsp_bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m lastfix.server.lsp_bench", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--languages", nargs="+", default=["excel", "python", "powershell"])
     parser.add_argument("--rounds", type=int, default=20, help="edit rounds per language (two edits each)")
     parser.add_argument("--snippets", type=int, default=30, help="dev-benchmark snippets per language")

@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lastfix.grammars import LastfixError, get_grammar
 from lsprotocol import types
-
-from grammars import LastfixError, get_grammar
 
 from .client_ui import ClientUI
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from model_runtime.repair import Repairer
+    from lastfix.model_runtime.repair import Repairer
 
 __all__ = ["ModelStore", "ModelKey"]
 
@@ -53,7 +52,7 @@ class ModelStore:
             return ModelKey(language, str(Path(override).expanduser() / language), settings.device, False)
         if override is not None and override.get(language):
             return ModelKey(language, str(Path(override[language]).expanduser()), settings.device, False)
-        from model_runtime.model_files import default_model_dir
+        from lastfix.model_runtime.model_files import default_model_dir
 
         return ModelKey(language, str(default_model_dir(language)), settings.device, True)
 
@@ -76,7 +75,7 @@ class ModelStore:
                     types.MessageType.Warning,
                 )
             else:
-                from model_runtime.model_files import load_model
+                from lastfix.model_runtime.model_files import load_model
 
                 try:
                     runtime = load_model(Path(key.directory), device=key.device)
@@ -99,13 +98,13 @@ class ModelStore:
 
     def budget_ms(self, language: str, settings: Settings) -> int:
         """The time one repair of ``language`` may take: the user's setting, or the language's default."""
-        from model_runtime.repair import budget_ms
+        from lastfix.model_runtime.repair import budget_ms
 
         return budget_ms(language, settings.time_budget_ms)
 
     def repairer(self, key: ModelKey, settings: Settings) -> Repairer:
         """A Repairer for the language (loads its model first if needed)."""
-        from model_runtime.repair import Repairer, RepairSettings
+        from lastfix.model_runtime.repair import Repairer, RepairSettings
 
         runtime = self.load(key)
         # Two candidates at least: the confidence rule compares the first with the runner-up.

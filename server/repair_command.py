@@ -20,7 +20,7 @@ _ENGINES = ("hybrid", "edits", "diffusion")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from grammars import LANGUAGES
+    from lastfix.grammars import LANGUAGES
 
     parser.add_argument("--lang", choices=LANGUAGES, help="language (default: from the file's extension)")
     parser.add_argument(
@@ -51,11 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from grammars import get_grammar, language_for_path
-    from grammars.errors import InputError
-    from grammars.source_files import read_source
-    from model_runtime.local_repair import repair_document
-    from model_runtime.repair import Repairer, RepairSettings
+    from lastfix.grammars import get_grammar, language_for_path
+    from lastfix.grammars.errors import InputError
+    from lastfix.grammars.source_files import read_source
+    from lastfix.model_runtime.local_repair import repair_document
+    from lastfix.model_runtime.repair import Repairer, RepairSettings
 
     if args.k < 1 or (args.budget_ms is not None and args.budget_ms < 1):
         raise InputError("-k and --budget-ms must be positive")
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     text = read_source(args.file)
     runtime = None
     if args.engine != "edits":
-        from benchmarks.model_choice import load_runtime
+        from lastfix.benchmarks.model_choice import load_runtime
 
         _, runtime = load_runtime(language, args.model)
     issues = grammar.errors(text)
@@ -133,7 +133,7 @@ def _write_in_place(path: Path, repaired: str) -> Path:
 
 
 def _print_json(file: str, language: str, text: str, issues: list[Any], candidates: list[Any]) -> None:
-    from grammars import line_col
+    from lastfix.grammars import line_col
 
     def pos(offset: int) -> dict[str, int]:
         line, col = line_col(text, offset)

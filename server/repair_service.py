@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from grammars import LastfixError, SyntaxIssue
+from lastfix.grammars import LastfixError, SyntaxIssue
 
 from .client_ui import ClientUI
 from .document import Document
@@ -127,7 +127,9 @@ class RepairService:
                 return hit
             if session.get(doc.uri) is not doc:  # edited while queued: nobody wants this result
                 return None
-            from model_runtime.local_repair import repair_around  # numpy and the model stay out of startup
+            from lastfix.model_runtime.local_repair import (
+                repair_around,  # numpy and the model stay out of startup
+            )
 
             repairer = self._store.repairer(model, settings)
             return repair_around(
@@ -169,7 +171,7 @@ class RepairService:
         def work() -> FixAllResult | None:
             if session.get(doc.uri) is not doc:
                 return None
-            from model_runtime.local_repair import repair_around
+            from lastfix.model_runtime.local_repair import repair_around
 
             repairer = self._store.repairer(model, settings)
 

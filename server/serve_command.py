@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 
-from grammars.errors import InputError
+from lastfix.grammars.errors import InputError
 
 __all__ = ["add_arguments", "run", "parse_tcp"]
 
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from .lsp_server import create_server
 
     server = create_server()
-    logging.getLogger("server").addHandler(ClientLogHandler(server.ui))
+    logging.getLogger("lastfix.server").addHandler(ClientLogHandler(server.ui))
     if tcp is not None:
         logging.getLogger(__name__).info("lastfix serve listening on %s:%d", *tcp)
         server.start_tcp(*tcp)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from grammars import LANGUAGES
+from lastfix.grammars import LANGUAGES
 
 __all__ = ["SECTION", "DEVICES", "Settings", "parse_settings", "section_of"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 
-from grammars import TextEdit
+from lastfix.grammars import TextEdit
 
 __all__ = ["diff_edits"]
 

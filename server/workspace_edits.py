@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lastfix.grammars import TextEdit
 from lsprotocol import types
-
-from grammars import TextEdit
 
 from .document import Document
 

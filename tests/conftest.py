@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from grammars.source_files import shared_dir
+from lastfix.grammars.source_files import shared_dir
 
 REPO = Path(__file__).resolve().parent.parent
 

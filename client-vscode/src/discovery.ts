@@ -2,7 +2,7 @@
  * Finds the command that starts the lastfix language server.
  *
  * Order: `lastfix.serverCommand`; `lastfix` on PATH (`lastfix serve`); a Python interpreter that has
- * lastfix installed (`python -m server serve`). The server is not bundled: tree-sitter and
+ * lastfix installed (`python -m lastfix serve`). The server is not bundled: tree-sitter and
  * onnxruntime ship compiled wheels (DESIGN.md "Editors"), so we start what the user installed.
  */
 import type { ExtensionSettings } from './settings';
@@ -27,7 +27,7 @@ export type ProbeResult =
 export interface DiscoveryEnv {
     /** Absolute path of an executable named `name` on PATH, if any. */
     findOnPath(name: string): Promise<string | undefined>;
-    /** Whether `interpreter` can run `-m server serve` from an installed lastfix. */
+    /** Whether `interpreter` can run `-m lastfix serve` from an installed lastfix. */
     probePython(interpreter: string): Promise<ProbeResult>;
     /** The interpreter selected in the Python extension (ms-python.python), if it is installed. */
     selectedPython(): Promise<string | undefined>;
@@ -36,7 +36,7 @@ export interface DiscoveryEnv {
 }
 
 export const SERVE_ARGS: readonly string[] = ['serve'];
-export const MODULE_ARGS: readonly string[] = ['-m', 'server', 'serve'];
+export const MODULE_ARGS: readonly string[] = ['-m', 'lastfix', 'serve'];
 
 /** Picks the first way to start the server that works; `tried` says what each step found. */
 export async function discoverServer(settings: ExtensionSettings, env: DiscoveryEnv): Promise<Discovery> {

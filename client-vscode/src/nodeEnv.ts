@@ -17,7 +17,7 @@ export const PROBE = `
 import importlib.util, json, sys
 out = {"python": sys.version.split()[0]}
 try:
-    out["serve"] = importlib.util.find_spec("server.serve_command") is not None
+    out["serve"] = importlib.util.find_spec("lastfix.server.serve_command") is not None
 except Exception as e:
     out["serve"] = False
     out["error"] = repr(e)

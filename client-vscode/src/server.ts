@@ -69,8 +69,8 @@ export async function startLanguageClient(
         command: launch.command,
         args: [...launch.args],
         transport: TransportKind.stdio,
-        // `python -m server` puts the working directory first on sys.path: run it where no other
-        // `server` package can shadow lastfix's.
+        // `python -m lastfix` puts the working directory first on sys.path: run it where no other
+        // `lastfix` package can shadow the installed one.
         options: {
             cwd: launch.origin === 'lastfix.serverCommand' ? (context.workspaceFolder ?? context.cwd) : context.cwd,
         },

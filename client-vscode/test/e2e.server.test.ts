@@ -176,7 +176,7 @@ describe('the real lastfix server over stdio', () => {
         const { settings } = readSettings(configSource({ values: { interpreter: PYTHON, fixOnSave: true, candidates: 3, device: 'cpu' } }), {
             userHome: tmpdir(),
         });
-        // PATH is left out so that discovery takes the interpreter route (`python -m server serve`).
+        // PATH is left out so that discovery takes the interpreter route (`python -m lastfix serve`).
         const nodeOptions = { cwd: workdir, pathEnv: '', platform: process.platform };
         discovery = await discoverServer(settings, {
             findOnPath: () => Promise.resolve(undefined),
@@ -211,7 +211,7 @@ describe('the real lastfix server over stdio', () => {
         await rm(workdir, { recursive: true, force: true });
     });
 
-    test('discovery starts `python -m server serve` from the interpreter setting', (t) => {
+    test('discovery starts `python -m lastfix serve` from the interpreter setting', (t) => {
         if (skipReason !== undefined) {
             t.skip(skipReason);
             return;

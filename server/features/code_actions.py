@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from lastfix.grammars import SyntaxIssue
 from lsprotocol import types
-
-from grammars import SyntaxIssue
 
 from ..document import Document
 from ..edit_titles import fix_title

@@ -14,11 +14,10 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from lastfix.grammars import SyntaxIssue
+from lastfix.grammars.source_files import MAX_FILE_BYTES
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-
-from grammars import SyntaxIssue
-from grammars.source_files import MAX_FILE_BYTES
 
 from ..document import Document
 from ..session import Session

@@ -1,9 +1,8 @@
 """The scoreboard's metrics on hand-made cases (DESIGN.md "Measuring"), with the real grammars."""
 
 import pytest
-
-from benchmarks.metrics import CLOSE_DISTANCE, at_k, judge, latency_summary, pooling
-from grammars import get_grammar
+from lastfix.benchmarks.metrics import CLOSE_DISTANCE, at_k, judge, latency_summary, pooling
+from lastfix.grammars import get_grammar
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 import json
 
-from benchmarks.reconstruction import last_reconstruction, main
+from lastfix.benchmarks.reconstruction import last_reconstruction, main
 
 
 def test_last_evaluation_by_noise_level_table_and_png(tmp_path, capsys):

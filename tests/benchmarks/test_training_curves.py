@@ -3,8 +3,7 @@
 import json
 
 import pytest
-
-from benchmarks.training_curves import main, read_curve
+from lastfix.benchmarks.training_curves import main, read_curve
 
 LOG = """2026-11-24 10:25:25,396 step=50 loss=2.5000 pairs/s=132
 2026-11-24 10:25:49,089 step=100 loss=0.7115 pairs/s=133

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 def lastfix(*args, stdin=None, cwd=None):
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", "repair", *args],
+        [sys.executable, "-m", "lastfix", "repair", *args],
         input=stdin,
         capture_output=True,
         cwd=cwd,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from lastfix.grammars import get_grammar
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from grammars import get_grammar
 from tests.server.lsp_support import (
     BROKEN,
     EXPECTED_FIX,

@@ -13,11 +13,11 @@ import time
 
 import pytest
 import pytest_lsp
+from lastfix.grammars import get_grammar
+from lastfix.grammars.incremental_issues import IncrementalIssues
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from grammars import get_grammar
-from grammars.incremental_issues import IncrementalIssues
 from tests.server.lsp_support import (
     apply_text_edits,
     change_document,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from lastfix.grammars.source_files import MAX_FILE_BYTES
 
-from grammars.source_files import MAX_FILE_BYTES
 from tests.server.raw_jsonrpc import RawServer
 
 pytestmark = pytest.mark.slow

@@ -16,8 +16,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from lastfix.grammars import get_grammar
 
-from grammars import get_grammar
 from tests.server.lsp_support import REPO, SERVER_COMMAND
 
 pytestmark = pytest.mark.slow

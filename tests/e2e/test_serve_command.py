@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
+from lastfix.server.serve_command import parse_tcp
 
-from server.serve_command import parse_tcp
 from tests.server.lsp_support import REPO
 
 pytestmark = pytest.mark.slow
@@ -44,7 +44,7 @@ def _read_message(sock: socket.socket) -> dict:
 def test_tcp_server_answers_initialize_and_logs_to_the_file(tmp_path):
     port, log = _free_port(), tmp_path / "server.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "serve", "--tcp", f"127.0.0.1:{port}", "--log-file", str(log)],
+        [sys.executable, "-m", "lastfix", "serve", "--tcp", f"127.0.0.1:{port}", "--log-file", str(log)],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -74,7 +74,7 @@ def test_tcp_server_answers_initialize_and_logs_to_the_file(tmp_path):
 
 def test_bad_address_is_a_clear_error():
     proc = subprocess.run(
-        [sys.executable, "-m", "server", "serve", "--tcp", "nowhere"],
+        [sys.executable, "-m", "lastfix", "serve", "--tcp", "nowhere"],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from lastfix.grammars import get_grammar
+from lastfix.grammars.source_files import shared_dir
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from grammars import get_grammar
-from grammars.source_files import shared_dir
 from tests.server.lsp_support import (
     apply_text_edits,
     code_actions,

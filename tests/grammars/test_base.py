@@ -3,9 +3,8 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from grammars import TextEdit, apply_edits, line_col, offset_of
-from grammars.base import is_placeholder, placeholder
+from lastfix.grammars import TextEdit, apply_edits, line_col, offset_of
+from lastfix.grammars.base import is_placeholder, placeholder
 
 
 def test_line_col_counts_code_points_and_keeps_crlf_content():
@@ -49,7 +48,7 @@ def test_placeholders_are_upper_case_and_specials_are_not():
 def test_symbol_opcodes_is_an_alignment_and_difflibs_on_one_token_changes(old, new):
     import difflib
 
-    from grammars.base import symbol_opcodes
+    from lastfix.grammars.base import symbol_opcodes
 
     def rebuild(ops):
         out = []

@@ -1,7 +1,7 @@
 """Bracket matching over real token lists."""
 
-from grammars import get_grammar
-from grammars.brackets import bracket_arguments, closing_bracket, innermost_open, opening_bracket
+from lastfix.grammars import get_grammar
+from lastfix.grammars.brackets import bracket_arguments, closing_bracket, innermost_open, opening_bracket
 
 
 def test_bracket_arguments_skip_nested_brackets_and_stop_at_the_closer():

@@ -2,7 +2,8 @@
 
 import random
 
-from grammars import get_grammar
+from lastfix.grammars import get_grammar
+
 from tests.conftest import read_jsonl
 
 SAMPLE = 2000

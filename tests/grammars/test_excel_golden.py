@@ -9,8 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from grammars import get_grammar
+from lastfix.grammars import get_grammar
 
 GOLDEN = Path(__file__).parent / "golden" / "excel_errors.jsonl"
 CASES = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines() if line.strip()]

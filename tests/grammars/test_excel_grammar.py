@@ -3,13 +3,12 @@
 import pytest
 from lark import Token as LarkToken
 from lark import Tree
-
-from grammars import get_grammar
-from grammars.base import TokenClass, apply_edits
-from grammars.excel_functions import load_functions
-from grammars.excel_lexer import lex
-from grammars.excel_parser import parse_formula
-from grammars.registry import language_for_id, language_for_path
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import TokenClass, apply_edits
+from lastfix.grammars.excel.functions import load_functions
+from lastfix.grammars.excel.lexer import lex
+from lastfix.grammars.excel.parser import parse_formula
+from lastfix.grammars.registry import language_for_id, language_for_path
 
 G = get_grammar("excel")
 

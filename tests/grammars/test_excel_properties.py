@@ -2,9 +2,8 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from grammars import get_grammar
-from grammars.base import apply_edits
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
 
 G = get_grammar("excel")
 

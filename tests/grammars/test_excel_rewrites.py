@@ -1,10 +1,9 @@
 """Excel's one-slip rewrites: what they propose, and that the repair engine ranks them as one slip."""
 
 import pytest
-
-from grammars import get_grammar
-from grammars.base import apply_edits
-from model_runtime.repair import Repairer, RepairSettings
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.model_runtime.repair import Repairer, RepairSettings
 
 
 @pytest.fixture(scope="module")

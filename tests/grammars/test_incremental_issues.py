@@ -5,10 +5,9 @@ import json
 import random
 
 import pytest
-
-from grammars import get_grammar
-from grammars.incremental_issues import IncrementalIssues, chunk_starts
-from grammars.source_files import shared_dir
+from lastfix.grammars import get_grammar
+from lastfix.grammars.incremental_issues import IncrementalIssues, chunk_starts
+from lastfix.grammars.source_files import shared_dir
 
 _SLIPS = ["(", ")", "{", "}", '"', "'", ",", ":", "=", "|", "\n", "  ", "[", "]", "@'\n", "<#"]
 

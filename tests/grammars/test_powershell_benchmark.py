@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from lastfix.grammars import get_grammar
 
-from grammars import get_grammar
 from tests.conftest import read_jsonl
 
 G = get_grammar("powershell")

@@ -1,9 +1,8 @@
 """PowerShell errors and the validity oracle on real inputs: real tree-sitter-powershell, real positions."""
 
 import pytest
-
-from grammars import get_grammar
-from grammars.base import line_col
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import line_col
 
 G = get_grammar("powershell")
 

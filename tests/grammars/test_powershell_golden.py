@@ -5,8 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from grammars import get_grammar
+from lastfix.grammars import get_grammar
 
 G = get_grammar("powershell")
 GOLDEN = Path(__file__).parent / "golden" / "powershell_errors.json"

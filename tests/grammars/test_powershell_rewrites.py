@@ -1,10 +1,9 @@
 """PowerShell's one-slip rewrites: proposals, and the repair engine ranking them as one slip."""
 
 import pytest
-
-from grammars import get_grammar
-from grammars.base import apply_edits
-from model_runtime.repair import Repairer, RepairSettings
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.model_runtime.repair import Repairer, RepairSettings
 
 
 @pytest.fixture(scope="module")

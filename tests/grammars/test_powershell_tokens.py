@@ -2,9 +2,8 @@
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from grammars import Vocabulary, get_grammar
-from grammars.base import TokenClass, apply_edits
+from lastfix.grammars import Vocabulary, get_grammar
+from lastfix.grammars.base import TokenClass, apply_edits
 
 G = get_grammar("powershell")
 

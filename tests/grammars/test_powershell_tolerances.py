@@ -4,9 +4,8 @@ did it is named, and a broken neighbour of the same construct is still flagged."
 import pytest
 import tree_sitter
 import tree_sitter_powershell
-
-from grammars import get_grammar
-from grammars.powershell_tolerances import RULES
+from lastfix.grammars import get_grammar
+from lastfix.grammars.powershell.tolerances import RULES
 
 G = get_grammar("powershell")
 _TS = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))

@@ -3,9 +3,9 @@
 import difflib
 
 import pytest
+from lastfix.grammars.base import TokenClass, apply_edits
+from lastfix.grammars.registry import get_grammar
 
-from grammars.base import TokenClass, apply_edits
-from grammars.registry import get_grammar
 from tests.conftest import read_jsonl
 
 G = get_grammar("python")

@@ -5,10 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
-
-from grammars.base import line_col
-from grammars.python_errors import cpython_error, is_valid_python
-from grammars.registry import get_grammar
+from lastfix.grammars.base import line_col
+from lastfix.grammars.python.errors import cpython_error, is_valid_python
+from lastfix.grammars.registry import get_grammar
 
 GOLDEN = Path(__file__).parent / "golden" / "python_errors.json"
 

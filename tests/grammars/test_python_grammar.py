@@ -1,9 +1,8 @@
 """PythonGrammar's token-to-text side: layout-aware edits, spacing, fillers, statements, metrics."""
 
 import pytest
-
-from grammars.base import TokenClass, apply_edits
-from grammars.registry import get_grammar, language_for_path
+from lastfix.grammars.base import TokenClass, apply_edits
+from lastfix.grammars.registry import get_grammar, language_for_path
 
 G = get_grammar("python")
 
@@ -138,7 +137,7 @@ def test_registry_and_closed_symbols():
 
 
 def test_edits_on_a_window_inside_an_indented_block_use_placeholder_symbols():
-    from grammars.vocab import Vocabulary
+    from lastfix.grammars.vocab import Vocabulary
 
     text = "def f():\n    y = 1\n    if y:\n    return y\n    print x\n"
     vocab = Vocabulary.build("python", [G.tokenize(text)], closed=G.closed_symbols(), min_count=99)

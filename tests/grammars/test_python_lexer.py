@@ -4,9 +4,8 @@ import io
 import tokenize as std_tokenize
 
 import pytest
-
-from grammars.base import TokenClass
-from grammars.python_lexer import DEDENT, INDENT, NEWLINE, lex
+from lastfix.grammars.base import TokenClass
+from lastfix.grammars.python.lexer import DEDENT, INDENT, NEWLINE, lex
 
 
 def kinds(text):

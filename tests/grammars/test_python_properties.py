@@ -2,9 +2,8 @@
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from grammars.base import TokenClass, apply_edits
-from grammars.registry import get_grammar
+from lastfix.grammars.base import TokenClass, apply_edits
+from lastfix.grammars.registry import get_grammar
 
 G = get_grammar("python")
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

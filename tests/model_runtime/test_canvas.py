@@ -3,9 +3,8 @@ import difflib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from grammars.vocab import BLANK
-from model_runtime.canvas import align, diff_span, layout, strip_blanks, with_slots
+from lastfix.grammars.vocab import BLANK
+from lastfix.model_runtime.canvas import align, diff_span, layout, strip_blanks, with_slots
 
 
 def test_layout_adds_eos_and_pads():

@@ -2,18 +2,18 @@
 
 from dataclasses import replace
 
-from grammars import get_grammar
-from grammars.base import apply_edits
-from model_runtime.edit_candidates import (
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.model_runtime.edit_candidates import (
     EditSearch,
     EditSearchSettings,
     edit_alphabet,
     propose_edits,
 )
-from model_runtime.hints import hints_from_messages
-from model_runtime.repair import Repairer, RepairSettings
-from model_runtime.slip_proposals import SlipSettings
-from model_runtime.windows import find_window
+from lastfix.model_runtime.hints import hints_from_messages
+from lastfix.model_runtime.repair import Repairer, RepairSettings
+from lastfix.model_runtime.slip_proposals import SlipSettings
+from lastfix.model_runtime.windows import find_window
 
 
 def _search(lang, text, **kw):

@@ -2,9 +2,8 @@
 
 from hypothesis import given
 from hypothesis import strategies as st
-
-from grammars.base import TextEdit, apply_edits
-from model_runtime.edit_compose import compose_edits
+from lastfix.grammars.base import TextEdit, apply_edits
+from lastfix.model_runtime.edit_compose import compose_edits
 
 
 @st.composite

@@ -1,11 +1,10 @@
 """Repairing one error of a large document on the statements around it (real grammars, edits engine)."""
 
 import pytest
-
-from grammars import get_grammar
-from grammars.base import apply_edits
-from model_runtime.local_repair import LocalSettings, region_around, repair_around, repair_document
-from model_runtime.repair import Repairer, RepairSettings
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.model_runtime.local_repair import LocalSettings, region_around, repair_around, repair_document
+from lastfix.model_runtime.repair import Repairer, RepairSettings
 
 _FUNCTION = "def f{i}(x, y={i}):\n    return [x + y, (x * {i}) % 7]\n\n\n"
 _COMMAND = "$v{i} = Get-Item -Path 'C:\\data\\{i}.txt' | Select-Object -First {i}\n"

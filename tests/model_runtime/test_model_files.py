@@ -3,9 +3,9 @@ import shutil
 
 import numpy as np
 import pytest
+from lastfix.grammars.errors import ModelLoadError
+from lastfix.model_runtime.model_files import MODEL_FILES, choose_providers, default_model_dir, load_model
 
-from grammars.errors import ModelLoadError
-from model_runtime.model_files import MODEL_FILES, choose_providers, default_model_dir, load_model
 from tests.model_training.tiny_model import tiny_excel_model
 
 

@@ -7,13 +7,13 @@ import shutil
 
 import numpy as np
 import pytest
+from lastfix.grammars import get_grammar
+from lastfix.grammars.errors import ModelLoadError
+from lastfix.model_runtime.model_files import load_model
+from lastfix.model_runtime.ngram import NGRAM_FILE, NgramModel
+from lastfix.model_runtime.ranking import ngram_gain
+from lastfix.model_runtime.repair import Repairer, RepairSettings
 
-from grammars import get_grammar
-from grammars.errors import ModelLoadError
-from model_runtime.model_files import load_model
-from model_runtime.ngram import NGRAM_FILE, NgramModel
-from model_runtime.ranking import ngram_gain
-from model_runtime.repair import Repairer, RepairSettings
 from tests.model_training.tiny_model import tiny_excel_model
 
 FORMULAS = ["=SUM(A1:A10)", "=SUM(B1:B3)*2", "=IF(A1>0,1,2)", "=AVERAGE(C1:C9)", "=MAX(A1:A5)-MIN(A1:A5)"]

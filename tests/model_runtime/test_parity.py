@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from lastfix.model_runtime.model_files import load_model
+from lastfix.model_runtime.schedule import timestep_of
+from lastfix.model_training.checkpoint import load_checkpoint, load_run
+from lastfix.model_training.network import CodeFusion
+from lastfix.model_training.sampler_torch import torch_resume
+from lastfix.model_training.schedule import Schedule
 
-from model_runtime.model_files import load_model
-from model_runtime.schedule import timestep_of
-from model_training.checkpoint import load_checkpoint, load_run
-from model_training.network import CodeFusion
-from model_training.sampler_torch import torch_resume
-from model_training.schedule import Schedule
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow
@@ -46,7 +46,9 @@ def test_onnx_sampler_matches_the_pytorch_reference(tiny, clamp, update):
     ids = np.stack(
         [
             runtime.encode_canvas(
-                runtime.vocab.symbols_of(__import__("grammars").get_grammar("excel").tokenize(t))
+                runtime.vocab.symbols_of(
+                    __import__("lastfix.grammars", fromlist=["get_grammar"]).get_grammar("excel").tokenize(t)
+                )
             )
             for t in tiny.held_apart[:8]
         ]
@@ -80,11 +82,11 @@ def test_onnx_sampler_matches_the_pytorch_reference(tiny, clamp, update):
 
 @functools.cache
 def _default_size_model():
-    from grammars import get_grammar
-    from model_training.checkpoint import save_checkpoint
-    from model_training.config import ModelConfig, RunConfig
-    from model_training.corpus import build_vocabulary
-    from model_training.export import export_model
+    from lastfix.grammars import get_grammar
+    from lastfix.model_training.checkpoint import save_checkpoint
+    from lastfix.model_training.config import ModelConfig, RunConfig
+    from lastfix.model_training.corpus import build_vocabulary
+    from lastfix.model_training.export import export_model
 
     torch.manual_seed(0)
     texts = ["=SUM(A1:B2)", '=IF(A1>0,"yes",NA())']

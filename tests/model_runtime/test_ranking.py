@@ -2,11 +2,10 @@
 
 from hypothesis import given
 from hypothesis import strategies as st
-
-from grammars import get_grammar
-from grammars.base import TextEdit
-from model_runtime.hints import hints_from_messages
-from model_runtime.ranking import (
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import TextEdit
+from lastfix.model_runtime.hints import hints_from_messages
+from lastfix.model_runtime.ranking import (
     RankingWeights,
     diversify,
     edit_shape,
@@ -76,7 +75,7 @@ def test_scores_order_candidates():
 
 
 def test_hybrid_breaks_ties_by_nearness_to_the_error_like_the_edits_engine():
-    from model_runtime.ranking import hybrid_score
+    from lastfix.model_runtime.ranking import hybrid_score
 
     near = hybrid_score(1.0, 0, None, None, False, proximity=0)
     far = hybrid_score(1.0, 0, None, None, False, proximity=7)
@@ -85,8 +84,8 @@ def test_hybrid_breaks_ties_by_nearness_to_the_error_like_the_edits_engine():
 
 
 def test_redundant_parens_counts_grouping_that_groups_nothing():
-    from grammars import get_grammar
-    from model_runtime.ranking import redundant_parens
+    from lastfix.grammars import get_grammar
+    from lastfix.model_runtime.ranking import redundant_parens
 
     excel = get_grammar("excel")
     count = {t: redundant_parens(excel.tokenize(t)) for t in ("=(IF(A1,1,2))", "=MATCH(J2,(LEFT(A1,6)),0)")}
@@ -97,8 +96,8 @@ def test_redundant_parens_counts_grouping_that_groups_nothing():
 
 
 def test_excel_repairs_prefer_dropping_a_stray_paren_to_adding_a_redundant_pair():
-    from grammars import get_grammar
-    from model_runtime.repair import Repairer, RepairSettings
+    from lastfix.grammars import get_grammar
+    from lastfix.model_runtime.repair import Repairer, RepairSettings
 
     excel = get_grammar("excel")
     repairer = Repairer(excel, None, RepairSettings(engine="edits", time_budget_ms=5000))

@@ -6,12 +6,11 @@ import threading
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from grammars import get_grammar
-from grammars.base import apply_edits
-from grammars.errors import ModelLoadError
-from model_runtime.ranking import edit_shape
-from model_runtime.repair import Candidate, Repairer, RepairSettings, SearchSettings
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.grammars.errors import ModelLoadError
+from lastfix.model_runtime.ranking import edit_shape
+from lastfix.model_runtime.repair import Candidate, Repairer, RepairSettings, SearchSettings
 
 EDITS = RepairSettings(engine="edits", time_budget_ms=2000)
 

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.model_runtime.model_files import load_model
+from lastfix.model_runtime.ranking import RankingWeights
+from lastfix.model_runtime.repair import Repairer, RepairSettings, SearchSettings
 
-from grammars import get_grammar
-from grammars.base import apply_edits
-from model_runtime.model_files import load_model
-from model_runtime.ranking import RankingWeights
-from model_runtime.repair import Repairer, RepairSettings, SearchSettings
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow

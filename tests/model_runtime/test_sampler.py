@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from lastfix.grammars import get_grammar
+from lastfix.grammars.errors import InferenceError
+from lastfix.model_runtime.model_files import load_model
 
-from grammars import get_grammar
-from grammars.errors import InferenceError
-from model_runtime.model_files import load_model
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow

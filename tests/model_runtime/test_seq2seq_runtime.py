@@ -6,12 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.grammars.errors import InferenceError, ModelLoadError
+from lastfix.model_runtime.seq2seq_repair import Seq2SeqRepairer, Seq2SeqSettings
+from lastfix.model_runtime.seq2seq_runtime import is_seq2seq_dir, load_seq2seq
 
-from grammars import get_grammar
-from grammars.base import apply_edits
-from grammars.errors import InferenceError, ModelLoadError
-from model_runtime.seq2seq_repair import Seq2SeqRepairer, Seq2SeqSettings
-from model_runtime.seq2seq_runtime import is_seq2seq_dir, load_seq2seq
 from tests.model_training.seq2seq_tiny import tiny_seq2seq
 
 pytestmark = pytest.mark.slow

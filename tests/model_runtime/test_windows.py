@@ -1,8 +1,8 @@
 """Error windows: the enclosing statement, grown by whole statements up to the canvas."""
 
-from grammars import get_grammar
-from grammars.base import SyntaxIssue
-from model_runtime.windows import error_size, find_window, find_windows
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import SyntaxIssue
+from lastfix.model_runtime.windows import error_size, find_window, find_windows
 
 
 def _window_text(text, tokens, w):

@@ -27,13 +27,12 @@ class TinySeq2Seq:
 @functools.cache
 def tiny_seq2seq(shared: Path) -> TinySeq2Seq:
     import torch
-
-    from grammars import get_grammar
-    from model_training.corpus import CorpusOptions, build_corpus, build_vocabulary
-    from model_training.pair_generation import GenerationSettings, rule_pairs
-    from model_training.seq2seq import Seq2SeqConfig
-    from model_training.seq2seq_export import export_seq2seq
-    from model_training.seq2seq_train import Seq2SeqTrainConfig, encode_pairs, train_seq2seq
+    from lastfix.grammars import get_grammar
+    from lastfix.model_training.corpus import CorpusOptions, build_corpus, build_vocabulary
+    from lastfix.model_training.pair_generation import GenerationSettings, rule_pairs
+    from lastfix.model_training.seq2seq import Seq2SeqConfig
+    from lastfix.model_training.seq2seq_export import export_seq2seq
+    from lastfix.model_training.seq2seq_train import Seq2SeqTrainConfig, encode_pairs, train_seq2seq
 
     torch.set_num_threads(1)
     grammar = get_grammar("excel")

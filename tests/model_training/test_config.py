@@ -1,8 +1,7 @@
 import dataclasses
 
 import pytest
-
-from model_training.config import ModelConfig, RunConfig, apply_overrides, tiny_config
+from lastfix.model_training.config import ModelConfig, RunConfig, apply_overrides, tiny_config
 
 
 def test_json_round_trip(tmp_path):

@@ -2,10 +2,9 @@ import json
 
 import numpy as np
 import pytest
-
-from grammars import get_grammar
-from model_training.corpus import build_vocabulary
-from model_training.corrupt import LOOKALIKES, MAX_MOVE, RULES, Corrupter, corrupt
+from lastfix.grammars import get_grammar
+from lastfix.model_training.corpus import build_vocabulary
+from lastfix.model_training.corrupt import LOOKALIKES, MAX_MOVE, RULES, Corrupter, corrupt
 
 S = "= SUM ( <CELL> , <CELL> , <NUMBER> )".split()
 

@@ -4,10 +4,15 @@ import json
 import math
 
 import pytest
-
-from grammars import get_grammar
-from model_training.pair_stats import diversity, edit_positions, localisation, ngram_similarity, pair_stats
-from server.cli import main
+from lastfix.grammars import get_grammar
+from lastfix.model_training.pair_stats import (
+    diversity,
+    edit_positions,
+    localisation,
+    ngram_similarity,
+    pair_stats,
+)
+from lastfix.server.cli import main
 
 # One missing ')' at the end (one edit), and two ';' for ',' two tokens apart (two edits, distance 2).
 PAIRS = [

@@ -1,10 +1,10 @@
-"""``python -m model_training.export_check`` on the real tiny model: three engines, same noise, a table."""
+"""``python -m lastfix.model_training.export_check`` on the real tiny model: three engines, same noise."""
 
 import json
 
 import pytest
+from lastfix.model_training.export_check import main
 
-from model_training.export_check import main
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow

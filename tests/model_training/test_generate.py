@@ -7,12 +7,12 @@ what the oracle filters are for: every pair written must still pass them.
 import json
 
 import pytest
+from lastfix.grammars import get_grammar
+from lastfix.model_runtime.model_files import load_model
+from lastfix.model_training.pair_generation import GenerationSettings, diffusion_pairs, parse_t_range
+from lastfix.model_training.placeholder_filling import Filler, lexeme_stats
+from lastfix.server.cli import main
 
-from grammars import get_grammar
-from model_runtime.model_files import load_model
-from model_training.pair_generation import GenerationSettings, diffusion_pairs, parse_t_range
-from model_training.placeholder_filling import Filler, lexeme_stats
-from server.cli import main
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow
@@ -96,7 +96,7 @@ def test_report_counts_chains_and_why_they_were_dropped(tiny, tmp_path):
     grammar = get_grammar("excel")
     runtime = load_model(tiny.model_dir, device="cpu", threads=1)
     filler = Filler(grammar, lexeme_stats("excel", max_documents=300, cache_dir=tmp_path), runtime.vocab)
-    from model_training.pair_generation import GenerationReport
+    from lastfix.model_training.pair_generation import GenerationReport
 
     report = GenerationReport("diffusion")
     pairs = list(

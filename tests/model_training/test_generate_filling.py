@@ -4,12 +4,17 @@ import json
 
 import numpy as np
 import pytest
-
-from grammars import get_grammar
-from grammars.base import is_placeholder
-from grammars.vocab import Vocabulary
-from model_training.corpus import CorpusOptions, build_corpus
-from model_training.placeholder_filling import Filler, LexemeStats, count_lexemes, detokenize, lexeme_stats
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import is_placeholder
+from lastfix.grammars.vocab import Vocabulary
+from lastfix.model_training.corpus import CorpusOptions, build_corpus
+from lastfix.model_training.placeholder_filling import (
+    Filler,
+    LexemeStats,
+    count_lexemes,
+    detokenize,
+    lexeme_stats,
+)
 
 
 @pytest.mark.parametrize("lang", ["excel", "powershell", "python"])

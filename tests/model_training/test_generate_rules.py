@@ -3,9 +3,8 @@
 import json
 
 import pytest
-
-from grammars import get_grammar
-from server.cli import main
+from lastfix.grammars import get_grammar
+from lastfix.server.cli import main
 
 
 @pytest.mark.parametrize("lang", ["excel", "powershell", "python"])

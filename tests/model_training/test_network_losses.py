@@ -1,9 +1,8 @@
 import torch
-
-from model_training.config import tiny_config
-from model_training.losses import codefusion_loss
-from model_training.network import CodeFusion, sinusoidal
-from model_training.schedule import Schedule
+from lastfix.model_training.config import tiny_config
+from lastfix.model_training.losses import codefusion_loss
+from lastfix.model_training.network import CodeFusion, sinusoidal
+from lastfix.model_training.schedule import Schedule
 
 from .toy import toy_vocab
 

@@ -6,15 +6,14 @@ import json
 import numpy as np
 import pytest
 import torch
-
-from grammars import get_grammar
-from model_training.checkpoint import load_checkpoint, load_run
-from model_training.data import encode_snippets, split_held_apart
-from model_training.losses import codefusion_loss
-from model_training.network import CodeFusion
-from model_training.repair_data import build_repair_data, read_pairs
-from model_training.schedule import Schedule
-from model_training.train import train
+from lastfix.grammars import get_grammar
+from lastfix.model_training.checkpoint import load_checkpoint, load_run
+from lastfix.model_training.data import encode_snippets, split_held_apart
+from lastfix.model_training.losses import codefusion_loss
+from lastfix.model_training.network import CodeFusion
+from lastfix.model_training.repair_data import build_repair_data, read_pairs
+from lastfix.model_training.schedule import Schedule
+from lastfix.model_training.train import train
 
 from .tiny_model import tiny_excel_model
 
@@ -51,7 +50,7 @@ def test_pairs_are_aligned_canvases(setup):
 
 def test_read_pairs_file(tmp_path):
     grammar = get_grammar("excel")
-    from model_training.corpus import build_vocabulary
+    from lastfix.model_training.corpus import build_vocabulary
 
     vocab = build_vocabulary("excel", ["=SUM(A1)"])
     p = tmp_path / "pairs.jsonl"

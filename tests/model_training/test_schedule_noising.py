@@ -1,10 +1,9 @@
 import numpy as np
 import torch
-
-from model_runtime.schedule import alpha_bars, respaced, timestep_of
-from model_training.config import ScheduleConfig, TrainConfig
-from model_training.noising import insert_blanks, q_sample, sample_t
-from model_training.schedule import Schedule
+from lastfix.model_runtime.schedule import alpha_bars, respaced, timestep_of
+from lastfix.model_training.config import ScheduleConfig, TrainConfig
+from lastfix.model_training.noising import insert_blanks, q_sample, sample_t
+from lastfix.model_training.schedule import Schedule
 
 
 def test_sqrt_schedule_shape_and_values():

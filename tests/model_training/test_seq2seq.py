@@ -5,13 +5,13 @@ import json
 import numpy as np
 import pytest
 import torch
+from lastfix.grammars.errors import InputError
+from lastfix.model_runtime.seq2seq_runtime import load_seq2seq
+from lastfix.model_training.seq2seq import EOS_ID, Seq2Seq, Seq2SeqConfig
+from lastfix.model_training.seq2seq_export import load_seq2seq_checkpoint
+from lastfix.model_training.seq2seq_train import encode_pairs, main, read_pair_texts
+from lastfix.server.cli import main as lastfix
 
-from grammars.errors import InputError
-from model_runtime.seq2seq_runtime import load_seq2seq
-from model_training.seq2seq import EOS_ID, Seq2Seq, Seq2SeqConfig
-from model_training.seq2seq_export import load_seq2seq_checkpoint
-from model_training.seq2seq_train import encode_pairs, main, read_pair_texts
-from server.cli import main as lastfix
 from tests.model_training.seq2seq_tiny import tiny_seq2seq
 
 pytestmark = pytest.mark.slow

@@ -4,10 +4,9 @@ import json
 import numpy as np
 import pytest
 import torch
-
-from model_training.checkpoint import load_checkpoint
-from model_training.config import tiny_config
-from model_training.train import TrainData, train
+from lastfix.model_training.checkpoint import load_checkpoint
+from lastfix.model_training.config import tiny_config
+from lastfix.model_training.train import TrainData, train
 
 from .toy import toy_rows, toy_vocab
 

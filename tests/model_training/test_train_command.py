@@ -6,10 +6,9 @@ import subprocess
 import sys
 
 import pytest
-
-from model_runtime.model_files import load_model
-from model_training.checkpoint import load_checkpoint
-from server.cli import main
+from lastfix.model_runtime.model_files import load_model
+from lastfix.model_training.checkpoint import load_checkpoint
+from lastfix.server.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -128,7 +127,7 @@ def test_ddp_two_processes_on_cpu(corpus_dir, tmp_path):
         "--nproc_per_node",
         "2",
         "-m",
-        "server.cli",
+        "lastfix",
         "train",
         "--lang",
         "excel",

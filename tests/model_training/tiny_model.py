@@ -30,13 +30,12 @@ class TinyModel:
 @functools.cache
 def tiny_excel_model(shared: Path) -> TinyModel:
     import torch
-
-    from grammars import get_grammar
-    from model_training.config import tiny_config
-    from model_training.corpus import build_vocabulary
-    from model_training.data import encode_snippets, split_held_apart
-    from model_training.export import export_model
-    from model_training.train import TrainData, train
+    from lastfix.grammars import get_grammar
+    from lastfix.model_training.config import tiny_config
+    from lastfix.model_training.corpus import build_vocabulary
+    from lastfix.model_training.data import encode_snippets, split_held_apart
+    from lastfix.model_training.export import export_model
+    from lastfix.model_training.train import TrainData, train
 
     torch.set_num_threads(1)
     grammar = get_grammar("excel")

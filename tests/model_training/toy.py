@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-
-from grammars.vocab import SPECIALS, Vocabulary
+from lastfix.grammars.vocab import SPECIALS, Vocabulary
 
 SYMBOLS = SPECIALS + tuple("= ( ) , + - SUM IF A1 B2 <NUMBER> <STRING>".split())
 

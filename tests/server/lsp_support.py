@@ -1,4 +1,4 @@
-"""Helpers for the end-to-end tests that drive the real ``python -m server serve`` over stdio.
+"""Helpers for the end-to-end tests that drive the real ``python -m lastfix serve`` over stdio.
 
 Edits are applied here with an implementation independent of ``server.positions`` (UTF-16 through
 Python's codec), so a conversion bug in the server cannot cancel out in the tests.
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER_COMMAND = [sys.executable, "-m", "server", "serve"]
+SERVER_COMMAND = [sys.executable, "-m", "lastfix", "serve"]
 if os.environ.get("LASTFIX_TEST_SERVER_LOG"):  # debugging aid: the servers' DEBUG log (pygls included)
     SERVER_COMMAND += ["--log-level", "DEBUG", "--log-file", os.environ["LASTFIX_TEST_SERVER_LOG"]]
 

@@ -4,7 +4,7 @@ way; a runtime install has neither the [train] extra nor, for `check`, any need 
 import subprocess
 import sys
 
-from server.cli import COMMANDS
+from lastfix.server.cli import COMMANDS
 
 
 def test_every_command_parses_without_heavy_imports():

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from lastfix.server.document import Document, apply_content_changes, language_of
+from lastfix.server.positions import UTF8, UTF16, LineIndex
 from lsprotocol import types
-
-from server.document import Document, apply_content_changes, language_of
-from server.positions import UTF8, UTF16, LineIndex
 
 
 def _change(l0: int, c0: int, l1: int, c1: int, text: str) -> types.TextDocumentContentChangePartial:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grammars import TextEdit, get_grammar
-from server.edit_titles import fix_title
+from lastfix.grammars import TextEdit, get_grammar
+from lastfix.server.edit_titles import fix_title
 
 
 def test_insert_delete_replace():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from grammars import TextEdit, get_grammar
-from model_runtime.repair import Candidate, Repairer, RepairSettings
-from server.fix_policy import FixPolicy, confident, deleted_tokens, fix_all
+from lastfix.grammars import TextEdit, get_grammar
+from lastfix.model_runtime.repair import Candidate, Repairer, RepairSettings
+from lastfix.server.fix_policy import FixPolicy, confident, deleted_tokens, fix_all
 
 
 def _cand(score: float, votes: int = 0, distance: int = 1, cost: float = 1.0) -> Candidate:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lastfix.server.positions import UTF8, UTF16, UTF32, LineIndex, code_units
 from lsprotocol import types
-
-from server.positions import UTF8, UTF16, UTF32, LineIndex, code_units
 
 TEXT = 'a😀b\r\nx = "é"\rlast'  # astral char, CRLF, a lone CR and a two-byte UTF-8 char
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.settings import Settings, parse_settings, section_of
+from lastfix.server.settings import Settings, parse_settings, section_of
 
 
 def test_defaults():

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from grammars import TextEdit, apply_edits
-from server.text_diff import diff_edits
+from lastfix.grammars import TextEdit, apply_edits
+from lastfix.server.text_diff import diff_edits
 
 
 def test_separate_fixes_stay_separate_and_minimal():

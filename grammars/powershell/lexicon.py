@@ -58,7 +58,9 @@ DOUBLE_QUOTES = '"\u201c\u201d\u201e'
 @functools.cache
 def automatic_variables() -> dict[str, str]:
     """Case-folded name -> canonical spelling of the automatic variables kept as closed symbols."""
-    text = resources.files("grammars").joinpath("data/powershell_variables.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("lastfix.grammars.powershell").joinpath("variables.txt").read_text(encoding="utf-8")
+    )
     names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return {n.lower(): n for n in names}
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import ClassVar
 
-from .base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass
-from .powershell_checks import lexical_issues, strict_issues
-from .powershell_lexer import SIGNIFICANT, Lexeme, lex
-from .powershell_lexicon import (
+from ..base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass
+from . import LANGUAGE
+from .checks import lexical_issues, strict_issues
+from .lexer import SIGNIFICANT, Lexeme, lex
+from .lexicon import (
     DASH_OPERATORS,
     DASHES,
     KEYWORDS,
@@ -33,8 +33,8 @@ from .powershell_lexicon import (
     automatic_variables,
     canonical_variable,
 )
-from .powershell_parse import Parsed, PowerShellParser
-from .powershell_rewrites import powershell_rewrites
+from .parse import Parsed, PowerShellParser
+from .rewrites import powershell_rewrites
 
 __all__ = ["PowerShellGrammar", "NEWLINE", "PLACEHOLDERS"]
 
@@ -69,11 +69,7 @@ _TIGHT_LEFT = ("(", "[", "{", ".", "::", "@", "$", "?.", "?[")
 class PowerShellGrammar(Grammar):
     """PowerShell scripts and snippets (``.ps1``, ``.psm1``, ``.psd1``)."""
 
-    name: ClassVar[str] = "powershell"
-    language_ids: ClassVar[tuple[str, ...]] = ("powershell",)
-    extensions: ClassVar[tuple[str, ...]] = (".ps1", ".psm1", ".psd1")
-    canvas: ClassVar[int] = 64
-    case_sensitive: ClassVar[bool] = False
+    language = LANGUAGE
 
     def __init__(self) -> None:
         self.parser = PowerShellParser()

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import tree_sitter
 import tree_sitter_powershell
 
-from .base import SyntaxIssue
-from .errors import GrammarError
-from .powershell_lexer import Lexeme, lex
-from .powershell_tolerances import Masked, mask
+from ..base import SyntaxIssue
+from ..errors import GrammarError
+from .lexer import Lexeme, lex
+from .tolerances import Masked, mask
 
 __all__ = ["ByteMap", "Parsed", "PowerShellParser"]
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .base import Rewrite, TextEdit, Token, TokenClass
-from .brackets import closing_bracket, innermost_open, opening_bracket
+from ..base import Rewrite, TextEdit, Token, TokenClass
+from ..brackets import closing_bracket, innermost_open, opening_bracket
 
 __all__ = ["powershell_rewrites"]
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .base import Rewrite, TextEdit, Token, TokenClass
-from .brackets import bracket_arguments, closing_bracket
+from ..base import Rewrite, TextEdit, Token, TokenClass
+from ..brackets import bracket_arguments, closing_bracket
 
 __all__ = ["excel_rewrites"]
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from .base import SyntaxIssue
-from .python_parse import ByteOffsets, PythonParser
+from ..base import SyntaxIssue
+from .parse import ByteOffsets, PythonParser
 
 __all__ = ["CPythonError", "cpython_error", "is_valid_python", "find_issues", "issues_from_tree"]
 

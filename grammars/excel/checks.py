@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from lark import Token, Tree
 
-from .excel_functions import FunctionSpec, FunctionTable
+from .functions import FunctionSpec, FunctionTable
 
 __all__ = ["check_calls", "REFERENCE_NODES"]
 

@@ -20,8 +20,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .base import TextEdit, Token, symbol_opcodes
-from .python_lexer import DEDENT, INDENT, NEWLINE
+from ..base import TextEdit, Token, symbol_opcodes
+from .lexer import DEDENT, INDENT, NEWLINE
 
 __all__ = ["separator", "python_edits", "indent_unit"]
 

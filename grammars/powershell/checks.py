@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .base import SyntaxIssue
-from .powershell_lexer import SIGNIFICANT, Lexeme
-from .powershell_lexicon import RESERVED_KEYWORDS
+from ..base import SyntaxIssue
+from .lexer import SIGNIFICANT, Lexeme
+from .lexicon import RESERVED_KEYWORDS
 
 __all__ = ["CHECKS", "lexical_issues", "strict_issues"]
 

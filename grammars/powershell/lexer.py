@@ -17,8 +17,8 @@ no keywords), ``call`` (after ``&``/``.``: the command to invoke), ``arg`` (comm
 
 from __future__ import annotations
 
-from . import powershell_scan as scan
-from .powershell_lexer_state import (
+from . import scan
+from .lexer_state import (
     ASSIGN,
     BODY_KEYWORDS,
     CATEGORIES,
@@ -28,7 +28,7 @@ from .powershell_lexer_state import (
     Lexeme,
     LexerState,
 )
-from .powershell_lexicon import DASH_OPERATORS, DASHES, KEYWORDS, SYMBOL_OPERATORS
+from .lexicon import DASH_OPERATORS, DASHES, KEYWORDS, SYMBOL_OPERATORS
 
 __all__ = ["Lexeme", "lex", "CATEGORIES", "SIGNIFICANT"]
 

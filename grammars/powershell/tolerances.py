@@ -17,8 +17,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .powershell_lexer import SIGNIFICANT, Lexeme
-from .powershell_lexicon import DASHES, DOUBLE_QUOTES, KEYWORDS, SINGLE_QUOTES
+from .lexer import SIGNIFICANT, Lexeme
+from .lexicon import DASHES, DOUBLE_QUOTES, KEYWORDS, SINGLE_QUOTES
 
 __all__ = ["Masked", "RULES", "mask"]
 

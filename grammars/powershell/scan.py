@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .powershell_lexicon import DOUBLE_QUOTES, SINGLE_QUOTES
+from .lexicon import DOUBLE_QUOTES, SINGLE_QUOTES
 
 __all__ = [
     "WHITESPACE",

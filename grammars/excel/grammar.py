@@ -14,13 +14,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import ClassVar
 
-from .base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass, placeholder
-from .excel_functions import load_functions
-from .excel_lexer import ERROR_LITERALS, Lexeme, lex
-from .excel_parser import formula_error
-from .excel_rewrites import excel_rewrites
+from ..base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass, placeholder
+from . import LANGUAGE
+from .functions import load_functions
+from .lexer import ERROR_LITERALS, Lexeme, lex
+from .parser import formula_error
+from .rewrites import excel_rewrites
 
 __all__ = ["ExcelGrammar"]
 
@@ -80,11 +80,7 @@ def _model_token(lx: Lexeme) -> Token:
 class ExcelGrammar(Grammar):
     """Excel formulas, one per non-blank line."""
 
-    name: ClassVar[str] = "excel"
-    language_ids: ClassVar[tuple[str, ...]] = ("excel-formula",)
-    extensions: ClassVar[tuple[str, ...]] = (".xlf", ".formula")
-    canvas: ClassVar[int] = 64
-    case_sensitive: ClassVar[bool] = False
+    language = LANGUAGE
 
     def __init__(self, cache_size: int = 16384) -> None:
         self._functions = load_functions()

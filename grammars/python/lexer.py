@@ -23,7 +23,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from .base import Token, TokenClass
+from ..base import Token, TokenClass
 
 __all__ = [
     "NEWLINE",

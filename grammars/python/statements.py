@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .base import Token
-from .python_lexer import DEDENT, INDENT, NEWLINE
+from ..base import Token
+from .lexer import DEDENT, INDENT, NEWLINE
 
 __all__ = ["statement_spans"]
 

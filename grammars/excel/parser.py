@@ -18,11 +18,11 @@ from lark.exceptions import GrammarError as LarkGrammarError
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
-from .errors import GrammarError
-from .excel_checks import check_calls
-from .excel_functions import load_functions
-from .excel_lexer import REF_END, REF_START, Lexeme, lex
-from .excel_messages import Failure, describe_failure
+from ..errors import GrammarError
+from .checks import check_calls
+from .functions import load_functions
+from .lexer import REF_END, REF_START, Lexeme, lex
+from .messages import Failure, describe_failure
 
 __all__ = ["FormulaError", "parse_formula", "formula_error", "parser_tokens", "build_parser"]
 
@@ -50,11 +50,11 @@ class _NoLexer(Lexer):
 def build_parser() -> Lark:
     """The LALR parser, built once per process (Lark's cache=True needs a writable package dir)."""
     try:
-        grammar = resources.files("grammars").joinpath("excel.lark").read_text(encoding="utf-8")
+        grammar = resources.files("lastfix.grammars.excel").joinpath("excel.lark").read_text(encoding="utf-8")
         return Lark(grammar, parser="lalr", lexer=_NoLexer, maybe_placeholders=True)
     except (OSError, LarkGrammarError) as e:
         raise GrammarError(
-            f"cannot build the Excel grammar from grammars/excel.lark ({e}); reinstall lastfix"
+            f"cannot build the Excel grammar from grammars/excel/excel.lark ({e}); reinstall lastfix"
         ) from None
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import ClassVar
 
-from .base import SKETCH_ANONYMISED, Grammar, SyntaxIssue, TextEdit, Token, TokenClass, placeholder
-from .python_edits import python_edits
-from .python_edits import separator as python_separator
-from .python_errors import find_issues, is_valid_python
-from .python_lexer import (
+from ..base import SKETCH_ANONYMISED, Grammar, SyntaxIssue, TextEdit, Token, TokenClass, placeholder
+from . import LANGUAGE
+from .edits import python_edits
+from .edits import separator as python_separator
+from .errors import find_issues, is_valid_python
+from .lexer import (
     DEDENT,
     INDENT,
     KEYWORDS,
@@ -29,8 +29,8 @@ from .python_lexer import (
     STRING,
     lex,
 )
-from .python_parse import IncrementalDocument, PythonParser
-from .python_statements import statement_spans
+from .parse import IncrementalDocument, PythonParser
+from .statements import statement_spans
 
 __all__ = ["PythonGrammar", "PYTHON_BUILTINS"]
 
@@ -52,11 +52,7 @@ _FILLERS = {NAME: "name", STRING: '""', NUMBER: "0", OTHER: "", NEWLINE: "\n", I
 class PythonGrammar(Grammar):
     """Python 3 (the running CPython's grammar)."""
 
-    name: ClassVar[str] = "python"
-    language_ids: ClassVar[tuple[str, ...]] = ("python",)
-    extensions: ClassVar[tuple[str, ...]] = (".py", ".pyw")
-    canvas: ClassVar[int] = 128
-    case_sensitive: ClassVar[bool] = True
+    language = LANGUAGE
 
     def __init__(self) -> None:
         self._parser = PythonParser()

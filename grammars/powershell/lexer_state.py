@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import powershell_scan as scan
-from .powershell_lexicon import DOUBLE_QUOTES, SINGLE_QUOTES
+from . import scan
+from .lexicon import DOUBLE_QUOTES, SINGLE_QUOTES
 
 __all__ = [
     "Lexeme",

@@ -1,4 +1,4 @@
-"""Excel's built-in functions: names, argument counts, reference parameters (data/excel_functions.txt)."""
+"""Excel's built-in functions: names, argument counts, reference parameters (functions.txt)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-from .errors import GrammarError
+from ..errors import GrammarError
 
 __all__ = ["FunctionSpec", "FunctionTable", "load_functions", "MAX_ARGS"]
 
@@ -64,7 +64,7 @@ def _count(field: str, line_no: int) -> int | None:
     if field == "*":
         return MAX_ARGS
     if not field.isdigit():
-        raise GrammarError(f"excel_functions.txt line {line_no}: {field!r} is not a count, '*' or '-'")
+        raise GrammarError(f"functions.txt line {line_no}: {field!r} is not a count, '*' or '-'")
     return int(field)
 
 
@@ -72,7 +72,7 @@ def _parse_line(line: str, line_no: int) -> FunctionSpec:
     fields = line.split()
     if len(fields) != 5:
         raise GrammarError(
-            f"excel_functions.txt line {line_no}: expected 'NAME MIN MAX REFS FLAGS', got {line!r}; "
+            f"functions.txt line {line_no}: expected 'NAME MIN MAX REFS FLAGS', got {line!r}; "
             "fix the data file"
         )
     name, lo, hi, refs, flags = fields
@@ -101,11 +101,9 @@ def _parse_line(line: str, line_no: int) -> FunctionSpec:
 def load_functions() -> FunctionTable:
     """Read the shipped table once; GrammarError names the bad line if the data file is damaged."""
     try:
-        data = resources.files("grammars").joinpath("data/excel_functions.txt").read_text(encoding="utf-8")
+        data = resources.files("lastfix.grammars.excel").joinpath("functions.txt").read_text(encoding="utf-8")
     except OSError as e:
-        raise GrammarError(
-            f"cannot read grammars/data/excel_functions.txt ({e}); reinstall lastfix"
-        ) from None
+        raise GrammarError(f"cannot read grammars/excel/functions.txt ({e}); reinstall lastfix") from None
     specs: dict[str, FunctionSpec] = {}
     for line_no, raw in enumerate(data.splitlines(), 1):
         line = raw.strip()

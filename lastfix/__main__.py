@@ -1,0 +1,7 @@
+"""``python -m lastfix`` runs the command line (``python -m lastfix serve`` starts the language server)."""
+
+import sys
+
+from lastfix.server.cli import main
+
+sys.exit(main())
