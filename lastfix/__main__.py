@@ -2,6 +2,6 @@
 
 import sys
 
-from lastfix.server.cli import main
+from lastfix.cli import main
 
 sys.exit(main())

@@ -111,7 +111,7 @@ def apply_overrides(config: RunConfig, overrides: list[str]) -> RunConfig:
     for item in overrides:
         key, sep, raw = item.partition("=")
         section, dot, name = key.strip().partition(".")
-        sections = {"model": config.model, "schedule": config.schedule, "train": config.train}
+        sections: dict[str, Any] = {"model": config.model, "schedule": config.schedule, "train": config.train}
         if not sep or not dot or section not in sections:
             raise ValueError(
                 f"override {item!r} is not SECTION.NAME=VALUE with SECTION in {', '.join(sections)}"

@@ -6,16 +6,13 @@ No torch here, so users can inspect what a model would be trained on. Sources ar
 
 from __future__ import annotations
 
-import argparse
 import json
-import random
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lastfix.grammars import LANGUAGES, Grammar, Vocabulary, get_grammar
+from lastfix.grammars import Grammar, Vocabulary, get_grammar
 from lastfix.grammars.base import TokenClass, is_placeholder
 from lastfix.grammars.errors import InputError
 from lastfix.grammars.source_files import shared_dir
@@ -30,14 +27,10 @@ __all__ = [
     "corpus_snippets",
     "placeholder_rate",
     "write_corpus",
-    "add_arguments",
-    "run",
 ]
 
 # Room left on the canvas for EOS and the blank slots that pre-training and repair insert (DESIGN.md).
 CANVAS_RESERVE = 8
-# Frequent lexemes promoted to symbols of their own: enough for builtins and common names, small enough
-# for a model trained on a CPU in an hour.
 
 
 @dataclass(frozen=True)
@@ -54,7 +47,7 @@ class Corpus:
 
     language: str
     snippets: list[str]
-    stats: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, float] = field(default_factory=dict)  # counts, and the placeholder rate in %
 
 
 def default_sources(language: str) -> list[Path]:
@@ -192,29 +185,3 @@ def corpus_snippets(
             raise InputError(f"{p}: no such file or directory")
     built = build_corpus(language, paths or None, CorpusOptions(max_documents=max_documents))
     return built.snippets, vocab or build_vocabulary(language, built.snippets)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", required=True, choices=LANGUAGES)
-    parser.add_argument(
-        "--source",
-        action="append",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="JSONL of {text} documents, a source file or a directory (repeatable; "
-        "default: shared/corpora/<lang>/*.jsonl)",
-    )
-    parser.add_argument("--out", required=True, type=Path, help="output directory")
-    parser.add_argument("--max-documents", type=int, default=None, help="read at most N documents")
-
-
-def run(args: argparse.Namespace) -> int:
-    corpus = build_corpus(args.lang, args.source, CorpusOptions(max_documents=args.max_documents))
-    vocab = build_vocabulary(args.lang, corpus.snippets)
-    sample = random.Random(0).sample(corpus.snippets, min(5000, len(corpus.snippets)))
-    corpus.stats["vocab_size"] = len(vocab)
-    corpus.stats["placeholder_rate_pct"] = round(100 * placeholder_rate(args.lang, sample, vocab), 1)
-    write_corpus(args.out, corpus, vocab)
-    print(json.dumps({"language": args.lang, **corpus.stats}), file=sys.stderr)
-    return 0

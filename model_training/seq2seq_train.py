@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from lastfix.grammars import get_grammar
-from lastfix.grammars.errors import InputError, LastfixError
+from lastfix.grammars.errors import InputError
 from lastfix.grammars.vocab import Vocabulary
 
 from .seq2seq import EOS_ID, PAD_ID, Seq2Seq, Seq2SeqConfig
@@ -38,7 +38,6 @@ __all__ = [
     "encode_pairs",
     "train_seq2seq",
     "run",
-    "main",
 ]
 
 CHECKPOINT = "seq2seq.pt"
@@ -305,22 +304,3 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    from .seq2seq_command import add_arguments
-
-    parser = argparse.ArgumentParser(
-        prog="python -m lastfix.model_training.seq2seq_train", description=__doc__.split("\n")[0]
-    )
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except LastfixError as e:
-        print(f"seq2seq_train: error: {e}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -25,7 +25,7 @@ ruff format --check .
 # mypy does not run setuptools' editable-install hook that maps lastfix.grammars to grammars/, so it
 # reads the package through a tree of links with the installed layout
 mkdir -p .mypy_tree/lastfix
-for d in lastfix/*.py grammars model_runtime model_training server benchmarks; do ln -sfn "$PWD/$d" .mypy_tree/lastfix/; done
+for d in lastfix/*.py lastfix/cli grammars model_runtime model_training server benchmarks; do ln -sfn "$PWD/$d" .mypy_tree/lastfix/; done
 MYPYPATH=.mypy_tree mypy
 
 python -m pytest -q -p no:cacheprovider "$@"

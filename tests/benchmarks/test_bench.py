@@ -4,9 +4,9 @@ import json
 import shutil
 
 import pytest
-from lastfix.benchmarks.bench_command import format_table
-from lastfix.server.cli import main
 
+from lastfix.cli import main
+from lastfix.cli.bench import format_table
 from tests.model_training.tiny_model import tiny_excel_model
 
 _METRICS = {"exact@1", "exact@k", "sketch@1", "sketch@k", "valid@1", "close@1", "close@k", "no_candidate"}

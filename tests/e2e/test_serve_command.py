@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
-from lastfix.server.serve_command import parse_tcp
 
+from lastfix.cli.serve import parse_tcp
 from tests.server.lsp_support import REPO
 
 pytestmark = pytest.mark.slow

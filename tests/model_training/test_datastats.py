@@ -12,7 +12,8 @@ from lastfix.model_training.pair_stats import (
     ngram_similarity,
     pair_stats,
 )
-from lastfix.server.cli import main
+
+from lastfix.cli import main
 
 # One missing ')' at the end (one edit), and two ';' for ',' two tokens apart (two edits, distance 2).
 PAIRS = [

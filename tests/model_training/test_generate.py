@@ -11,8 +11,8 @@ from lastfix.grammars import get_grammar
 from lastfix.model_runtime.model_files import load_model
 from lastfix.model_training.pair_generation import GenerationSettings, diffusion_pairs, parse_t_range
 from lastfix.model_training.placeholder_filling import Filler, lexeme_stats
-from lastfix.server.cli import main
 
+from lastfix.cli import main
 from tests.model_training.tiny_model import tiny_excel_model
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,8 @@ import json
 
 import pytest
 from lastfix.grammars import get_grammar
-from lastfix.server.cli import main
+
+from lastfix.cli import main
 
 
 @pytest.mark.parametrize("lang", ["excel", "powershell", "python"])

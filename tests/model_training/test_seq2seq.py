@@ -9,9 +9,9 @@ from lastfix.grammars.errors import InputError
 from lastfix.model_runtime.seq2seq_runtime import load_seq2seq
 from lastfix.model_training.seq2seq import EOS_ID, Seq2Seq, Seq2SeqConfig
 from lastfix.model_training.seq2seq_export import load_seq2seq_checkpoint
-from lastfix.model_training.seq2seq_train import encode_pairs, main, read_pair_texts
-from lastfix.server.cli import main as lastfix
+from lastfix.model_training.seq2seq_train import encode_pairs, read_pair_texts
 
+from lastfix.cli import main as lastfix
 from tests.model_training.seq2seq_tiny import tiny_seq2seq
 
 pytestmark = pytest.mark.slow
@@ -114,7 +114,9 @@ def test_bad_pairs_files_are_input_errors(tmp_path, capsys):
         read_pair_texts([bad])
     nolang = tmp_path / "nolang.jsonl"
     nolang.write_text(json.dumps({"broken": "=1+", "fixed": "=1"}) + "\n")
-    assert main(["--pairs", str(nolang), "--out", str(tmp_path / "x"), "--steps", "1"]) == 2
+    assert (
+        lastfix(["train-seq2seq", "--pairs", str(nolang), "--out", str(tmp_path / "x"), "--steps", "1"]) == 2
+    )
     assert "--lang" in capsys.readouterr().err
 
 

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from lastfix.server.cli import main
 
+from lastfix.cli import main
 from tests.model_training.seq2seq_tiny import tiny_seq2seq
 
 pytestmark = pytest.mark.slow

@@ -8,7 +8,8 @@ import sys
 import pytest
 from lastfix.model_runtime.model_files import load_model
 from lastfix.model_training.checkpoint import load_checkpoint
-from lastfix.server.cli import main
+
+from lastfix.cli import main
 
 pytestmark = pytest.mark.slow
 

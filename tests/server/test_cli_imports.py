@@ -4,12 +4,12 @@ way; a runtime install has neither the [train] extra nor, for `check`, any need 
 import subprocess
 import sys
 
-from lastfix.server.cli import COMMANDS
+from lastfix.cli import COMMANDS
 
 
 def test_every_command_parses_without_heavy_imports():
     code = (
-        "import sys; from server.cli import build_parser; p = build_parser(); "
+        "import sys; from lastfix.cli import build_parser; p = build_parser(); "
         "p.parse_args(['check', 'x.py']); "
         "heavy = [m for m in ('torch', 'onnxruntime') if m in sys.modules]; "
         "assert not heavy, heavy"

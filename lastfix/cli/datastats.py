@@ -91,8 +91,7 @@ def _language_of(record: dict[str, Any]) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from lastfix.grammars import get_grammar
-
-    from .pair_stats import pair_stats
+    from lastfix.model_training.pair_stats import pair_stats
 
     files = [Path(f) for f in args.files]
     labels = args.labels or [f.stem for f in files]

@@ -35,12 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lastfix.benchmarks.bench import BenchSettings, load_records, sweep
+    from lastfix.benchmarks.model_choice import load_runtime
     from lastfix.grammars import get_grammar
     from lastfix.grammars.errors import InputError
     from lastfix.model_runtime.noise_table import build_table, write_table
-
-    from .bench import BenchSettings, load_records, sweep
-    from .model_choice import load_runtime
 
     if args.k < 1 or args.budget_ms < 1 or (args.limit is not None and args.limit < 1):
         raise InputError("-k, --limit and --budget-ms must be positive")

@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
     tcp = parse_tcp(args.tcp) if args.tcp else None
     _configure_logging(args)
 
-    from .client_ui import ClientLogHandler
-    from .lsp_server import create_server
+    from lastfix.server.client_ui import ClientLogHandler
+    from lastfix.server.lsp_server import create_server
 
     server = create_server()
     logging.getLogger("lastfix.server").addHandler(ClientLogHandler(server.ui))

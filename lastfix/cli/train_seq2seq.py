@@ -45,6 +45,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .seq2seq_train import run as train
+    from lastfix.model_training.seq2seq_train import run as train
 
     return train(args)

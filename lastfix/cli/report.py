@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lastfix import benchmarks
+
 __all__ = ["add_arguments", "run", "render", "PAPER_TABLE2", "RESULTS_DIR"]
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+RESULTS_DIR = Path(benchmarks.__file__).resolve().parent / "results"
 
 # Paper table 2, pass@1 sketch match (Python: the BIFI "close" criterion); None where not reported.
 PAPER_TABLE2: dict[str, dict[str, float | None]] = {

@@ -58,13 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import torch
-    from lastfix.grammars import get_grammar
 
-    from .checkpoint import has_checkpoint, load_run
-    from .config import ModelConfig, RunConfig
-    from .corpus import corpus_snippets
-    from .data import encode_snippets, split_held_apart
-    from .train import TrainData, train
+    from lastfix.grammars import get_grammar
+    from lastfix.model_training.checkpoint import has_checkpoint, load_run
+    from lastfix.model_training.config import ModelConfig, RunConfig
+    from lastfix.model_training.corpus import corpus_snippets
+    from lastfix.model_training.data import encode_snippets, split_held_apart
+    from lastfix.model_training.train import TrainData, train
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     )
     data = TrainData(encoded.ids, train_index, eval_index)
     if args.stage == "repair":
-        from .repair_data import build_repair_data
+        from lastfix.model_training.repair_data import build_repair_data
 
         data = build_repair_data(grammar, vocab, config, encoded, train_index, eval_index, args.pairs)
     print(
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _overridden(config, overrides):  # type: ignore[no-untyped-def]
-    from .config import apply_overrides
+    from lastfix.model_training.config import apply_overrides
 
     try:
         return apply_overrides(config, overrides)

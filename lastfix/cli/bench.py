@@ -50,11 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lastfix.grammars import get_grammar
-    from lastfix.grammars.errors import InputError
-    from lastfix.model_runtime.repair import budget_ms
-
-    from .bench import (
+    from lastfix.benchmarks.bench import (
         BenchSettings,
         engine_block,
         load_records,
@@ -63,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
         stderr_progress,
         sweep,
     )
-    from .model_choice import load_runtime
+    from lastfix.benchmarks.model_choice import load_runtime
+    from lastfix.grammars import get_grammar
+    from lastfix.grammars.errors import InputError
+    from lastfix.model_runtime.repair import budget_ms
 
     if (
         args.k < 1
@@ -80,7 +79,8 @@ def run(args: argparse.Namespace) -> int:
     records = load_records(args.data, args.limit)
     if not records:
         raise InputError(f"{args.data}: no records")
-    runtime = model_dir = None
+    runtime: Any = None  # the diffusion runtime, or the seq2seq one for --engine seq2seq
+    model_dir: Path | None = None
     if args.engine == "seq2seq":  # paper 4.3's downstream model; its runtime stands in for the diffusion one
         from lastfix.model_runtime.seq2seq_runtime import load_seq2seq
 
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if args.plots:
-        from .plots import plot_noise_band, plot_noise_curve
+        from lastfix.benchmarks.plots import plot_noise_band, plot_noise_curve
 
         plot_noise_curve(report, Path(args.plots) / f"{args.lang}-fig5-noise.png")
         plot_noise_band(report, Path(args.plots) / f"{args.lang}-fig6-band.png")

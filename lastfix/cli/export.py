@@ -50,8 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lastfix.model_runtime.model_files import InferenceSettings, load_model
-
-    from .export import export_model
+    from lastfix.model_training.export import export_model
 
     table = None
     if args.noise_table:
@@ -77,8 +76,7 @@ def _write_ngram(out: Path, corpus: list[str], order: int) -> None:
     from lastfix.grammars import get_grammar
     from lastfix.grammars.vocab import Vocabulary
     from lastfix.model_runtime.ngram import NGRAM_FILE, NgramModel
-
-    from .corpus import corpus_snippets
+    from lastfix.model_training.corpus import corpus_snippets
 
     if order < 1:
         raise InputError("--ngram-order must be at least 1")

@@ -91,8 +91,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lastfix.grammars import get_grammar
-
-    from .pair_generation import (
+    from lastfix.model_training.pair_generation import (
         GenerationReport,
         GenerationSettings,
         diffusion_pairs,
@@ -205,7 +204,7 @@ def _load_model(language: str, model: str | None, device: str, threads: int | No
 
 
 def _filler(grammar, corpus, max_documents, vocab):  # type: ignore[no-untyped-def]
-    from .placeholder_filling import Filler, lexeme_stats
+    from lastfix.model_training.placeholder_filling import Filler, lexeme_stats
 
     sources = corpus
     if corpus and len(corpus) == 1 and (corpus[0] / "snippets.jsonl").is_file():
@@ -219,8 +218,7 @@ def _snippets_and_vocab(
 ):  # type: ignore[no-untyped-def]
     """Valid corpus snippets, and the vocabulary of the model when given (else one built on the snippets)."""
     from lastfix.grammars.vocab import Vocabulary
-
-    from .corpus import corpus_snippets
+    from lastfix.model_training.corpus import corpus_snippets
 
     vocab = Vocabulary.load(Path(model) / "vocab.json") if model else None
     snippets, vocab = corpus_snippets(language, corpus, max_documents, vocab)
