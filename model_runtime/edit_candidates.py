@@ -94,6 +94,8 @@ class EditCandidate:
     edits: tuple[TextEdit, ...]
     cost: float  # weighted token edit distance (ranking.EditCosts) of the re-tokenized result
     proximity: int  # tokens between the edit and the error
+    # names of the rules that proposed it (grammars.rules), or "search" for the plain token-edit search
+    rules: frozenset[str] = frozenset({"search"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class EditSearchSettings:
     max_accepted: int = 48  # stop once this many candidates are accepted (they come cheapest first)
     within: float = 1.5  # once a repair is found, try only proposals at most this much dearer
     slips: SlipSettings = field(default_factory=SlipSettings)  # moves, pair and argument edits
+    without_rules: frozenset[str] = frozenset()  # named rules switched off (``lastfix bench --without-rule``)
 
 
 @functools.cache
