@@ -1,7 +1,8 @@
-"""The state behind the PowerShell lexer: lexemes, bracket frames, the current mode, and the helpers
-every mode shares (emitting, opening/closing brackets, strings, redirections, names).
+"""The state behind the PowerShell lexer: lexemes, bracket frames, the current mode, and the operations
+every mode shares (emitting, opening and closing brackets, names and bare words).
 
-:mod:`grammars.powershell_lexer` drives it mode by mode; see there for what the modes mean.
+:mod:`.lexer` drives it mode by mode (see there for what the modes mean); the modes' own jobs live in
+the ``lex_*`` modules beside it.
 """
 
 from __future__ import annotations
@@ -11,16 +12,7 @@ from dataclasses import dataclass, field
 from . import scan
 from .lexicon import DOUBLE_QUOTES, SINGLE_QUOTES
 
-__all__ = [
-    "Lexeme",
-    "LexerState",
-    "CATEGORIES",
-    "SIGNIFICANT",
-    "QUOTES",
-    "ASSIGN",
-    "BODY_KEYWORDS",
-    "PRIMARY",
-]
+__all__ = ["Lexeme", "LexerState", "CATEGORIES", "SIGNIFICANT", "QUOTES"]
 
 CATEGORIES = (
     "ws newline cont comment keyword operator punct variable string number type parameter "
@@ -28,34 +20,7 @@ CATEGORIES = (
 ).split()
 SIGNIFICANT = frozenset(CATEGORIES) - {"ws", "cont", "comment"}
 _CLOSER = {"(": ")", "@(": ")", "$(": ")", "{": "}", "@{": "}", "[": "]", "?[": "]"}
-ASSIGN = frozenset("= += -= *= /= %= ??=".split())
-_REDIRECT = (
-    "*>>",
-    "*>",
-    "2>&1",
-    "1>&2",
-    "2>>",
-    "1>>",
-    "3>>",
-    "4>>",
-    "5>>",
-    "6>>",
-    "2>",
-    "1>",
-    "3>",
-    "4>",
-    "5>",
-    "6>",
-    ">>",
-    ">",
-    "<",
-)
-BODY_KEYWORDS = frozenset(
-    "if elseif while for foreach switch catch until trap else try finally do begin "
-    "process end clean dynamicparam data default".split()
-)
 QUOTES = SINGLE_QUOTES + DOUBLE_QUOTES
-PRIMARY = frozenset({"variable", "string", "type"})
 
 
 @dataclass(slots=True)
@@ -159,46 +124,7 @@ class LexerState:
         ret = "arg" if self.mode in ("arg", "call") else "expr" if member or self.mode != "start" else "start"
         return self.open(i, "{", ret, "start")
 
-    # ----- shared pieces ----------------------------------------------------------------------
-
-    def string_like(self, i: int) -> int | None:
-        """Here-strings and quoted strings."""
-        text = self.text
-        if text[i] == "@" and i + 1 < len(text) and text[i + 1] in QUOTES:
-            end, problem = scan.scan_here_string(text, i)
-            self.emit("string", i, end, problem)
-            return end
-        if text[i] in QUOTES:
-            end, problem = scan.scan_string(text, i)
-            self.emit("string", i, end, problem)
-            return end
-        return None
-
-    def redirection(self, i: int) -> int | None:
-        for op in _REDIRECT:
-            if self.text.startswith(op, i):
-                ret = self.mode if self.mode in ("arg", "expr") else "expr"
-                self.emit("operator", i, i + len(op))
-                self.mode = "redir" if not op.endswith(("&1", "&2")) else ret
-                self.redir_ret = ret
-                return i + len(op)
-        return None
-
-    def after_value_block(self, i: int) -> bool:
-        prev = self.adjacent(i)
-        return (
-            prev is not None
-            and prev.text == "}"
-            and prev.cat == "punct"
-            and 0 <= prev.pair
-            and not self.out[prev.pair].body
-            and self.text[i] in ".["
-        )
-
-    def member(self, lx: Lexeme) -> bool:
-        """Is ``lx`` a member name (right after '.' or '::')?"""
-        k = self.out.index(lx) if self.out[self.last] is not lx else self.last
-        return k > 0 and self.out[k - 1].cat == "punct" and self.out[k - 1].text in (".", "::")
+    # ----- names and bare words ---------------------------------------------------------------
 
     def word(self, i: int, cat: str, after: str, extra: str = "") -> int:
         """An identifier-like name (hash key, attribute or member name) in expression context."""
@@ -219,5 +145,3 @@ class LexerState:
         self.emit(cat, i, end, problem)
         self.mode = after
         return end
-
-    # ----- modes ------------------------------------------------------------------------------
