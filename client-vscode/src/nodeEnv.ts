@@ -9,15 +9,15 @@ import * as path from 'node:path';
 import type { ProbeResult } from './discovery';
 
 /**
- * Asks an interpreter whether lastfix's server is importable and which version it is. `find_spec`
- * of the submodule imports only the small `server/__init__.py`, never onnxruntime, so this is fast.
- * `server` is a generic top-level name; another project's `server` package has no `serve_command`.
+ * Asks an interpreter whether `-m lastfix serve` can run and which lastfix it is. `find_spec` of the
+ * command's module imports only the small package `__init__`s on the way (`lastfix`, `lastfix.cli`),
+ * never onnxruntime, so this is fast; another project's `lastfix` package has no `cli/serve.py`.
  */
 export const PROBE = `
 import importlib.util, json, sys
 out = {"python": sys.version.split()[0]}
 try:
-    out["serve"] = importlib.util.find_spec("lastfix.server.serve_command") is not None
+    out["serve"] = importlib.util.find_spec("lastfix.cli.serve") is not None
 except Exception as e:
     out["serve"] = False
     out["error"] = repr(e)
@@ -30,7 +30,7 @@ print(json.dumps(out))
 `;
 
 export interface NodeEnvOptions {
-    /** Working directory of the probe and the server: one without a stray `server/` package. */
+    /** Working directory of the probe and the server: one without a stray `lastfix/` package. */
     readonly cwd: string;
     readonly pathEnv: string | undefined;
     readonly platform: NodeJS.Platform;

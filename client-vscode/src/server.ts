@@ -25,7 +25,7 @@ export const DOCUMENT_SELECTOR = LANGUAGE_IDS.flatMap((language) => [
 
 export interface ClientContext {
     readonly output: vscode.LogOutputChannel;
-    /** The probe's working directory too: a directory without a stray `server/` package. */
+    /** The probe's working directory too: a directory without a stray `lastfix/` package. */
     readonly cwd: string;
     /** Where a user's own `lastfix.serverCommand` runs (relative paths in it mean the workspace). */
     readonly workspaceFolder: string | undefined;

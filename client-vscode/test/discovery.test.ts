@@ -49,7 +49,7 @@ describe('discoverServer', () => {
         const env = fakeEnv({ selected: '/sel/python', withLastfix: ['/mine/python', '/sel/python', 'python3'] });
         const d = await discoverServer(settings({ interpreter: '/mine/python' }), env);
         assert.ok(d.ok);
-        assert.deepEqual(d.launch, { command: '/mine/python', args: ['-m', 'server', 'serve'], origin: 'lastfix.interpreter' });
+        assert.deepEqual(d.launch, { command: '/mine/python', args: ['-m', 'lastfix', 'serve'], origin: 'lastfix.interpreter' });
     });
 
     test('an interpreter without lastfix is skipped for the next one', async () => {
@@ -117,19 +117,20 @@ describe('nodeEnv (real file system and a real interpreter)', () => {
         assert.equal(found, path.join(w, 'lastfix.CMD'));
     });
 
-    test('probePython: a missing interpreter, a foreign `server` package, and lastfix from source', async (t) => {
+    test('probePython: a missing interpreter, a foreign `lastfix` package, and lastfix from source', async (t) => {
         const python = process.platform === 'win32' ? 'python' : 'python3';
         const missing = await probePython(path.join(dir, 'no-python'), { cwd: dir, pathEnv: '', platform: process.platform });
         assert.deepEqual(missing, { ok: false, reason: 'cannot run it (not found)' });
 
         // The probe runs in `cwd`, which Python puts first on sys.path: build both cases there.
         const foreign = path.join(dir, 'foreign');
-        await mkdir(path.join(foreign, 'server'), { recursive: true });
-        await writeFile(path.join(foreign, 'server', '__init__.py'), '');
+        await mkdir(path.join(foreign, 'lastfix'), { recursive: true });
+        await writeFile(path.join(foreign, 'lastfix', '__init__.py'), '');
         const own = path.join(dir, 'own');
-        await mkdir(path.join(own, 'server'), { recursive: true });
-        await writeFile(path.join(own, 'server', '__init__.py'), '');
-        await writeFile(path.join(own, 'server', 'serve_command.py'), '');
+        await mkdir(path.join(own, 'lastfix', 'cli'), { recursive: true });
+        await writeFile(path.join(own, 'lastfix', '__init__.py'), '');
+        await writeFile(path.join(own, 'lastfix', 'cli', '__init__.py'), '');
+        await writeFile(path.join(own, 'lastfix', 'cli', 'serve.py'), '');
 
         const first = await probePython(python, { cwd: foreign, pathEnv: '', platform: process.platform });
         if (!first.ok && first.reason.startsWith('cannot run it')) {

@@ -190,7 +190,7 @@ describe('the real lastfix server over stdio', () => {
             return;
         }
         const { launch } = discovery;
-        // Run where the extension runs it: a directory without a `server/` package to shadow lastfix's.
+        // Run where the extension runs it: a directory without a `lastfix/` package to shadow the installed one.
         const child = spawn(launch.command, [...launch.args], { cwd: workdir, stdio: 'pipe' });
         const serverSettings = toServerSettings(settings);
         session = new Session(child, serverSettings);
@@ -217,7 +217,7 @@ describe('the real lastfix server over stdio', () => {
             return;
         }
         assert.ok(discovery?.ok);
-        assert.deepEqual(discovery.launch.args, ['-m', 'server', 'serve']);
+        assert.deepEqual(discovery.launch.args, ['-m', 'lastfix', 'serve']);
         assert.equal(discovery.launch.origin, 'lastfix.interpreter');
     });
 
