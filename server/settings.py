@@ -12,14 +12,33 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from lastfix.grammars import LANGUAGES
 
-__all__ = ["SECTION", "DEVICES", "Settings", "parse_settings", "section_of"]
+__all__ = [
+    "SECTION",
+    "DEVICES",
+    "INTEGER_RANGES",
+    "SETTING_FIELDS",
+    "Settings",
+    "parse_settings",
+    "section_of",
+]
 
 SECTION = "lastfix"
 DEVICES = ("auto", "cpu", "cuda")
+# camelCase key -> the whole numbers it accepts, both ends included. The VS Code client repeats these
+# (package.json's minimum/maximum, settings.ts); tests/server/test_client_manifest.py keeps them equal.
+INTEGER_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {
+        "candidates": (1, 20),
+        "fixOnSaveMaxDeletedTokens": (0, 50),
+        "timeBudgetMs": (10, 60_000),
+        "diagnosticsDelayMs": (0, 5_000),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -97,14 +116,20 @@ def _model_dir(v: Any) -> str | Mapping[str, str] | None:
 
 _FIELDS: dict[str, tuple[str, Any]] = {
     "enable": ("enable", _enable),
-    "candidates": ("candidates", _int_in(1, 20)),
+    "candidates": ("candidates", _int_in(*INTEGER_RANGES["candidates"])),
     "fixOnSave": ("fix_on_save", _bool),
-    "fixOnSaveMaxDeletedTokens": ("fix_on_save_max_deleted_tokens", _int_in(0, 50)),
+    "fixOnSaveMaxDeletedTokens": (
+        "fix_on_save_max_deleted_tokens",
+        _int_in(*INTEGER_RANGES["fixOnSaveMaxDeletedTokens"]),
+    ),
     "device": ("device", _device),
-    "timeBudgetMs": ("time_budget_ms", _or_none(_int_in(10, 60_000))),  # null: the language's
+    # null: the language's
+    "timeBudgetMs": ("time_budget_ms", _or_none(_int_in(*INTEGER_RANGES["timeBudgetMs"]))),
     "modelDir": ("model_dir", _model_dir),
-    "diagnosticsDelayMs": ("diagnostics_delay_ms", _int_in(0, 5_000)),
+    "diagnosticsDelayMs": ("diagnostics_delay_ms", _int_in(*INTEGER_RANGES["diagnosticsDelayMs"])),
 }
+# camelCase key under ``lastfix`` -> the Settings field it sets: every setting the server reads
+SETTING_FIELDS: Mapping[str, str] = MappingProxyType({key: name for key, (name, _) in _FIELDS.items()})
 
 
 def section_of(raw: Any) -> Mapping[str, Any] | None:

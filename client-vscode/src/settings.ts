@@ -194,10 +194,8 @@ function enabledFor(lang: LanguageId, value: unknown, warnings: string[]): boole
         warnings.push(`lastfix.enable.${lang}: expected true or false, got ${JSON.stringify(own)}; using true`);
         return true;
     }
-    warnings.push(
-        `lastfix.enable: expected true/false or {"python": bool, "powershell": bool, "excel-formula": bool}, ` +
-            `got ${JSON.stringify(value)}; using true`,
-    );
+    const perLanguage = LANGUAGE_IDS.map((id) => `"${id}": bool`).join(', ');
+    warnings.push(`lastfix.enable: expected true/false or {${perLanguage}}, got ${JSON.stringify(value)}; using true`);
     return true;
 }
 
@@ -246,6 +244,11 @@ function stringOr(key: string, value: unknown, warnings: string[]): string {
     return '';
 }
 
+/** `a, b or c`: the language lists of messages come from LANGUAGE_IDS and GRAMMAR_OF, never typed out. */
+function orList(names: readonly string[]): string {
+    return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
 /** The grammar name for a language id or a grammar name; undefined for anything else. */
 function grammarOf(key: string): string | undefined {
     if ((LANGUAGE_IDS as readonly string[]).includes(key)) return GRAMMAR_OF[key as LanguageId];
@@ -258,7 +261,7 @@ function modelDirOf(value: unknown, vars: PathVariables, warnings: string[]): Ex
         for (const [key, dir] of Object.entries(value as Record<string, unknown>)) {
             const grammar = grammarOf(key);
             if (grammar === undefined || typeof dir !== 'string') {
-                warnings.push(`lastfix.modelDir.${key}: expected a folder for python, powershell or excel; ignoring it`);
+                warnings.push(`lastfix.modelDir.${key}: expected a folder for ${orList(Object.values(GRAMMAR_OF))}; ignoring it`);
             } else if (dir.trim() !== '') {
                 perLanguage[grammar] = expandPath(dir.trim(), vars);
             }

@@ -55,6 +55,21 @@ describe('readSettings', () => {
         }
     });
 
+    test('the warnings list the languages of LANGUAGE_IDS and GRAMMAR_OF', () => {
+        const { warnings } = read({ values: { enable: 'yes', modelDir: { cobol: '/m' } } });
+        assert.ok(
+            warnings.includes(
+                'lastfix.enable: expected true/false or {"python": bool, "powershell": bool, "excel-formula": bool}, ' +
+                    'got "yes"; using true',
+            ),
+            warnings.join('\n'),
+        );
+        assert.ok(
+            warnings.includes('lastfix.modelDir.cobol: expected a folder for python, powershell or excel; ignoring it'),
+            warnings.join('\n'),
+        );
+    });
+
     test('serverCommand as a string is split like a command line, paths expanded', () => {
         const { settings } = read({ values: { serverCommand: '"${workspaceFolder}/my env/bin/lastfix" serve --log debug' } });
         assert.deepEqual(settings.serverCommand, ['/ws/my env/bin/lastfix', 'serve', '--log', 'debug']);
