@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from lastfix.grammars import LANGUAGES
+from lastfix.grammars import LANGUAGES, get_language
 
 __all__ = [
     "SECTION",
@@ -82,13 +82,17 @@ def _or_none(parse):  # type: ignore[no-untyped-def]
     return lambda v: None if v is None else parse(v)
 
 
+# An editor may key ``enable`` by its LSP language id (VS Code's "excel-formula"), derived from the records
+_NAME_OF_ID = {language_id: name for name in LANGUAGES for language_id in get_language(name).language_ids}
+
+
 def _enable(v: Any) -> Mapping[str, bool]:
     if isinstance(v, bool):
         return {lang: v for lang in LANGUAGES}
     if isinstance(v, Mapping):
         out = {lang: True for lang in LANGUAGES}
         for key, value in v.items():
-            lang = {"excel-formula": "excel"}.get(key, key)
+            lang = _NAME_OF_ID.get(key, key)
             if lang not in LANGUAGES or not isinstance(value, bool):
                 raise ValueError(
                     f"expected true/false or {{language: bool}} with languages {', '.join(LANGUAGES)}"
