@@ -198,6 +198,11 @@ class Grammar(ABC):
         that a slip leaves in pieces (PowerShell's ``[System.IO.Path]``), the pieces; by default as is."""
         return tokens
 
+    def layout_symbols(self) -> tuple[str, str, str] | None:
+        """(newline, indent, dedent) symbols where lines and indentation are tokens of empty text (Python):
+        text made from symbols writes them as line breaks and indentation; None by default."""
+        return None
+
     # ----- shared behaviour -------------------------------------------------------------------
 
     def render(self, symbol: str) -> str:

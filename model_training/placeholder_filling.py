@@ -32,8 +32,6 @@ TOP_PER_KIND = 2000  # the long tail adds nothing a model could learn from
 # Names repeat inside real code (``x = f(x)``), so a name slot reuses one drawn earlier for the same
 # snippet this often; strings, numbers and references are drawn afresh.
 REUSE_NAME = 0.35
-# Python layout tokens are zero-width in the lexer; the detokenizer writes them as lines and indentation.
-_PY_NEWLINE, _PY_INDENT, _PY_DEDENT = "<NEWLINE>", "<INDENT>", "<DEDENT>"
 
 
 @dataclass(frozen=True)
@@ -131,6 +129,8 @@ class Filler:
 
     def __init__(self, grammar: Grammar, stats: LexemeStats, vocab: Vocabulary | None = None) -> None:
         self.grammar = grammar
+        # layout symbols (Python's NEWLINE/INDENT/DEDENT) have no text: detokenize writes them as lines
+        self._layout = frozenset(grammar.layout_symbols() or ())
         self._choices: dict[str, tuple[list[str], np.ndarray]] = {}
         self._classes = stats.classes
         for kind, pairs in stats.kinds.items():
@@ -173,7 +173,7 @@ class Filler:
         return [self._text(s, rng, palette) for s in symbols]
 
     def _text(self, symbol: str, rng: np.random.Generator, palette: dict[str, list[str]]) -> str:
-        if self.grammar.name == "python" and symbol in (_PY_NEWLINE, _PY_INDENT, _PY_DEDENT):
+        if symbol in self._layout:
             return ""
         return self.draw(symbol, rng, palette) if is_placeholder(symbol) else self.grammar.render(symbol)
 
@@ -219,8 +219,9 @@ def detokenize(grammar: Grammar, symbols: Sequence[str], texts: Sequence[str]) -
     """
     if len(symbols) != len(texts):
         raise ValueError("symbols and texts differ in length")
-    if grammar.name == "python":
-        return _python_text(symbols, texts, grammar)
+    layout = grammar.layout_symbols()
+    if layout is not None:
+        return _indented_text(symbols, texts, grammar, layout)
     pieces = [t for t in texts if t]
     seps = [""] + [grammar.separator(a, b) for a, b in zip(pieces, pieces[1:], strict=False)]
     for _ in range(_RESPACE_TRIES):
@@ -241,18 +242,22 @@ def detokenize(grammar: Grammar, symbols: Sequence[str], texts: Sequence[str]) -
 _RESPACE_TRIES = 4
 
 
-def _python_text(symbols: Sequence[str], texts: Sequence[str], grammar: Grammar) -> str:
-    """Python: NEWLINE ends a line, INDENT/DEDENT set the next lines' depth (four spaces a level)."""
+def _indented_text(
+    symbols: Sequence[str], texts: Sequence[str], grammar: Grammar, layout: tuple[str, str, str]
+) -> str:
+    """Layout by tokens (Python): NEWLINE ends a line, INDENT/DEDENT set the next lines' depth (four
+    spaces a level)."""
+    newline, indent, _ = layout
     out: list[str] = []
     prev = ""
     depth = 0
     line_start = True
     for sym, text in zip(symbols, texts, strict=False):
-        if sym in (_PY_NEWLINE, _PY_INDENT, _PY_DEDENT):
-            if sym == _PY_NEWLINE:
+        if sym in layout:
+            if sym == newline:
                 out.append("\n")
                 line_start, prev = True, ""
-            elif sym == _PY_INDENT:
+            elif sym == indent:
                 depth += 1
             else:
                 depth = max(0, depth - 1)

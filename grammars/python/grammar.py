@@ -96,6 +96,9 @@ class PythonGrammar(Grammar):
             + PYTHON_BUILTINS
         )
 
+    def layout_symbols(self) -> tuple[str, str, str] | None:
+        return NEWLINE, INDENT, DEDENT
+
     def separator(self, left: str, right: str) -> str:
         return python_separator(left, right)
 
