@@ -17,7 +17,7 @@ from pathlib import Path
 from lastfix.grammars import LANGUAGES, Grammar, Token, get_grammar
 from lastfix.grammars.source_files import shared_dir
 
-__all__ = ["changed_token_indices", "localisation_distance", "coverage", "main"]
+__all__ = ["changed_token_indices", "localisation_distance", "coverage", "corpus_acceptance", "main"]
 
 
 def changed_token_indices(broken: Sequence[Token], fixed: Sequence[Token]) -> set[int]:
@@ -75,18 +75,26 @@ def coverage(grammar: Grammar, root: Path) -> dict[str, object]:
         "first_error_on_fix": round(on / located, 4) if located else None,
         "first_error_within_2_tokens": round(near / located, 4) if located else None,
     }
-    if grammar.name == "excel":
-        formulas = [
-            json.loads(line)["text"]
-            for line in (root / "corpora/excel/formulas.jsonl").open()
-            if line.strip()
-        ]
-        t0 = time.perf_counter()
-        ok = sum(grammar.is_valid(f) for f in formulas)
-        report["corpus_n"] = len(formulas)
-        report["corpus_accepted"] = round(ok / len(formulas), 5)
-        report["corpus_seconds"] = round(time.perf_counter() - t0, 1)
+    if grammar.language.corpus_documents_valid:
+        report.update(corpus_acceptance(grammar, root))
     return report
+
+
+def corpus_acceptance(grammar: Grammar, root: Path) -> dict[str, object]:
+    """How many documents of ``shared/corpora/<language>/*.jsonl`` the grammar accepts, and how fast."""
+    documents = [
+        json.loads(line)["text"]
+        for path in sorted((root / "corpora" / grammar.name).glob("*.jsonl"))
+        for line in path.open()
+        if line.strip()
+    ]
+    t0 = time.perf_counter()
+    ok = sum(grammar.is_valid(d) for d in documents)
+    return {
+        "corpus_n": len(documents),
+        "corpus_accepted": round(ok / len(documents), 5),
+        "corpus_seconds": round(time.perf_counter() - t0, 1),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,6 +31,9 @@ class Language:
     search: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     # one line with a syntax error the language's own parser rejects, for smoke checks and benchmarks
     broken_example: str = ""
+    # every document of its corpus (shared/corpora/<name>) is meant to parse alone (a list of formulas, no
+    # console output or prompts), so the grammar benchmark reports how much of it the grammar accepts
+    corpus_documents_valid: bool = False
 
     def __post_init__(self) -> None:
         if ":" not in self.grammar:

@@ -14,4 +14,5 @@ LANGUAGE = Language(
     # session 4). In-sample; issue 16 refits such constants on folds.
     search={"tidy_parens": True},
     broken_example="=SUM(A1:A3",
+    corpus_documents_valid=True,
 )
