@@ -1,9 +1,14 @@
-"""Benchmarks of the real language server over stdio (``python -m lastfix.server.lsp_bench``).
+"""Benchmarks of the real language server over stdio (``python -m lastfix.benchmarks.lsp_bench``).
 
 Measures what DESIGN.md "Budgets" names: diagnostics latency after a one-character edit in a 1,000-line
 file, code action latency (p50/p95) per language on the broken snippets of the dev benchmarks, and the
-server's resident memory once all three models are loaded. A script, not a timed test: speed is measured,
-never asserted. Prints a table and writes JSON (``--out``).
+server's resident memory once every language's model is loaded. A script, not a timed test: speed is
+measured, never asserted. Prints a table and writes JSON (``--out``).
+
+Everything per language comes from its record (``grammars/<language>/__init__.py``: language id,
+extension, the broken example) and from its data beside the checkout (``shared/corpora/<language>``
+for the 1,000-line document, ``shared/benchmarks/<language>/dev.jsonl`` for the snippets), so a new
+language needs no edit here.
 """
 
 from __future__ import annotations
@@ -14,36 +19,96 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from lastfix.grammars import LANGUAGES, get_grammar, get_language
 from lastfix.grammars.source_files import shared_dir
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-__all__ = ["main"]
+__all__ = ["main", "large_document", "with_broken_line"]
 
-LANGUAGE_IDS = {"excel": "excel-formula", "python": "python", "powershell": "powershell"}
-EXTENSIONS = {"excel": ".xlf", "python": ".py", "powershell": ".ps1"}
-
-
-def _thousand_lines(language: str) -> str:
-    """A valid 1,000-line document of realistic statements."""
-    if language == "excel":
-        return "".join(f'=IF(SUM(A{i}:C{i})>10,ROUND(B{i}*1.2,2),"low {i}")\n' for i in range(1000))
-    if language == "python":
-        return "".join(f"def f{i}(x, y={i}):\n    return [x + y, (x * {i}) % 7]\n\n\n" for i in range(250))
-    return "".join(
-        f"$v{i} = Get-Item -Path 'C:\\data\\{i}.txt' | Select-Object -First {i}\n" for i in range(1000)
-    )
+LARGE_LINES = 1000
 
 
-# one slip dropped into the middle of the 1,000-line document: the code action a user of a real file waits for
-_BROKEN_LINE = {
-    "excel": "=SUM(A1:A3\n",
-    "python": "def g(x):\n    return [x + 1, (x * 2 % 7]\n\n\n",
-    "powershell": "$x = Get-Item -Path 'C:\\a.txt' | Select-Object -First (3\n",
-}
+def _shared() -> Path:
+    root = shared_dir()
+    if root is None:
+        raise SystemExit("lastfix lsp_bench: ../shared (corpora, benchmarks) not found; set LASTFIX_SHARED")
+    return root
+
+
+def _extension(language: str) -> str:
+    return get_language(language).extensions[0]
+
+
+def _corpus_statements(language: str) -> Iterator[str]:
+    """Top-level statements of the language's corpus (``shared/corpora/<language>/*.jsonl``), in order,
+    each one valid alone, without blank lines (so every line of the document is one to type into)."""
+    grammar = get_grammar(language)
+    seen: set[str] = set()
+    for path in sorted((_shared() / "corpora" / language).glob("*.jsonl")):
+        with path.open(encoding="utf-8") as f:
+            for line in f:
+                doc = json.loads(line)["text"] if line.strip() else ""
+                for start, end in grammar.statements(doc):
+                    statement = doc[start:end].strip("\r\n") + "\n"
+                    blank_line = any(not row.strip() for row in statement.splitlines())
+                    if statement not in seen and not blank_line and grammar.is_valid(statement):
+                        seen.add(statement)
+                        yield statement
+
+
+def large_document(language: str, lines: int = LARGE_LINES) -> list[str]:
+    """Corpus statements, in corpus order, that make a valid document of exactly ``lines`` lines.
+
+    A statement valid alone can still spoil the whole (Python's ``from __future__`` after other code), so
+    the one holding the document's first error is dropped and the next ones fill its place.
+    """
+    grammar = get_grammar(language)
+    statements = _corpus_statements(language)
+    chunks: list[str] = []
+    count = 0
+    for _ in range(_MAX_DROPPED):
+        for statement in statements:
+            if count + statement.count("\n") <= lines:
+                chunks.append(statement)
+                count += statement.count("\n")
+            if count == lines:
+                break
+        if count < lines:
+            raise SystemExit(f"lastfix lsp_bench: too few {language} corpus statements for {lines} lines")
+        errors = grammar.errors("".join(chunks))
+        if not errors:
+            return chunks
+        count -= chunks.pop(_chunk_at(chunks, errors[0].start)).count("\n")
+    raise SystemExit(f"lastfix lsp_bench: no valid {lines}-line {language} document from its corpus")
+
+
+_MAX_DROPPED = 200  # statements a document may lose to its own errors before the corpus is suspect
+
+
+def _chunk_at(chunks: list[str], offset: int) -> int:
+    """Index of the chunk holding ``offset`` of the joined text (an error at the very end: the last)."""
+    end = 0
+    for k, chunk in enumerate(chunks):
+        end += len(chunk)
+        if offset < end:
+            return k
+    return len(chunks) - 1
+
+
+def with_broken_line(chunks: list[str], language: str) -> str:
+    """The document with the language's broken example dropped between its statements near the middle:
+    the code action a user of a real file waits for."""
+    half = sum(c.count("\n") for c in chunks) // 2
+    lines, k = 0, 0
+    while lines < half:
+        lines += chunks[k].count("\n")
+        k += 1
+    return "".join(chunks[:k]) + get_language(language).broken_example + "\n" + "".join(chunks[k:])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -100,7 +165,7 @@ class _Bench:
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
                 text_document=types.TextDocumentItem(
-                    uri=uri, language_id=LANGUAGE_IDS[language], version=1, text=text
+                    uri=uri, language_id=get_language(language).language_ids[0], version=1, text=text
                 )
             )
         )
@@ -130,8 +195,8 @@ async def _diagnostics_latency(
     ``(`` leaves a bracket open, so everything after it is re-read; ``x`` is a keystroke that keeps the
     brackets balanced, the common case (editors close brackets as they are typed).
     """
-    uri = f"file:///bench/big-{'bracket' if typed == '(' else 'key'}{EXTENSIONS[language]}"
-    text = _thousand_lines(language)
+    uri = f"file:///bench/big-{'bracket' if typed == '(' else 'key'}{_extension(language)}"
+    text = "".join(large_document(language))
     bench.open(uri, language, text)
     await bench.wait_version(uri, 1)
     line = text.count("\n") // 2
@@ -151,9 +216,8 @@ async def _diagnostics_latency(
 async def _large_file_code_action(bench: _Bench, language: str, rounds: int) -> dict[str, Any]:
     """Time to the quick fixes of one error in the middle of a 1,000-line document (each round a fresh
     version, so no answer comes from the server's cache)."""
-    uri = f"file:///bench/large{EXTENSIONS[language]}"
-    lines = _thousand_lines(language).splitlines(keepends=True)
-    text = "".join(lines[: len(lines) // 2]) + _BROKEN_LINE[language] + "".join(lines[len(lines) // 2 :])
+    uri = f"file:///bench/large{_extension(language)}"
+    text = with_broken_line(large_document(language), language)
     bench.open(uri, language, text)
     version, times, offered = 1, [], 0
     for _ in range(rounds):
@@ -185,10 +249,7 @@ async def _quick_fixes(bench: _Bench, uri: str, diagnostic: types.Diagnostic) ->
 
 
 def _dev_snippets(language: str, limit: int) -> list[str]:
-    root = shared_dir()
-    if root is None:
-        raise SystemExit("lastfix lsp_bench: ../shared (benchmarks) not found; set LASTFIX_SHARED")
-    path = root / "benchmarks" / language / "dev.jsonl"
+    path = _shared() / "benchmarks" / language / "dev.jsonl"
     with path.open(encoding="utf-8") as f:
         return [json.loads(line)["broken"] for line in f if line.strip()][:limit]
 
@@ -196,7 +257,7 @@ def _dev_snippets(language: str, limit: int) -> list[str]:
 async def _code_action_latency(bench: _Bench, language: str, limit: int) -> dict[str, Any]:
     times, offered = [], 0
     for n, text in enumerate(_dev_snippets(language, limit)):
-        uri = f"file:///bench/dev{n}{EXTENSIONS[language]}"
+        uri = f"file:///bench/dev{n}{_extension(language)}"
         bench.open(uri, language, text)
         diags, _ = await bench.wait_version(uri, 1)
         if not diags:
@@ -240,8 +301,10 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         )
     )
     client.initialized(types.InitializedParams())
-    bench.open("file:///bench/first.xlf", "excel", "=SUM(A1:A3\n")
-    _, first = await bench.wait_version("file:///bench/first.xlf", 1)
+    first_language = args.languages[0]
+    first_uri = f"file:///bench/first{_extension(first_language)}"
+    bench.open(first_uri, first_language, get_language(first_language).broken_example + "\n")
+    _, first = await bench.wait_version(first_uri, 1)
     pid = client._server.pid if client._server else None  # noqa: SLF001 - the subprocess pygls started
     report: dict[str, Any] = {
         "settings": options,
@@ -269,9 +332,9 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m lastfix.server.lsp_bench", description=__doc__.splitlines()[0]
+        prog="python -m lastfix.benchmarks.lsp_bench", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--languages", nargs="+", default=["excel", "python", "powershell"])
+    parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     parser.add_argument("--rounds", type=int, default=20, help="edit rounds per language (two edits each)")
     parser.add_argument("--snippets", type=int, default=30, help="dev-benchmark snippets per language")
     parser.add_argument("--delay-ms", type=int, default=0, help="the server's diagnostics debounce")
