@@ -15,5 +15,5 @@ LANGUAGE = Language(
     # only once the symbolic search has candidates: all 1,000 dev records close@1 0.857 -> 0.862, p50
     # 343 -> 276 ms (EXPERIMENTS.md, session 4; in-sample).
     search={"diffusion_ms": 60, "hybrid_slack": 0.25, "diffusion_share": 0.0},
-    broken_example="print(max(1, 2)",
+    broken_example="total = [1, (2 * 3 % 7]",  # a closer that does not match: the error stays on its line
 )
