@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from lastfix.model_runtime.sampler import DiffusionRuntime
 
 __all__ = [
+    "DROP_REASONS",
     "METHODS",
     "Pair",
     "GenerationSettings",
@@ -38,6 +39,16 @@ __all__ = [
 ]
 
 METHODS = ("diffusion", "rules")
+# Why a chain (or a snippet) made no pair, in the words a user reads when generation stops short.
+DROP_REASONS = {
+    "c0_empty_or_unk": "the chain ended empty or with an unknown symbol",
+    "no_differing_step": "every step of the chain decoded to its end canvas",
+    "c0_invalid": "the chain ended in code the grammar rejects",
+    "c_t_all_valid": "every earlier step of the chain was valid code too",
+    "no_usable_step": "no earlier step of the chain made a usable broken side",
+    "no_rejected_corruption": "no corruption of the snippet was a syntax error",
+    "snippet_invalid": "the snippet itself was not valid code",
+}
 FILL_TRIES = 3  # fresh placeholder draws for a c_0 the oracle rejects (a lexeme can matter: Excel names)
 STEP_TRIES = 6  # differing steps of one chain tried before giving the chain up
 
@@ -82,6 +93,11 @@ class GenerationSettings:
     max_chains: int | None = (
         None  # give up after this many chains (default 100 per requested pair, at least 1000)
     )
+
+    @property
+    def chain_limit(self) -> int:
+        """Chains (rules: snippets) tried before giving up short of ``n``."""
+        return self.max_chains if self.max_chains is not None else max(1000, 100 * self.n)
 
 
 @dataclass
@@ -201,7 +217,7 @@ def diffusion_pairs(
     Chains start from pure noise, or (``settings.start_noise``) from ``snippets`` noised part of the way.
     """
     report = report if report is not None else GenerationReport("diffusion")
-    max_chains = settings.max_chains if settings.max_chains is not None else max(1000, 100 * settings.n)
+    max_chains = settings.chain_limit
     starts = _start_canvases(runtime, grammar, snippets) if settings.start_noise is not None else None
     if starts is not None and not starts[0]:
         return
@@ -291,7 +307,7 @@ def rule_pairs(
         return
     corrupter = Corrupter(grammar, vocab)
     order = np.random.default_rng([settings.seed, 0]).permutation(len(snippets))
-    max_chains = settings.max_chains if settings.max_chains is not None else max(1000, 100 * settings.n)
+    max_chains = settings.chain_limit
     t0 = time.monotonic()
     while report.pairs < settings.n and report.chains < max_chains:
         k = report.chains

@@ -5,7 +5,7 @@
 Every generator gets the same model, the same vocabulary and the same wall-clock budget, so a difference
 in the benchmark is a difference in the data. Writes DIR/seq2seq.pt, vocab.json, train.log and
 metrics.json (held-apart token accuracy and greedy exact match); ``--export`` adds the ONNX files that
-``model_runtime.seq2seq_runtime`` runs (the directory is then a model for ``lastfix bench --engine seq2seq``).
+``benchmarks.seq2seq_runtime`` runs (the directory is then a model for ``lastfix bench --engine seq2seq``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from lastfix.grammars import get_grammar
 from lastfix.grammars.errors import InputError
 from lastfix.grammars.vocab import Vocabulary
 
+from .progress_output import ProgressOutput
 from .seq2seq import EOS_ID, PAD_ID, Seq2Seq, Seq2SeqConfig
 
 __all__ = [
@@ -174,11 +175,7 @@ def train_seq2seq(
     t0 = time.monotonic()
     deadline = t0 + 60.0 * minutes if minutes is not None else math.inf
     target = steps if steps is not None else (None if minutes is not None else 1000)
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=target, unit="step", dynamic_ncols=True, file=sys.stderr)
+    shown = ProgressOutput(target, "step", "seq2seq", enabled=progress)
     step, loss_sum = 0, 0.0
     while time.monotonic() < deadline and (target is None or step < target):
         src, tgt_in, labels = _batch(data, rng.choice(train_index, size=config.batch), dev)
@@ -199,13 +196,11 @@ def train_seq2seq(
                 loss_sum / config.log_every,
                 step * config.batch / (time.monotonic() - t0),
             )
-            if bar is not None:
-                bar.set_postfix(loss=f"{loss_sum / config.log_every:.3f}")
+            shown.update(step, loss=f"{loss_sum / config.log_every:.3f}")
             loss_sum = 0.0
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+        else:
+            shown.update(step)
+    shown.close()
     seconds = time.monotonic() - t0
     metrics: dict[str, Any] = {
         "steps": step,

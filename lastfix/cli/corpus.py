@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lastfix.grammars import LANGUAGES
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "require_corpus", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,3 +45,15 @@ def run(args: argparse.Namespace) -> int:
     write_corpus(args.out, corpus, vocab)
     print(json.dumps({"language": args.lang, **corpus.stats}), file=sys.stderr)
     return 0
+
+
+def require_corpus(language: str, corpus: list[Path] | None) -> None:
+    """InputError naming ``--corpus`` (the flag of train and generate) when no corpus is given or shared."""
+    from lastfix.grammars.errors import InputError
+    from lastfix.model_training.corpus import default_sources
+
+    if not corpus and not default_sources(language):
+        raise InputError(
+            f"no corpus for {language}: pass --corpus PATH (a `lastfix corpus` directory, or JSONL/source "
+            "files); the shared corpus (shared/corpora, or $LASTFIX_SHARED) is not beside this checkout"
+        )

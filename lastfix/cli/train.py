@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from lastfix.grammars import LANGUAGES
@@ -52,7 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="override a setting, e.g. model.d=256 train.lr=3e-4 (repeatable)",
     )
     parser.add_argument(
-        "--no-progress", action="store_true", help="no progress bar (train.log still written)"
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (default: one on a terminal only; train.log is always written)",
     )
 
 
@@ -66,10 +69,13 @@ def run(args: argparse.Namespace) -> int:
     from lastfix.model_training.data import encode_snippets, split_held_apart
     from lastfix.model_training.train import TrainData, train
 
+    from .corpus import require_corpus
+
     if args.threads:
         torch.set_num_threads(args.threads)
     grammar = get_grammar(args.lang)
     out = Path(args.out)
+    require_corpus(grammar.name, args.corpus)
     texts, vocab = corpus_snippets(args.lang, args.corpus)
     if args.resume or args.init:
         source = out if args.resume else Path(args.init)
@@ -116,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         resume=args.resume,
         init_from=args.init,
         device=args.device,
-        progress=not args.no_progress,
+        # a bar only on a terminal: redrawn into a log file it is a line per step (train.log has the figures)
+        progress=not args.no_progress and sys.stderr.isatty(),
     )
     print(
         f"lastfix train: step {result.step}, {result.samples_per_s:.0f} samples/s"

@@ -57,10 +57,11 @@ def _read(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_every_pair_is_a_real_error_with_a_valid_fix_and_seeded(tiny, tmp_path, capsys):
+def test_pure_noise_pairs_are_real_errors_with_a_valid_fix_and_seeded(tiny, tmp_path, capsys):
+    """The paper's mode, no longer the default, is still reachable by its flag."""
     grammar = get_grammar("excel")
     a, b, c = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
-    assert _generate(tiny, a, "--n", "12", "--seed", "3") == 0
+    assert _generate(tiny, a, "--pure-noise", "--n", "12", "--seed", "3") == 0
     err = capsys.readouterr().err
     assert "pairs/s" in err and "chains/s" in err
     pairs = _read(a)
@@ -74,9 +75,9 @@ def test_every_pair_is_a_real_error_with_a_valid_fix_and_seeded(tiny, tmp_path, 
         assert not any(
             t.startswith("<") and t.endswith(">") and t[1:-1].isupper() for t in grammar.exact(p["fixed"])
         )
-    assert _generate(tiny, b, "--n", "12", "--seed", "3") == 0
+    assert _generate(tiny, b, "--pure-noise", "--n", "12", "--seed", "3") == 0
     assert b.read_bytes() == a.read_bytes()
-    assert _generate(tiny, c, "--n", "12", "--seed", "4") == 0
+    assert _generate(tiny, c, "--pure-noise", "--n", "12", "--seed", "4") == 0
     assert c.read_bytes() != a.read_bytes()
 
 
@@ -131,6 +132,33 @@ def test_too_few_pairs_exits_nonzero_and_bad_options_are_input_errors(tiny, tmp_
         == 2
     )
     assert "not python" in capsys.readouterr().err
+
+
+def test_the_default_starts_chains_from_corpus_snippets(tiny, tmp_path):
+    """Without --pure-noise or --from-corpus, chains start from snippets noised to 0.8-1.0 of T."""
+    default, explicit = tmp_path / "default.jsonl", tmp_path / "explicit.jsonl"
+    assert _generate(tiny, default, "--n", "5", "--seed", "1") == 0
+    assert {p["method"] for p in _read(default)} == {"diffusion+corpus"}
+    assert _generate(tiny, explicit, "--n", "5", "--seed", "1", "--from-corpus", "0.8-1.0") == 0
+    assert explicit.read_bytes() == default.read_bytes()
+
+
+def test_pure_noise_and_from_corpus_exclude_each_other(tiny, tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        _generate(tiny, tmp_path / "x.jsonl", "--n", "1", "--pure-noise", "--from-corpus", "0.5-1.0")
+    assert e.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_stopping_short_says_how_many_and_why(tiny, tmp_path, capsys):
+    """A limit of chains reached before --n: exit 1, the pairs made are written, the message says why."""
+    out = tmp_path / "short.jsonl"
+    # t in [0, 0.001] leaves no differing step to draw c_t from, so no chain makes a pair
+    assert _generate(tiny, out, "--n", "1", "--t", "0.0-0.001") == 1
+    err = capsys.readouterr().err
+    assert "stopped at 0 of 1 pairs" in err and "the limit for --n 1 is 1,000" in err
+    assert "made no pair because" in err
+    assert out.read_text() == ""
 
 
 def test_chains_resumed_from_corpus_snippets(tiny, tmp_path):

@@ -70,3 +70,20 @@ def test_rules_from_a_corpus_directory(shared, tmp_path):
     )
     snippets = {json.loads(line)["text"] for line in (d / "snippets.jsonl").read_text().splitlines()}
     assert all(json.loads(line)["fixed"] in snippets for line in out.read_text().splitlines())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["generate", "--lang", "excel", "--method", "rules", "--n", "5", "--no-progress"],
+        ["generate", "--lang", "excel", "--n", "5", "--no-progress"],  # corpus-started chains
+        ["train", "--lang", "excel", "--steps", "1", "--no-progress"],
+    ],
+    ids=["generate-rules", "generate-diffusion", "train"],
+)
+def test_without_a_corpus_the_hint_names_the_commands_own_flag(tmp_path, monkeypatch, capsys, argv):
+    monkeypatch.setenv("LASTFIX_SHARED", str(tmp_path / "no-shared"))
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "no corpus for excel: pass --corpus PATH" in err and "--source" not in err
+    assert not (tmp_path / "out").exists()
