@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import FeatureNotificationError, FeatureRequestError, JsonRpcException, PyglsError
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from .client_ui import ClientUI
@@ -23,10 +25,10 @@ from .features.diagnostics import Diagnostics
 from .features.document_sync import DocumentSync
 from .features.fix_all import FixAll
 from .features.will_save import WillSave
+from .framing import CHUNK_BYTES, StdinReader, serve_stream
 from .model_store import ModelStore
 from .protocol import LastfixProtocol
 from .repair_service import RepairService
-from .request_guard import answer_unreadable
 from .session import Session
 
 __all__ = ["LastfixServer", "create_server", "server_version"]
@@ -42,16 +44,53 @@ def server_version() -> str:
 
 
 class LastfixServer(LanguageServer):
-    """pygls's LanguageServer holding lastfix's Session; errors outside requests go to the log, not popups."""
+    """pygls's LanguageServer holding lastfix's Session, read through lastfix's framing (server/framing.py);
+    errors outside requests go to the log, not popups."""
 
+    protocol: LastfixProtocol
     session: Session
     ui: ClientUI
+
+    @property
+    def exit_code(self) -> int:
+        """What the process returns: the exit notification's code, 0 when the input just ended."""
+        return self.protocol.exit_code or 0
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over a pipe until exit or the end of stdin."""
+        reader = StdinReader(stdin or sys.stdin.buffer)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(serve_stream(reader.read, self.protocol))
+        except BrokenPipeError:
+            logger.error("the client closed the connection; stopping")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client at a time on a TCP socket until its exit (pygls's loop, lastfix's framing)."""
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+            await serve_stream(lambda: reader.read(CHUNK_BYTES), self.protocol)
+            writer.close()
+            self.shutdown()
+
+        async def listen() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(listen())
+        except asyncio.CancelledError:
+            logger.debug("the TCP server stopped")
 
     def report_server_error(
         self, error: Exception, source: type[PyglsError] | type[JsonRpcException]
     ) -> None:
-        if answer_unreadable(self.protocol, error):  # type: ignore[arg-type]
-            return
         if source is FeatureRequestError:
             return  # the request's error response already says it
         level = logging.ERROR if source is FeatureNotificationError else logging.WARNING
@@ -105,6 +144,7 @@ def create_server() -> LastfixServer:
     server.feature(types.INITIALIZE)(initialize)
     server.feature(types.INITIALIZED)(_handler(configuration.initialized))
     server.feature(types.SHUTDOWN)(shutdown)
+    server.feature(types.EXIT)(shutdown)  # an exit without shutdown stops the workers too
     server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(_handler(configuration.did_change))
     server.feature(types.TEXT_DOCUMENT_DID_OPEN)(_handler(sync.did_open))
     server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(_handler(sync.did_change))

@@ -3,6 +3,8 @@
 Nothing but protocol goes to stdout: logs go to stderr or ``--log-file`` (and to the client's output
 panel as window/logMessage), and in stdio mode file descriptor 1 itself is pointed at stderr after the
 server takes its own copy, so a stray print or a native library writing to fd 1 cannot corrupt the stream.
+The exit status is the LSP one: 0 after ``shutdown`` then ``exit``, 1 for an ``exit`` without ``shutdown``
+(and 0 when the client just closes stdin).
 """
 
 from __future__ import annotations
@@ -68,9 +70,9 @@ def run(args: argparse.Namespace) -> int:
     if tcp is not None:
         logging.getLogger(__name__).info("lastfix serve listening on %s:%d", *tcp)
         server.start_tcp(*tcp)
-        return 0
+        return server.exit_code
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
     server.start_io(sys.stdin.buffer, protocol_out)
-    return 0
+    return server.exit_code  # LSP: 0 after shutdown then exit, 1 for an exit without shutdown
