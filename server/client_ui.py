@@ -22,6 +22,8 @@ __all__ = ["ClientUI", "ClientLogHandler"]
 
 logger = logging.getLogger(__name__)
 
+PROGRESS_CREATE_TIMEOUT_S = 2.0  # the work does not wait longer for the client to accept a progress token
+
 
 class ClientUI:
     """Thread-safe user-facing messages of one server."""
@@ -62,13 +64,21 @@ class ClientUI:
     async def progress(self, title: str, message: str | None = None) -> AsyncIterator[None]:
         """Work-done progress around a slow step, when the client declared support (else nothing)."""
         token: str | None = None
+        progress = self._server.work_done_progress
         if self._progress_supported():
             token = f"lastfix-{uuid.uuid4()}"
             try:
-                await asyncio.wait_for(self._server.work_done_progress.create_async(token), 2.0)
-                self._server.work_done_progress.begin(
+                # A late answer to the create request is dropped quietly by the protocol (protocol.py).
+                await asyncio.wait_for(progress.create_async(token), PROGRESS_CREATE_TIMEOUT_S)
+                progress.begin(
                     token, types.WorkDoneProgressBegin(title=title, message=message, cancellable=False)
                 )
+            except asyncio.TimeoutError:
+                logger.info(
+                    "no progress report: no answer to window/workDoneProgress/create within %.0f s",
+                    PROGRESS_CREATE_TIMEOUT_S,
+                )
+                token = None
             except Exception as e:  # a client that refuses progress must not stop the work
                 logger.info("no progress report (%s)", e)
                 token = None
@@ -76,7 +86,8 @@ class ClientUI:
             yield
         finally:
             if token is not None:
-                self._server.work_done_progress.end(token, types.WorkDoneProgressEnd())
+                progress.end(token, types.WorkDoneProgressEnd())
+                progress.tokens.pop(token, None)  # pygls keeps a Future per token until told otherwise
 
 
 _LEVELS = [

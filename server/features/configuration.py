@@ -23,6 +23,8 @@ __all__ = ["Configuration"]
 
 logger = logging.getLogger(__name__)
 
+PULL_PATIENCE_S = 5.0  # after this a log line says the pull is still awaited
+
 
 class Configuration:
     """Keeps ``session.settings`` in step with the client."""
@@ -32,6 +34,7 @@ class Configuration:
         self._session = session
         self._diagnostics = diagnostics
         self._generation = 0  # bumped by every push and pull: a pull answered after a newer one is stale
+        self._pending_pull: asyncio.Future[Any] | None = None
 
     def initialize(self, params: types.InitializeParams) -> None:
         settings, warnings = parse_settings(params.initialization_options)
@@ -52,22 +55,42 @@ class Configuration:
             await self.pull()
 
     async def pull(self) -> None:
-        """Ask the client for the ``lastfix`` section and apply it over the initializationOptions."""
+        """Ask the client for the ``lastfix`` section and apply it over the initializationOptions.
+
+        A slow answer is still applied when it comes (it used to be given up after 5 s and then dropped
+        for good); a newer pull replaces a pending one, whose answer is then dropped quietly.
+        """
         self._generation += 1
         generation = self._generation
-        try:
-            result = await asyncio.wait_for(
-                self._server.workspace_configuration_async(
-                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
-                ),
-                timeout=5.0,
+        if self._pending_pull is not None:
+            self._pending_pull.cancel()
+        request = asyncio.ensure_future(
+            self._server.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
             )
-        except Exception as e:  # a client that fails the pull keeps the settings it had
-            logger.warning("workspace/configuration failed (%s); keeping the current settings", e)
+        )
+        self._pending_pull = request
+        try:
+            # asyncio.wait, not wait_for: waiting longer must not cancel the request.
+            if not (await asyncio.wait({request}, timeout=PULL_PATIENCE_S))[0]:
+                logger.warning(
+                    "workspace/configuration: no answer after %.0f s; the settings apply when it comes",
+                    PULL_PATIENCE_S,
+                )
+                await asyncio.wait({request})
+        finally:
+            if self._pending_pull is request:
+                self._pending_pull = None
+        if request.cancelled():
+            logger.info("dropped a workspace/configuration pull: a newer one replaced it")
+            return
+        if (error := request.exception()) is not None:  # a client that fails the pull keeps the settings
+            logger.warning("workspace/configuration failed (%s); keeping the current settings", error)
             return
         if generation != self._generation:
             logger.info("dropped a workspace/configuration answer: newer settings arrived meanwhile")
             return
+        result = request.result()
         if result:
             self._apply(
                 {SECTION: result[0]} if isinstance(result[0], dict) else None, "workspace/configuration"
