@@ -1,0 +1,78 @@
+"""The masked diffusion candidate source: the error window masked and unmasked by the masked model
+(``masked_repair.repair_window``), all samples in one batched ONNX run, behind the candidate-source
+interface (``candidate_sources.CandidateSource``) so that an engine can compose it with the others.
+
+Bounded by work, not by the clock (DESIGN "Repair" 5): it draws ``samples`` rows (``quick_samples`` when an
+earlier source already found candidates) and skips the window only when its deadline has already passed,
+so the same input gives the same candidates on any machine. Its candidates carry votes (samples that
+made them) and, as ``noise``, the masking ratio of their first sample; they are tagged "masked".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from .candidate_sources import WindowTask
+from .deadline import Deadline
+from .masked_repair import MaskedRepairSettings, repair_window
+from .repair_result import PartialRepair
+
+if TYPE_CHECKING:  # onnxruntime stays out of this import
+    from .masked_runtime import MaskedRuntime
+
+__all__ = ["MADE_BY", "MaskedSource"]
+
+MADE_BY = "masked"
+_MADE_BY = frozenset({MADE_BY})
+
+
+@dataclass(frozen=True)
+class MaskedSource:
+    """Samples of the masked model on each window."""
+
+    runtime: MaskedRuntime
+    settings: MaskedRepairSettings = field(default_factory=MaskedRepairSettings)
+    quick_samples: int | None = None  # samples when an earlier source already has candidates
+    seed: int = 0
+    order: int = 1  # after the symbolic search, like the continuous sampler
+    time_share: float = 0.0  # of the budget kept for it while an earlier source runs
+
+    @property
+    def canvas(self) -> int | None:
+        return self.runtime.canvas
+
+    def open(self, task: WindowTask) -> _MaskedRun:
+        return _MaskedRun(self, task)
+
+
+class _MaskedRun:
+    """The masked model on one window: one batched call in the first pass, nothing to resume."""
+
+    def __init__(self, source: MaskedSource, task: WindowTask) -> None:
+        self._source, self._task = source, task
+        self._found: dict[str, PartialRepair] = {}
+
+    def propose(self, until: Deadline, others_found: bool) -> None:
+        source, task = self._source, self._task
+        if until.expired():
+            return
+        settings = source.settings
+        if others_found and source.quick_samples is not None:
+            settings = replace(settings, samples=source.quick_samples)
+        samples = repair_window(
+            task.grammar, source.runtime, task.text, task.tokens, task.window, settings, seed=source.seed
+        )
+        for s in samples:  # best first: the first accepted text of each kind keeps its place
+            if s.text in self._found or not task.accept(s.text):
+                continue
+            self._found[s.text] = PartialRepair(s.text, s.edits, s.votes, s.ratio, _MADE_BY, rules=_MADE_BY)
+
+    def resume(self, until: Deadline) -> None:
+        return None
+
+    def fallback(self, until: Deadline, others_found: bool) -> None:
+        return None
+
+    def found(self) -> list[PartialRepair]:
+        return list(self._found.values())
