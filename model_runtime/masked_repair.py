@@ -33,13 +33,27 @@ class MaskedRepairSettings:
     """How a window is masked and sampled; ``ratios`` cycle over the samples."""
 
     samples: int = 16  # rows of the batched run
-    ratios: tuple[float, ...] = (0.5, 0.75, 1.0)  # share of the stretch's cells masked
+    # share of the stretch's tokens masked (0: only the slots, pure insertions). On the Excel dev set
+    # (73 records, 5-fold cross-validated choice among 11 settings) the low ratios won every fold: a
+    # masked token loses what the user typed, and most slips are one token.
+    ratios: tuple[float, ...] = (0.0, 0.25)
+    # every blank slot of the stretch masked: an insertion may land in any gap, and a slot the model
+    # reads as empty stays empty (without it, the ratio picks slots and tokens alike)
+    mask_slots: bool = True
+    # nats added to the user's own token at a masked token cell (runtime.unmask's prior): the repair
+    # is a noisy channel, and most of what was typed is right. 0: plain resumed diffusion.
+    keep_bonus: float = 0.0
     slots_before: int = 4  # tokens before the error gap in the stretch (parsers see errors late)
     slots_after: int = 2  # tokens after it
     steps: int = 6  # unmasking steps
     temperature: float = 1.0
     jitter: float = 2.0  # random cells of distance added to each cell's nearness to the error
     ranking: str = "pll"  # "pll": model likelihood of the window; "votes": samples; "sample": its log p
+    # nats credited per window token under "pll": a likelihood prefers shorter text, since every token
+    # costs probability, so without it deleting what the user typed looks "more natural" by length alone
+    # (the n-gram prior's token_nll, ngram.py). None: the model's own, its mean -PLL per token on
+    # held-apart corpus text (config.json "repair", written by masked_measure --calibrate), else 0.
+    length_credit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,11 +68,23 @@ class MaskedSample:
     symbols: tuple[str, ...]  # the repaired window's symbols (blanks removed)
 
 
-def masked_stretch(window: Window, settings: MaskedRepairSettings) -> tuple[int, int]:
-    """Token indices [a, b) (document indices) of the stretch that gets slots and masks."""
+def masked_stretch(
+    window: Window, settings: MaskedRepairSettings, canvas: int | None = None
+) -> tuple[int, int]:
+    """Token indices [a, b) (document indices) of the stretch that gets slots and masks.
+
+    With ``canvas``, the stretch is narrowed (its far ends first, alternately) until the window, its
+    slots (one per gap of the stretch) and EOS fit.
+    """
     a = max(window.first, window.focus - settings.slots_before)
-    b = min(window.last, window.focus + settings.slots_after)
-    return a, max(a, b)
+    b = max(a, min(window.last, window.focus + settings.slots_after))
+    if canvas is not None:
+        while a < b and window.size + (b - a + 1) + 1 > canvas:
+            if window.focus - a >= b - window.focus:
+                a += 1
+            else:
+                b -= 1
+    return a, b
 
 
 def _cell_distances(window: Window, a: int, b: int) -> np.ndarray:
@@ -71,14 +97,21 @@ def _cell_distances(window: Window, a: int, b: int) -> np.ndarray:
     return np.asarray(cells, dtype=np.float64)
 
 
-def window_scores(runtime: MaskedRuntime, windows: Sequence[Sequence[str]]) -> np.ndarray:
-    """Pseudo-log-likelihood of each window's symbols under the model (log P(fixed) of the ranking)."""
+def window_scores(
+    runtime: MaskedRuntime,
+    windows: Sequence[Sequence[str]],
+    spans: Sequence[tuple[int, int]] | None = None,
+) -> np.ndarray:
+    """Pseudo-log-likelihood of each window's symbols (of ``spans`` of them, when given) under the model:
+    the log P(fixed) of the ranking."""
     vocab = runtime.vocab
     rows = [[vocab.id_of(s) for s in w] for w in windows]
     fits = [i for i, r in enumerate(rows) if 0 < len(r) < runtime.canvas]
     out = np.full(len(rows), -np.inf)
     if fits:
-        out[fits] = runtime.pseudo_log_likelihood([rows[i] for i in fits])
+        out[fits] = runtime.pseudo_log_likelihood(
+            [rows[i] for i in fits], spans=None if spans is None else [spans[i] for i in fits]
+        )
     return out
 
 
@@ -100,7 +133,7 @@ def repair_window(
     win_tokens = list(tokens[window.first : window.last])
     vocab = runtime.vocab
     symbols = vocab.symbols_of(win_tokens)
-    a, b = masked_stretch(window, settings)
+    a, b = masked_stretch(window, settings, runtime.canvas)
     laid = with_slots(symbols, a - window.first, b - window.first)
     if len(laid) + 1 > runtime.canvas:
         return []  # the caller sizes the window to the canvas minus the slots, so this is rare
@@ -113,12 +146,23 @@ def repair_window(
         return []
     rng = np.random.default_rng(seed)
     ratios = [settings.ratios[s % len(settings.ratios)] for s in range(settings.samples)]
-    masks = _masks(distances, maskable, ratios, settings.jitter, rng)  # [S, M]
+    slots = np.zeros(len(distances), dtype=bool)
+    slots[::2] = settings.mask_slots  # the stretch's layout: slot, token, slot, ..., slot
+    masks = _masks(distances, maskable & ~slots, ratios, settings.jitter, rng) | slots  # [S, M]
     canvas, _ = runtime.lay([ids.tolist()])
     batch = np.repeat(canvas, settings.samples, axis=0)  # [S, n]
     cells = batch[:, c0 : c0 + len(distances)]
     batch[:, c0 : c0 + len(distances)] = np.where(masks, runtime.mask_id, cells)
-    result = runtime.unmask(batch, steps=settings.steps, seed=seed, temperature=settings.temperature)
+    prior = np.where(batch == runtime.mask_id, np.repeat(canvas, settings.samples, axis=0), -1)
+    prior[prior == vocab.blank_id] = -1  # a slot has nothing typed to keep
+    result = runtime.unmask(
+        batch,
+        steps=settings.steps,
+        seed=seed,
+        temperature=settings.temperature,
+        prior=prior,
+        prior_bonus=settings.keep_bonus,
+    )
     found: dict[str, MaskedSample] = {}
     for row, ratio, logp in zip(result.ids, ratios, result.logp, strict=True):
         new = vocab.decode(row)
@@ -135,10 +179,23 @@ def repair_window(
             )
     samples = list(found.values())
     if settings.ranking == "pll" and samples:
-        scores = window_scores(runtime, [s.symbols for s in samples])
+        # only the stretch changes: score its cells, with the window's other tokens as context
+        head, tail = a - window.first, window.last - b
+        spans = [(head, len(s.symbols) - tail) for s in samples]
+        scores = window_scores(runtime, [s.symbols for s in samples], spans)
+        credit = settings.length_credit
+        if credit is None:
+            credit = float(runtime.config.get("repair", {}).get("length_credit", 0.0))
         samples = [
-            MaskedSample(s.text, s.edits, s.votes, s.ratio, float(sc), s.symbols)
-            for s, sc in zip(samples, scores, strict=True)
+            MaskedSample(
+                s.text,
+                s.edits,
+                s.votes,
+                s.ratio,
+                float(sc) + credit * (hi - lo),
+                s.symbols,
+            )
+            for s, sc, (lo, hi) in zip(samples, scores, spans, strict=True)
         ]
     key = (
         (lambda s: (-s.votes, -s.score)) if settings.ranking == "votes" else (lambda s: (-s.score, -s.votes))
@@ -153,12 +210,12 @@ def _masks(
     jitter: float,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """[S, M] bool: per sample, its ratio's share of the maskable cells, nearest the error first, the
-    nearness jittered by up to ``jitter`` cells so that samples mask different subsets."""
+    """[S, M] bool: per sample, its ratio's share (rounded up) of the maskable cells, nearest the error
+    first, the nearness jittered by up to ``jitter`` cells so that samples mask different subsets."""
     out = np.zeros((len(ratios), len(distances)), dtype=bool)
     candidates = np.flatnonzero(maskable)
     for s, r in enumerate(ratios):
-        k = min(len(candidates), max(1, math.ceil(r * len(candidates))))
+        k = min(len(candidates), math.ceil(r * len(candidates)))
         order = np.argsort(distances[candidates] + jitter * rng.random(len(candidates)), kind="stable")
         out[s, candidates[order[:k]]] = True
     return out

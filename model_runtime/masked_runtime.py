@@ -140,17 +140,30 @@ class MaskedRuntime:
 
     # ----- likelihoods ------------------------------------------------------------------------
 
-    def pseudo_log_likelihood(self, rows: Sequence[Sequence[int]], *, blank_free: bool = True) -> np.ndarray:
+    def pseudo_log_likelihood(
+        self,
+        rows: Sequence[Sequence[int]],
+        *,
+        blank_free: bool = True,
+        spans: Sequence[tuple[int, int]] | None = None,
+    ) -> np.ndarray:
         """[B] sum over each row's cells of log p(x_i | every other cell), each cell masked alone.
 
-        ``blank_free`` (default): the rows are text without slots, scored as in :meth:`log_probs`. Rows
+        ``spans``: per row, the cells [lo, hi) whose terms are summed (all others stay visible context);
+        candidates that differ only inside a stretch are compared on it. ``blank_free`` (default): the
+        rows are text without slots, scored as in :meth:`log_probs`. Rows
         are scored in groups of one length (one ONNX run per length), so that a row's score never
         depends on the PAD cells another row of the batch would add.
         """
         out = np.zeros(len(rows), dtype=np.float64)
         for group in _by_length(rows):
             ids, content = self.lay([rows[i] for i in group])
-            owner, cell = np.nonzero(content)  # one masked copy per content cell
+            if spans is not None:
+                cols = np.arange(ids.shape[1])[None, :]
+                lo = np.array([spans[i][0] for i in group])[:, None]
+                hi = np.array([spans[i][1] for i in group])[:, None]
+                content &= (cols >= lo) & (cols < hi)
+            owner, cell = np.nonzero(content)  # one masked copy per scored cell
             copies = ids[owner].copy()
             copies[np.arange(len(owner)), cell] = self.mask_id
             lp = self.log_probs(copies, blank_free=blank_free)  # [C, n, V]
@@ -184,12 +197,25 @@ class MaskedRuntime:
 
     # ----- the reverse process ------------------------------------------------------------------
 
-    def unmask(self, x_t: np.ndarray, *, steps: int, seed: int = 0, temperature: float = 1.0) -> UnmaskResult:
+    def unmask(
+        self,
+        x_t: np.ndarray,
+        *,
+        steps: int,
+        seed: int = 0,
+        temperature: float = 1.0,
+        prior: np.ndarray | None = None,
+        prior_bonus: float = 0.0,
+    ) -> UnmaskResult:
         """Confidence-ordered unmasking of every masked cell of ``x_t`` [B, n] in ``steps`` steps.
 
         Each step samples a token for every masked cell (Gumbel-max at ``temperature``; 0 is greedy),
         then keeps, per row, the ceil(left / steps left) cells whose chosen token is most probable;
         the rest stay masked for the next step, which sees what this one committed.
+
+        ``prior`` [B, n] (ids, -1 for none) with ``prior_bonus`` nats: a token-level noisy channel for
+        repair. A masked cell that held the user's token gets that token's logit raised, so the posterior
+        keeps what was typed unless the model finds it unlikely in context.
         """
         ids = np.array(x_t, dtype=np.int64, copy=True)
         rng = np.random.default_rng(seed)
@@ -201,8 +227,12 @@ class MaskedRuntime:
             left = masked.sum(1)  # [B]
             if not left.any():
                 break
-            lp = self.log_probs(ids)  # [B, n, V]
-            lp[:, :, self.forbidden] = -np.inf
+            logits = self.logits(ids)  # [B, n, V]
+            if prior is not None and prior_bonus:
+                b_i, c_i = np.nonzero(masked & (prior >= 0))
+                logits[b_i, c_i, prior[b_i, c_i]] += prior_bonus
+            logits[:, :, self.forbidden] = -np.inf
+            lp = _log_softmax(logits)
             if temperature > 0:
                 gumbel = -np.log(-np.log(rng.random(lp.shape) + 1e-20) + 1e-20)
                 choice = np.argmax(lp / temperature + gumbel, axis=-1)  # [B, n]

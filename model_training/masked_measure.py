@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 from lastfix.grammars import get_grammar
+from lastfix.model_runtime.diffusion_candidates import DiffusionSettings, slot_room
 from lastfix.model_runtime.masked_repair import MaskedRepairSettings, repair_window
 from lastfix.model_runtime.masked_runtime import MaskedRuntime, load_masked_model
 from lastfix.model_runtime.model_files import default_model_dir
@@ -34,7 +35,7 @@ from lastfix.model_runtime.windows import find_window
 
 from .masked_train import MaskedTrainConfig, encode_corpus, held_apart
 
-__all__ = ["held_apart_rows", "token_accuracy", "likelihoods", "repair_bench", "main"]
+__all__ = ["held_apart_rows", "token_accuracy", "likelihoods", "repair_bench", "calibrate", "main"]
 
 RATIOS = (0.15, 0.5, 0.9)
 
@@ -99,7 +100,7 @@ def repair_bench(
 ) -> dict[str, Any]:
     """Diffusion-only repair of each record's first error window: sketch@1/@5, valid@1, latency."""
     grammar = get_grammar(runtime.language)
-    room = settings.slots_before + settings.slots_after + 1
+    room = slot_room(DiffusionSettings())  # the engines' window width (window_step.window_width)
     at1 = at5 = valid = anywhere = 0
     times: list[float] = []
     per_record: list[dict[str, Any]] = []
@@ -135,6 +136,26 @@ def repair_bench(
     }
 
 
+def calibrate(model_dir: Path, token_pll_nats: float) -> None:
+    """Record the model's length credit in its config.json ("repair": the window repair's defaults)."""
+    path = model_dir / "config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["repair"] = {**config.get("repair", {}), "length_credit": round(token_pll_nats, 4)}
+    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+def _credit(value: str | None, figures: dict[str, Any]) -> float | None:
+    """--length-credit: a number, 'corpus' for the held-apart mean -PLL per token just measured, or
+    None (the model's calibrated one)."""
+    if value is None:
+        return None
+    if value != "corpus":
+        return float(value)
+    if "likelihood" not in figures:
+        raise SystemExit("--length-credit corpus needs --corpus (the held-apart likelihood)")
+    return float(figures["likelihood"]["masked_pll_nats_per_token"])
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog=f"python -m {__name__}", description=__doc__.split("\n")[0])
     p.add_argument("--model", required=True, type=Path, help="an exported masked model folder")
@@ -145,6 +166,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ranking", default=MaskedRepairSettings.ranking)
     p.add_argument("--ratios", default=",".join(map(str, MaskedRepairSettings.ratios)))
     p.add_argument("--steps", type=int, default=MaskedRepairSettings.steps)
+    p.add_argument("--slots-before", type=int, default=MaskedRepairSettings.slots_before)
+    p.add_argument("--slots-after", type=int, default=MaskedRepairSettings.slots_after)
+    p.add_argument("--temperature", type=float, default=MaskedRepairSettings.temperature)
+    p.add_argument("--keep-bonus", type=float, default=MaskedRepairSettings.keep_bonus)
+    p.add_argument("--no-mask-slots", action="store_true", help="the ratio picks slots and tokens alike")
+    p.add_argument(
+        "--length-credit",
+        help="nats per token added to the pll ranking; 'corpus': the model's mean -PLL per held-apart "
+        "token; default: the model's calibrated value (config.json 'repair')",
+    )
+    p.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="write the held-apart mean -PLL per token into the model's config.json as its length credit",
+    )
     p.add_argument("--out", type=Path)
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
@@ -162,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         ngrams["ngram4_train_split"] = NgramModel.build(train_symbols, 4, len(runtime.vocab))
         figures["likelihood"] = likelihoods(runtime, rows, ngrams)
         print(json.dumps({k: figures[k] for k in ("token_accuracy", "likelihood")}, indent=1), flush=True)
+        if args.calibrate:
+            calibrate(args.model, figures["likelihood"]["masked_pll_nats_per_token"])
+            runtime = load_masked_model(args.model, device="cpu", threads=args.threads)
     if args.bench:
         with args.bench.open(encoding="utf-8") as f:
             records = [json.loads(line) for line in f if line.strip()]
@@ -170,6 +209,12 @@ def main(argv: list[str] | None = None) -> int:
             ranking=args.ranking,
             ratios=tuple(float(x) for x in args.ratios.split(",")),
             steps=args.steps,
+            temperature=args.temperature,
+            slots_before=args.slots_before,
+            slots_after=args.slots_after,
+            keep_bonus=args.keep_bonus,
+            mask_slots=not args.no_mask_slots,
+            length_credit=_credit(args.length_credit, figures),
         )
         figures["repair"] = repair_bench(runtime, records, settings)
         print(json.dumps({k: v for k, v in figures["repair"].items() if k != "per_record"}, indent=1))

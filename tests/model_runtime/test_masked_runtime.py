@@ -100,6 +100,14 @@ def test_unmasking_is_deterministic_for_a_seed_and_fills_every_mask(runtime, row
     np.testing.assert_array_equal(greedy.ids, runtime.unmask(x_t, steps=3, seed=99, temperature=0.0).ids)
 
 
+def test_a_strong_prior_keeps_the_users_tokens(runtime, rows):
+    ids, content = runtime.lay(rows[:3])
+    x_t = np.where(content, runtime.mask_id, ids)
+    prior = np.where(content, ids, -1)
+    kept = runtime.unmask(x_t, steps=2, seed=0, temperature=0.0, prior=prior, prior_bonus=1e4)
+    np.testing.assert_array_equal(kept.ids, ids)
+
+
 def test_runtime_rejects_a_canvas_longer_than_its_own(runtime):
     with pytest.raises(Exception, match="canvas"):
         runtime.logits(np.zeros((1, runtime.canvas + 1), dtype=np.int64))
@@ -117,6 +125,15 @@ def test_window_repair_proposes_distinct_edited_documents_deterministically(runt
     assert [s.score for s in a] == sorted((s.score for s in a), reverse=True)  # pll ranking, best first
     start, end = masked_stretch(window, settings)
     assert window.first <= start <= end <= window.last
+
+
+def test_a_wide_stretch_narrows_to_fit_the_canvas():
+    _, _, _, window = _window("=" + "+".join(["A1"] * 12) + "+")
+    wide = MaskedRepairSettings(slots_before=30, slots_after=30)
+    a, b = masked_stretch(window, wide)
+    assert (a, b) == (window.first, window.last)
+    a, b = masked_stretch(window, wide, canvas=32)
+    assert window.size + (b - a + 1) + 1 <= 32 and a <= window.focus <= b
 
 
 @pytest.mark.parametrize("text", ["=SUM(A1:A3", "=(", "=IF(A1>0,,", "=" + "+".join(["A1"] * 20) + "+"])

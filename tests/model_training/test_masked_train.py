@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,3 +185,23 @@ def test_int8_export_loads_and_mostly_agrees(tiny, tmp_path):
     x_t[:, 1] = full.mask_id
     agree = (full.logits(x_t).argmax(-1) == int8.logits(x_t).argmax(-1)).mean()
     assert agree > 0.8
+
+
+def test_measurements_run_through_onnx_and_calibrate_the_length_credit(tiny, tmp_path):
+    from lastfix.model_runtime.masked_repair import MaskedRepairSettings
+    from lastfix.model_runtime.ngram import NgramModel
+    from lastfix.model_training.masked_measure import calibrate, likelihoods, repair_bench, token_accuracy
+
+    shutil.copytree(tiny.model_dir, tmp_path / "m")
+    runtime = load_masked_model(tmp_path / "m", device="cpu", threads=1)
+    acc = token_accuracy(runtime, tiny.rows, (0.5,))
+    assert 0.0 <= acc["acc@0.5"] <= acc["acc_token@0.5"] <= 1.0
+    symbols = [[runtime.vocab.symbols[i] for i in r] for r in tiny.rows]
+    figures = likelihoods(runtime, tiny.rows, {"ngram": NgramModel.build(symbols, 4, len(runtime.vocab))})
+    assert figures["masked_pll_nats_per_token"] > 0 and figures["ngram_nats_per_token"] > 0
+    calibrate(tmp_path / "m", 1.25)
+    assert load_masked_model(tmp_path / "m").config["repair"] == {"length_credit": 1.25}
+    records = [{"id": "a", "broken": "=SUM(A1:A3", "fixed": "=SUM(A1:A3)"}, {"broken": "=A1", "fixed": "=A1"}]
+    bench = repair_bench(runtime, records, MaskedRepairSettings(samples=4))
+    assert bench["records"] == 2 and 0.0 <= bench["sketch@1"] <= bench["sketch@5"] <= 1.0
+    assert len(bench["per_record"]) == 2
