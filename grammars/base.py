@@ -9,11 +9,14 @@ from __future__ import annotations
 import difflib
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from .language import Language
+
+if TYPE_CHECKING:
+    from .rules import Rule
 
 T = TypeVar("T")
 
@@ -21,6 +24,7 @@ __all__ = [
     "common_ends",
     "TokenClass",
     "Token",
+    "IssueKind",
     "SyntaxIssue",
     "TextEdit",
     "Rewrite",
@@ -72,13 +76,54 @@ class Token:
     cls: TokenClass
 
 
+class IssueKind(str, enum.Enum):
+    """What a syntax issue is, as the parser knows it; rules and edit hints read this, never the message."""
+
+    MISSING = "missing"  # something is missing here: ``expected`` names the symbols that would fit
+    UNEXPECTED = "unexpected"  # the parser refused ``found`` (None: the end of the text or a blank)
+    UNCLOSED = "unclosed"  # ``found`` opened and nothing closes it; ``expected``: its closer, when known
+    UNCLOSED_STRING = "unclosed-string"  # a string without its closing quote (either quote may close it)
+    UNMATCHED = "unmatched"  # the closer ``found`` has no opener
+    MISMATCHED = "mismatched"  # the closer ``found`` does not match the open bracket (closed by ``expected``)
+    OPERAND_KIND = "operand-kind"  # the operator ``found`` got an operand that is not ``expected_argument``
+    TOO_MANY_ARGUMENTS = "too-many-arguments"  # ``function`` got more arguments than it takes
+    TOO_FEW_ARGUMENTS = "too-few-arguments"  # ``function`` got fewer arguments than it needs
+    ARGUMENT_KIND = "argument-kind"  # argument ``argument`` of ``function`` must be ``expected_argument``
+    OTHER = "other"  # anything else (an indentation error, a reserved word, a check's own finding)
+
+
 @dataclass(frozen=True, slots=True)
 class SyntaxIssue:
-    """A syntax error: where (code-point offsets, end exclusive; may be empty at a point) and what."""
+    """A syntax error: where (code-point offsets, end exclusive; may be empty at a point) and what.
+
+    ``message`` is for people; everything a program acts on is in the structured fields, which carry
+    the symbols the message names (so rewording a message changes no repair).
+    """
 
     start: int
     end: int
     message: str  # human words: "missing ')'", "unexpected ','"
+    kind: IssueKind = IssueKind.OTHER
+    expected: tuple[str, ...] = ()  # symbols the parser would take here ("missing ')'": ")")
+    found: str | None = None  # the symbol it blames ("unexpected ';'": ";"; "'(' was never closed": "(")
+    argument: int | None = None  # 1-based position of the argument concerned (Excel's entry checks)
+    expected_argument: str | None = None  # what belongs there, in words: "reference", "operand"
+    function: str | None = None  # the function whose call is wrong ("IF")
+
+    def moved(self, offset: int) -> SyntaxIssue:
+        """The same issue ``offset`` code points further on (dataclasses.replace is slow on a hot path:
+        the edit search checks tens of thousands of texts)."""
+        return SyntaxIssue(
+            self.start + offset,
+            self.end + offset,
+            self.message,
+            self.kind,
+            self.expected,
+            self.found,
+            self.argument,
+            self.expected_argument,
+            self.function,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +142,7 @@ class Rewrite:
     edits: tuple[TextEdit, ...]
     at: int  # index of the (first) token it rewrites, for nearness to the error
     cost: float = 1.0  # in ranking.EditCosts units: one last-mile slip by default
+    rule: str = ""  # the name of the rule that proposed it (grammars.rules); the grammar fills it in
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -190,8 +236,25 @@ class Grammar(ABC):
 
     def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
         """Language-specific one-slip repairs of ``tokens[first:last]`` that no single token insertion,
-        deletion or substitution expresses (Excel: ``A1:10`` -> ``A1:A10``); none by default."""
+        deletion or substitution expresses (Excel: ``A1:10`` -> ``A1:A10``); none by default. Each
+        names its rule (``Rewrite.rule``)."""
         return []
+
+    def rules(self) -> tuple[Rule[Any], ...]:
+        """The language's own named rules this grammar runs (rewrites, tolerances, checks; grammars.rules)."""
+        return ()
+
+    def without(self, names: Iterable[str]) -> Grammar:
+        """A grammar of the same language with the named rules of its own switched off (names of other
+        rules, such as the edit search's, are ignored); ``self`` when none of them is its own."""
+        off = frozenset(names) & {r.name for r in self.rules()}
+        if not off:
+            return self
+        return self._without(off)
+
+    def _without(self, off: frozenset[str]) -> Grammar:
+        """A new instance without the rules ``off`` (all of them this grammar's own)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot switch its rules off")
 
     def cost_tokens(self, tokens: Sequence[Token]) -> Sequence[Token]:
         """``tokens`` as an edit's cost counts them: where the lexer fuses a valid construct into one token

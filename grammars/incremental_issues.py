@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .base import Grammar, SyntaxIssue
 
@@ -101,7 +101,7 @@ class IncrementalIssues:
                     message = "unexpected end of statement"
                 if line:
                     message = _shift_lines(message, line)
-                out.append(SyntaxIssue(i.start + at, i.end + at, message))
+                out.append(replace(i, start=i.start + at, end=i.end + at, message=message))  # fields kept
             line += chunk.text.count("\n")
         self._issues = tuple(out)
         return self._issues

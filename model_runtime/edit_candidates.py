@@ -16,14 +16,14 @@ import functools
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lastfix.grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_placeholder
 
 from .hints import NO_HINTS, EditHints
 from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
-from .slip_proposals import SlipContext, SlipSettings, plan_slips
-from .token_edits import EDITABLE, constant_edits, edit_for, two_edits
+from .slip_proposals import INSERT_PAIR, SlipContext, SlipSettings, plan_pairs, plan_slips
+from .token_edits import EDITABLE, constant_edits, edit_for
 from .windows import Window
 
 __all__ = [
@@ -80,9 +80,9 @@ _GENERIC_SYMBOLS = (
     "||",
     "=>",
 )
-# Paired insertions (DESIGN "Repair": "common two-token: paired brackets, quotes").
-_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ('"', '"'), ("'", "'"))
 _QUOTES = ('"', "'")
+SEARCH = "search"  # the provenance of a plain single-token edit of the search (no named rule)
+UNNAMED_REWRITE = "rewrite"  # the provenance of a rewrite whose grammar did not name its rule
 _FILLABLE = frozenset({TokenClass.STRING, TokenClass.NUMBER, TokenClass.NAME, TokenClass.REFERENCE})
 
 
@@ -146,6 +146,7 @@ class _Proposal:
     # a grammar rewrite or a one-slip proposal (slip_proposals): its cost is the slip's, not the
     # re-tokenized distance
     rewrite: bool = False
+    rule: str = SEARCH  # the name of the rule that proposed it (grammars.rules), or SEARCH
 
 
 @functools.cache
@@ -168,7 +169,8 @@ def propose_edits(
     hints: EditHints = NO_HINTS,
 ) -> Iterator[_Proposal]:
     """Every single edit, paired insertion, bracket move and bracket-pair deletion in the window, and the
-    grammar's rewrites, cheapest (EditCosts) and nearest first."""
+    grammar's rewrites, cheapest (EditCosts) and nearest first; rules named in ``settings.without_rules``
+    propose nothing."""
     first, last = window.first, window.last
     # Typed constants/names the window already uses, inserted as fillers the user completes; layout
     # tokens (Python NEWLINE/INDENT) are not edits a user would recognise.
@@ -177,9 +179,10 @@ def propose_edits(
     )
     ins = {s: insert_cost(s, _symbol_class(grammar, s), costs, hints) for s in (*alphabet, *_QUOTES)}
     ins.update({p: costs.content for p in placeholders})
-    # (tried later, cost, proximity, order, build the edits, is a rewrite); ``order`` keeps the sort stable
-    # and total. A few proposals go first whatever their cost: cheap to check, dear to reach in order.
-    plan: list[tuple[bool, float, int, int, Callable[[], tuple[TextEdit, ...] | None], bool]] = []
+    # (tried later, cost, proximity, order, build the edits, is a rewrite, rule); ``order`` keeps the sort
+    # stable and total. A few proposals go first whatever their cost: cheap to check, dear to reach in order.
+    plan: list[tuple[bool, float, int, int, Callable[[], tuple[TextEdit, ...] | None], bool, str]] = []
+    off = settings.without_rules
 
     def add(
         cost: float,
@@ -187,8 +190,9 @@ def propose_edits(
         build: Callable[[], tuple[TextEdit, ...] | None],
         rewrite: bool = False,
         first: bool = False,
+        rule: str = SEARCH,
     ) -> None:
-        plan.append((not first, cost, prox, len(plan), build, rewrite))
+        plan.append((not first, cost, prox, len(plan), build, rewrite, rule))
 
     def single(i: int, j: int, new: tuple[str, ...]) -> Callable[[], tuple[TextEdit, ...] | None]:
         def build() -> tuple[TextEdit, ...] | None:
@@ -211,35 +215,21 @@ def propose_edits(
             if s != tok.kind:
                 c = substitute_cost((tok.text, tok.cls), (s, _symbol_class(grammar, s)), costs, hints)
                 add(c, prox, single(i, i + 1, (s,)))
-    if settings.pairs:
-        for p in range(first, last + 1):
-            for q in range(p, min(last, p + settings.max_pair_span) + 1):
-                prox = min(window.gap_proximity(p), window.gap_proximity(q))
-                for open_, close in _PAIRS:
-                    c = insert_cost(open_, TokenClass.PUNCT, costs, hints) + insert_cost(
-                        close, TokenClass.PUNCT, costs, hints
-                    )
-                    add(c, prox, functools.partial(_paired, grammar, text, tokens, p, q, (open_, close)))
-    plan_slips(SlipContext(grammar, text, tokens, window, costs, hints), settings.slips, add)
+    ctx = SlipContext(grammar, text, tokens, window, costs, hints)
+    if settings.pairs and INSERT_PAIR.name not in off:
+        plan_pairs(ctx, settings.max_pair_span, add)
+    plan_slips(ctx, settings.slips, add, off)
     # The grammar's own one-slip rewrites (Excel: a range end without its column), priced by the slip and
     # tried first: a few known slips, where a slow parser may not get through the blind edits in time.
     for rw in grammar.rewrites(text, tokens, first, last):
-        add(rw.cost, window.token_proximity(rw.at), constant_edits(rw.edits), True, True)
+        if rw.rule not in off:
+            prox = window.token_proximity(rw.at)
+            add(rw.cost, prox, constant_edits(rw.edits), True, True, rw.rule or UNNAMED_REWRITE)
     plan.sort(key=lambda entry: entry[:4])
-    for _, cost, prox, _, build, rewrite in plan:
+    for _, cost, prox, _, build, rewrite, rule in plan:
         edits = build()
         if edits:
-            yield _Proposal(edits, cost, prox, rewrite=rewrite)
-
-
-def _paired(
-    grammar: Grammar, text: str, tokens: Sequence[Token], p: int, q: int, pair: tuple[str, str]
-) -> tuple[TextEdit, ...] | None:
-    """A bracket or quote pair inserted at gaps p <= q."""
-    if p == q:
-        e = edit_for(grammar, text, tokens, p, p, pair)
-        return (e,) if e is not None else None
-    return two_edits(grammar, text, tokens, (p, p, pair[:1]), (q, q, pair[1:]))
+            yield _Proposal(edits, cost, prox, rewrite=rewrite, rule=rule)
 
 
 class EditSearch:
@@ -271,6 +261,7 @@ class EditSearch:
         self._proposals = propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)
         self._pending: _Proposal | None = None
         self._seen: set[str] = {text}
+        self._accepted: dict[str, int] = {}  # text -> its index in found (a text found again adds its rule)
         self._costs: list[float] = []
         self.found: list[EditCandidate] = []
         self.done = False
@@ -302,6 +293,7 @@ class EditSearch:
             n += 1
             new_text = apply_edits(self._text, prop.edits)
             if new_text in self._seen:
+                self._also_proposed_by(new_text, prop.rule)
                 continue
             self._seen.add(new_text)
             if self._accept(new_text):
@@ -317,8 +309,17 @@ class EditSearch:
                         ),
                     )
                 )
-                self.found.append(EditCandidate(new_text, prop.edits, cost, prop.proximity))
+                self._accepted[new_text] = len(self.found)
+                self.found.append(
+                    EditCandidate(new_text, prop.edits, cost, prop.proximity, frozenset({prop.rule}))
+                )
                 bisect.insort(self._costs, cost)
                 if len(self.found) >= self._settings.max_accepted:
                     self.done = True
         return list(self.found)
+
+    def _also_proposed_by(self, text: str, rule: str) -> None:
+        """A candidate found again keeps the names of every rule whose proposal made it."""
+        k = self._accepted.get(text)
+        if k is not None and rule not in self.found[k].rules:
+            self.found[k] = replace(self.found[k], rules=self.found[k].rules | {rule})

@@ -73,7 +73,7 @@ class EditCosts:
     layout: float = 1.0  # Python NEWLINE / INDENT / DEDENT
     delete_extra: float = 0.2  # deleting what the user typed costs this much more than inserting it
     substitute_discount: float = 0.8  # of insert + delete: replacing ';' by ',' is one slip, not two
-    hinted: float = 0.4  # factor for doing what the error message asks (hints.py)
+    hinted: float = 0.4  # factor for doing what the syntax issue asks (hints.py)
     # per pair of parentheses a repair adds around a single operand, a call or the whole formula:
     # people do not write =(IF(...)) or MATCH(J2,(LEFT(A1,6)),0); a repair that does is guessing
     redundant_parens: float = 1.0
@@ -125,7 +125,7 @@ def substitute_cost(
 def weighted_distance(
     a: Sequence[Token], b: Sequence[Token], costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS
 ) -> float:
-    """Edit distance between token sequences (compared by text) with per-class costs and message hints."""
+    """Edit distance between token sequences (compared by text) with per-class costs and the issues' hints."""
     lo, hi_a, hi_b = common_ends(a, b, lambda s, t: s.text == t.text and s.cls == t.cls)
     x = [(t.text, t.cls) for t in a[lo:hi_a]]
     y = [(t.text, t.cls) for t in b[lo:hi_b]]

@@ -30,7 +30,7 @@ from .diffusion_candidates import (
 )
 from .edit_candidates import EditCandidate, EditSearch, EditSearchSettings, edit_alphabet
 from .edit_compose import compose_edits
-from .hints import EditHints, hints_from_messages
+from .hints import EditHints, hints_from_issues
 from .noise_table import levels_around, noise_for
 from .ranking import (
     DEFAULT_COSTS,
@@ -215,7 +215,7 @@ class Repairer:
             if not beam or self._stop(deadline, cancel):
                 break
         return self._rank(
-            text, list(done.values()), k, hints_from_messages(i.message for i in issues), cancel
+            text, list(done.values()), k, hints_from_issues(issues), cancel
         )
 
     # ----- one window -----------------------------------------------------------------------------
@@ -240,7 +240,7 @@ class Repairer:
             window = find_window(self.grammar, text, tokens, target, width)
         single = all(window.start <= i.start <= window.end for i in issues)
         accept = self.grammar.is_valid if single else self._window_fixed(window, len(text))
-        hints = hints_from_messages(i.message for i in window.issues)
+        hints = hints_from_issues(window.issues)
         found: dict[str, _Partial] = {}
         budget_s = self.budget_ms / 1000.0
         use_edits = self.settings.engine in ("edits", "hybrid")

@@ -4,8 +4,8 @@ the same separator missing before each of several errors.
 
 Token edit distance prices these as two or more edits, so a plain search ranks them behind two unrelated
 insertions (``=(IF(ISERROR(A1),""))`` before ``=IF(ISERROR(A1),"")``). Each is priced as the one slip it
-undoes. The argument edits follow the parser's message (``EditHints``), so they never fire on a plain
-missing bracket.
+undoes. Each is a named rule (``SLIPS``, grammars.rules); the argument edits are triggered by the kinds of
+the parser's issues (``Rule.triggers``), so they never fire on a plain missing bracket.
 """
 
 from __future__ import annotations
@@ -13,24 +13,38 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from lastfix.grammars.base import Grammar, TextEdit, Token, TokenClass
+from lastfix.grammars.base import Grammar, IssueKind, TextEdit, Token, TokenClass
 from lastfix.grammars.brackets import bracket_arguments
+from lastfix.grammars.rules import ANY_LANGUAGE, Rule, RuleKind
 
 from .hints import EditHints
 from .ranking import EditCosts, delete_cost, insert_cost
 from .token_edits import EDITABLE, constant_edits, edit_for, span_edits, two_edits
 from .windows import Window
 
-__all__ = ["SlipSettings", "SlipContext", "plan_slips"]
+__all__ = [
+    "SlipSettings",
+    "SlipContext",
+    "Slip",
+    "SLIPS",
+    "INSERT_PAIR",
+    "SEARCH_RULES",
+    "PAIRS",
+    "plan_slips",
+    "plan_pairs",
+]
 
 # Tokens people put in the wrong place: a bracket closed too early or too late, a separator misplaced.
 _MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _SEPARATORS = (";", ",")
 
-# add(cost, proximity, build the edits, is priced as a slip, try before cheaper proposals)
+# add(cost, proximity, build the edits, is priced as a slip, try before cheaper proposals, rule name)
 Add = Callable[..., None]
+# Paired insertions (DESIGN "Repair": "common two-token: paired brackets, quotes").
+PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ('"', '"'), ("'", "'"))
 
 
 @dataclass(frozen=True)
@@ -63,16 +77,40 @@ class SlipContext:
     hints: EditHints
 
 
-def plan_slips(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
-    """Add every one-slip proposal of the window to the search's plan."""
-    if settings.moves:
-        _plan_moves(ctx, settings, add)
-    if ctx.hints.extra_argument:
-        _plan_argument_drops(ctx, settings, add)
-    if ctx.hints.argument_order:
-        _plan_argument_swaps(ctx, settings, add)
-    if len(ctx.window.issues) > 1:
-        _plan_repeated_separators(ctx, settings, add)
+def plan_slips(
+    ctx: SlipContext, settings: SlipSettings, add: Add, without: frozenset[str] = frozenset()
+) -> None:
+    """Add every one-slip proposal of the window to the search's plan: each rule of ``SLIPS`` in order,
+    but those named in ``without`` and those whose trigger the window's issues lack."""
+    for rule in SLIPS:
+        if rule.name not in without and rule.fires_on(ctx.hints.kinds):
+            rule.work(ctx, settings, functools.partial(add, rule=rule.name))
+
+
+def plan_pairs(ctx: SlipContext, max_span: int, add: Add) -> None:
+    """A bracket or quote pair inserted around up to ``max_span`` tokens (both halves forgotten, or one
+    forgotten where the other was never typed either)."""
+    window, costs, hints = ctx.window, ctx.costs, ctx.hints
+    first, last = window.first, window.last
+    for p in range(first, last + 1):
+        for q in range(p, min(last, p + max_span) + 1):
+            prox = min(window.gap_proximity(p), window.gap_proximity(q))
+            for open_, close in PAIRS:
+                c = insert_cost(open_, TokenClass.PUNCT, costs, hints) + insert_cost(
+                    close, TokenClass.PUNCT, costs, hints
+                )
+                build = functools.partial(_paired, ctx.grammar, ctx.text, ctx.tokens, p, q, (open_, close))
+                add(c, prox, build, rule=INSERT_PAIR.name)
+
+
+def _paired(
+    grammar: Grammar, text: str, tokens: Sequence[Token], p: int, q: int, pair: tuple[str, str]
+) -> tuple[TextEdit, ...] | None:
+    """A bracket or quote pair inserted at gaps p <= q."""
+    if p == q:
+        e = edit_for(grammar, text, tokens, p, p, pair)
+        return (e,) if e is not None else None
+    return two_edits(grammar, text, tokens, (p, p, pair[:1]), (q, q, pair[1:]))
 
 
 def _plan_repeated_separators(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
@@ -80,6 +118,8 @@ def _plan_repeated_separators(ctx: SlipContext, settings: SlipSettings, add: Add
     one line (``{$z = 1 $End = 20}``) or list items without their commas. One token edit per error, so
     the search would need one round per error; to the user it is one habit."""
     tokens, window = ctx.tokens, ctx.window
+    if len(window.issues) < 2:
+        return
     starts = {t.start: i for i, t in enumerate(tokens)}
     gaps = sorted({starts[i.start] for i in window.issues if i.start in starts})
     if len(gaps) < 2:
@@ -97,10 +137,25 @@ def _insert_before(ctx: SlipContext, gaps: Sequence[int], sep: str) -> tuple[Tex
     return None if any(e is None for e in edits) else tuple(e for e in edits if e is not None)
 
 
+def _movable(ctx: SlipContext) -> list[int]:
+    """Indices of the window's brackets and separators a slip may have misplaced."""
+    tokens, window = ctx.tokens, ctx.window
+    # A call's own '(' stays: moving or dropping it glues the function name to its argument (MOD(A1/3)).
+    return [
+        i
+        for i in range(window.first, window.last)
+        if tokens[i].text in _MOVABLE
+        and tokens[i].cls in EDITABLE
+        and not (tokens[i].text == "(" and i > 0 and tokens[i - 1].cls is TokenClass.NAME)
+    ]
+
+
 def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
-    """A bracket or separator typed a few tokens from its place (``=IF(ISERROR(A1,""))``), and a bracket
-    pair that groups nothing (``=IF((A1="",1,2))``): one slip each to the user, two token edits to the
-    distance, so they are priced as ``move_discount`` of their two edits, like a substitution."""
+    """A bracket or separator typed a few tokens from its place (``=IF(ISERROR(A1,""))``): one slip to the
+    user, two token edits to the distance, so priced as ``move_discount`` of its two edits, like a
+    substitution."""
+    if not settings.moves:
+        return
     grammar, text, tokens, window, costs, hints = (
         ctx.grammar,
         ctx.text,
@@ -110,15 +165,7 @@ def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
         ctx.hints,
     )
     first, last = window.first, window.last
-    # A call's own '(' stays: moving or dropping it glues the function name to its argument (MOD(A1/3)).
-    movable = [
-        i
-        for i in range(first, last)
-        if tokens[i].text in _MOVABLE
-        and tokens[i].cls in EDITABLE
-        and not (tokens[i].text == "(" and i > 0 and tokens[i - 1].cls is TokenClass.NAME)
-    ]
-    for i in movable:
+    for i in _movable(ctx):
         tok = tokens[i]
         two = delete_cost(tok.text, tok.cls, costs, hints) + insert_cost(tok.text, tok.cls, costs, hints)
         cost = two * settings.move_discount
@@ -134,7 +181,23 @@ def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
             new = [tok.kind, *kept] if g < i else [*kept, tok.kind]
             prox = min(window.token_proximity(i), window.gap_proximity(g))
             add(cost, prox, functools.partial(span_edits, grammar, text, tokens, lo, hi, tuple(new)), True)
-    opens = [i for i in movable if tokens[i].text in _OPENERS]
+
+
+def _plan_pair_deletions(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
+    """A bracket pair that groups nothing (``=IF((A1="",1,2))``): one slip, priced as ``move_discount``
+    of its two deletions."""
+    if not settings.moves:
+        return
+    grammar, text, tokens, window, costs, hints = (
+        ctx.grammar,
+        ctx.text,
+        ctx.tokens,
+        ctx.window,
+        ctx.costs,
+        ctx.hints,
+    )
+    last = window.last
+    opens = [i for i in _movable(ctx) if tokens[i].text in _OPENERS]
     for o in opens:
         closer = _OPENERS[tokens[o].text]
         for c in range(o + 1, min(last, o + 1 + settings.max_pair_span)):
@@ -192,3 +255,59 @@ def _calls(tokens: Sequence[Token], window: Window) -> list[int]:
     return [
         o for o in range(window.first, window.last) if tokens[o].text == "(" and tokens[o].cls in EDITABLE
     ]
+
+
+# The work of a slip: (the window and its prices, the search's slip settings, add to the plan).
+Slip = Callable[[SlipContext, SlipSettings, Add], None]
+
+
+def _slip(name: str, doc: str, work: Slip, cost: float, *triggers: IssueKind) -> Rule[Slip]:
+    return Rule(f"search.{name}", ANY_LANGUAGE, RuleKind.SLIP, doc, work, frozenset(triggers), cost)
+
+
+_DEFAULTS = SlipSettings()
+# In the order they join the plan (proposals of equal cost and nearness are tried in this order).
+SLIPS: tuple[Rule[Slip], ...] = (
+    _slip(
+        "move-bracket",
+        'a bracket or separator typed a few tokens from its place (=IF(ISERROR(A1,"")))',
+        _plan_moves,
+        2.2 * _DEFAULTS.move_discount,  # delete + insert a last-mile symbol, discounted
+    ),
+    _slip(
+        "delete-pair",
+        'a bracket pair that groups nothing (=IF((A1="",1,2)))',
+        _plan_pair_deletions,
+        2.4 * _DEFAULTS.move_discount,  # two deletions of last-mile symbols, discounted
+    ),
+    _slip(
+        "drop-argument",
+        "one argument too many, dropped with its comma (the parser counted too many)",
+        _plan_argument_drops,
+        _DEFAULTS.drop_argument_cost,
+        IssueKind.TOO_MANY_ARGUMENTS,
+    ),
+    _slip(
+        "swap-arguments",
+        'two neighbouring arguments in each other\'s place (=COUNTIF("dog",A1:A9))',
+        _plan_argument_swaps,
+        _DEFAULTS.swap_arguments_cost,
+        IssueKind.ARGUMENT_KIND,
+    ),
+    _slip(
+        "repeated-separator",
+        "the same separator missing before each of several errors ($a = 1 $b = 2 $c = 3)",
+        _plan_repeated_separators,
+        1.0,  # a last-mile insertion; each repeat adds repeat_cost of it
+    ),
+)
+INSERT_PAIR: Rule[Callable[[SlipContext, int, Add], None]] = Rule(
+    "search.insert-pair",
+    ANY_LANGUAGE,
+    RuleKind.SLIP,
+    "a bracket or quote pair forgotten around a few tokens (DESIGN 'Repair': paired brackets, quotes)",
+    plan_pairs,
+    cost=2.0,  # two last-mile insertions
+)
+# Every rule of the edit search, whatever the language (grammars.rules.rules_of lists them).
+SEARCH_RULES: tuple[Rule[Any], ...] = (INSERT_PAIR, *SLIPS)

@@ -8,13 +8,15 @@ user-defined function's signature is unknown, so any call to one is accepted (as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from lark import Token, Tree
 
+from ..base import IssueKind, SyntaxIssue
+from ..rules import Rule, RuleKind
 from .functions import FunctionSpec, FunctionTable
 
-__all__ = ["check_calls", "REFERENCE_NODES"]
+__all__ = ["check_calls", "CHECKS", "CallCheck", "REFERENCE_NODES"]
 
 # Parse-tree nodes (excel.lark aliases) whose value is a reference rather than a plain value.
 REFERENCE_NODES = frozenset(
@@ -82,39 +84,107 @@ def _count_words(spec: FunctionSpec) -> str:
     return f"{lo} to {hi} arguments"
 
 
-def _check_call(
-    name_tok: Token, arguments: Tree[Token], rpar: Token, table: FunctionTable
-) -> tuple[int, int, str] | None:
-    spec = table.get(str(name_tok))
-    if spec is None:
+# One entry check of a call: (the function's name token, its arguments, its ')', its signature).
+CallCheckWork = Callable[[Token, list[Arg], Token, FunctionSpec], "SyntaxIssue | None"]
+CallCheck = Rule[CallCheckWork]
+
+
+def _too_many_arguments(
+    name_tok: Token, args: list[Arg], rpar: Token, spec: FunctionSpec
+) -> SyntaxIssue | None:
+    if spec.max_args is None or len(args) <= spec.max_args:
         return None
-    name = spec.name
-    args = _arguments(arguments)
-    if spec.max_args is not None and len(args) > spec.max_args:
-        # An empty argument ("VLOOKUP(F:F,L:M,,2,0)") is the likeliest extra one; else the trailing ones.
-        empty = [a for a in args if a[0] is None]
-        start, end = (empty[0][1], empty[0][2]) if empty else (args[spec.max_args][1], args[-1][2])
-        return start, end, (f"too many arguments for {name}: takes {_count_words(spec)}, got {len(args)}")
-    if spec.min_args is not None and len(args) < spec.min_args:
-        return (
-            name_tok.start_pos or 0,
-            rpar.end_pos or 0,
-            (f"too few arguments for {name}: needs {_count_words(spec)}, got {len(args)}"),
-        )
+    # An empty argument ("VLOOKUP(F:F,L:M,,2,0)") is the likeliest extra one; else the trailing ones.
+    empty = [k for k, a in enumerate(args) if a[0] is None]
+    blamed = empty[0] if empty else spec.max_args
+    start, end = (args[blamed][1], args[blamed][2]) if empty else (args[blamed][1], args[-1][2])
+    message = f"too many arguments for {spec.name}: takes {_count_words(spec)}, got {len(args)}"
+    return SyntaxIssue(
+        start, end, message, IssueKind.TOO_MANY_ARGUMENTS, argument=blamed + 1, function=spec.name
+    )
+
+
+def _too_few_arguments(
+    name_tok: Token, args: list[Arg], rpar: Token, spec: FunctionSpec
+) -> SyntaxIssue | None:
+    if spec.min_args is None or len(args) >= spec.min_args:
+        return None
+    message = f"too few arguments for {spec.name}: needs {_count_words(spec)}, got {len(args)}"
+    return SyntaxIssue(
+        name_tok.start_pos or 0,
+        rpar.end_pos or 0,
+        message,
+        IssueKind.TOO_FEW_ARGUMENTS,
+        argument=len(args) + 1,
+        function=spec.name,
+    )
+
+
+def _range_argument(name_tok: Token, args: list[Arg], rpar: Token, spec: FunctionSpec) -> SyntaxIssue | None:
     for position, (node, start, end) in enumerate(args, 1):
         if spec.needs_reference(position) and (node is None or node.data not in REFERENCE_NODES):
-            return start, end, f"{name} needs a range (reference) as argument {position}"
+            return SyntaxIssue(
+                start,
+                end,
+                f"{spec.name} needs a range (reference) as argument {position}",
+                IssueKind.ARGUMENT_KIND,
+                argument=position,
+                expected_argument="reference",
+                function=spec.name,
+            )
     return None
 
 
-def check_calls(tree: Tree[Token], table: FunctionTable) -> tuple[int, int, str] | None:
+# In the order Excel reports them: the count first, then the kinds.
+CHECKS: tuple[CallCheck, ...] = (
+    Rule(
+        "excel.too-many-arguments",
+        "excel",
+        RuleKind.CHECK,
+        "a built-in function given more arguments than it takes (Excel: 'too many arguments')",
+        _too_many_arguments,
+    ),
+    Rule(
+        "excel.too-few-arguments",
+        "excel",
+        RuleKind.CHECK,
+        "a built-in function given fewer arguments than it needs (=MOD(A1/3); Excel refuses it)",
+        _too_few_arguments,
+    ),
+    Rule(
+        "excel.range-argument",
+        "excel",
+        RuleKind.CHECK,
+        'a value where a built-in function takes a range (=COUNTIF("dog",A1:A9); Excel refuses it)',
+        _range_argument,
+    ),
+)
+
+
+def _check_call(
+    name_tok: Token, arguments: Tree[Token], rpar: Token, table: FunctionTable, checks: Sequence[CallCheck]
+) -> SyntaxIssue | None:
+    spec = table.get(str(name_tok))
+    if spec is None:
+        return None
+    args = _arguments(arguments)
+    for check in checks:
+        issue = check.work(name_tok, args, rpar, spec)
+        if issue is not None:
+            return issue
+    return None
+
+
+def check_calls(
+    tree: Tree[Token], table: FunctionTable, checks: Sequence[CallCheck] = CHECKS
+) -> SyntaxIssue | None:
     """The innermost call Excel would refuse (argument count, a value for a range): the most precise spot."""
-    found: list[tuple[int, int, str]] = []
+    found: list[SyntaxIssue] = []
     for node in tree.iter_subtrees():
         if node.data in ("call", "ref_call"):
             name_tok, arguments, rpar = node.children
             if isinstance(name_tok, Token) and isinstance(arguments, Tree) and isinstance(rpar, Token):
-                issue = _check_call(name_tok, arguments, rpar, table)
+                issue = _check_call(name_tok, arguments, rpar, table, checks)
                 if issue is not None:
                     found.append(issue)
-    return min(found, key=lambda f: (f[1] - f[0], f[0])) if found else None
+    return min(found, key=lambda f: (f.end - f.start, f.start)) if found else None

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from ..base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass, placeholder
+from ..base import Grammar, IssueKind, Rewrite, SyntaxIssue, Token, TokenClass, placeholder
+from ..rules import Rule, enabled, run_rewrites
 from . import LANGUAGE
+from .checks import CHECKS
 from .functions import load_functions
 from .lexer import ERROR_LITERALS, Lexeme, lex
 from .parser import formula_error
-from .rewrites import excel_rewrites
+from .rewrites import TOKEN_REWRITES, WINDOW_REWRITES
 
 __all__ = ["ExcelGrammar"]
 
@@ -82,11 +85,25 @@ class ExcelGrammar(Grammar):
 
     language = LANGUAGE
 
-    def __init__(self, cache_size: int = 16384) -> None:
+    def __init__(self, cache_size: int = 16384, without: Iterable[str] = ()) -> None:
         self._functions = load_functions()
+        self._cache_size = cache_size
+        off = frozenset(without)
+        self._checks = enabled(CHECKS, off)
+        self._token_rewrites = enabled(TOKEN_REWRITES, off)
+        self._window_rewrites = enabled(WINDOW_REWRITES, off)
         # Editors re-check the whole document on every keystroke while only one line changed: results are
         # memoised per formula text (offset 0), so a 1,000-line document costs one parse plus lookups.
-        self._formula_error = functools.lru_cache(maxsize=cache_size)(formula_error)
+        self._formula_error = functools.lru_cache(maxsize=cache_size)(
+            functools.partial(formula_error, checks=self._checks)
+        )
+
+    def rules(self) -> tuple[Rule[Any], ...]:
+        return self._token_rewrites + self._window_rewrites + self._checks
+
+    def _without(self, off: frozenset[str]) -> ExcelGrammar:
+        own = {r.name for r in CHECKS + TOKEN_REWRITES + WINDOW_REWRITES}
+        return ExcelGrammar(self._cache_size, (own - {r.name for r in self.rules()}) | off)
 
     def statements(self, text: str) -> list[tuple[int, int]]:
         """Each non-blank line, without its surrounding whitespace (a trailing \\r included)."""
@@ -106,10 +123,11 @@ class ExcelGrammar(Grammar):
             try:
                 err = self._formula_error(text[start:end])
             except Exception as e:  # noqa: BLE001 - a diagnostics pass must never take the editor down
-                issues.append(SyntaxIssue(start, end, f"could not check this formula ({type(e).__name__})"))
+                message = f"could not check this formula ({type(e).__name__})"
+                issues.append(SyntaxIssue(start, end, message, IssueKind.OTHER))
                 continue
             if err is not None:
-                issues.append(SyntaxIssue(err.start + start, err.end + start, err.message))
+                issues.append(err if start == 0 else err.moved(start))
         return issues
 
     def is_valid(self, text: str) -> bool:
@@ -126,7 +144,7 @@ class ExcelGrammar(Grammar):
         return _FILLERS.get(symbol, "")
 
     def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
-        return excel_rewrites(text, tokens, first, last)
+        return run_rewrites(self._token_rewrites, self._window_rewrites, text, tokens, first, last)
 
     def closed_symbols(self) -> tuple[str, ...]:
         """Every built-in function, TRUE/FALSE, the error literals and all operators and punctuation."""

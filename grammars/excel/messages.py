@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from lark import Token
 
+from ..base import IssueKind, SyntaxIssue
+
 __all__ = ["Failure", "describe_failure", "describe_token"]
 
 _OPERATORS = frozenset(
@@ -57,6 +59,8 @@ _OPERAND_START = frozenset(
     }
 )
 _FUNCTIONS = frozenset({"FUNC", "REFFUNC", "UDF"})
+MISSING, UNEXPECTED = IssueKind.MISSING, IssueKind.UNEXPECTED
+_COMMA = (",",)
 _BINARY = frozenset({"EQ", "NE", "LT", "GT", "LE", "GE", "STAR", "SLASH", "CARET", "AMP", "PERCENT"})
 
 
@@ -113,8 +117,15 @@ def _span(tok: Token) -> tuple[int, int]:
     return tok.start_pos or 0, tok.end_pos or 0
 
 
-def describe_failure(f: Failure) -> tuple[int, int, str]:
-    """(start, end, message) for the refused token; at the end of the formula the last token's span."""
+def _symbol(tok: Token, words: str) -> str | None:
+    """The token as a symbol when its words (describe_token) quote it (punctuation, operators), else None:
+    content is described, not named."""
+    return str(tok) if words[:1] == "'" else None
+
+
+def describe_failure(f: Failure) -> SyntaxIssue:
+    """The issue of the refused token (offsets into the formula); at the end of the formula the last
+    token's span. The fields carry the symbols the message names."""
     tokens = f.tokens
     stack = _open_brackets(tokens, f.index)
     prev = tokens[f.index - 1] if f.index > 0 else None
@@ -122,12 +133,13 @@ def describe_failure(f: Failure) -> tuple[int, int, str]:
     if f.index >= len(tokens):
         start, end = _span(tokens[-1])
         if prev_kind in _OPERATORS or prev_kind == "COMMA" and stack[-1:] == ["{"]:
-            return start, end, f"missing operand after '{prev}'"
+            return _missing_after(start, end, "operand", prev)
         if prev_kind == "SHEET":
-            return start, end, f"missing reference after '{prev}'"
+            return _missing_after(start, end, "reference", prev)
         if stack:
-            return start, end, "missing '}'" if stack[-1] == "{" else "missing ')'"
-        return start, end, "incomplete formula"
+            closer = "}" if stack[-1] == "{" else ")"
+            return SyntaxIssue(start, end, f"missing '{closer}'", MISSING, expected=(closer,))
+        return SyntaxIssue(start, end, "incomplete formula", MISSING)
     tok = tokens[f.index]
     start, end = _span(tok)
     kind = tok.type
@@ -135,65 +147,103 @@ def describe_failure(f: Failure) -> tuple[int, int, str]:
     if kind == "OTHER":
         text = str(tok)
         if text == '"':
-            return start, line_end, "unclosed string"
-        if text == "'":
-            return start, line_end, "unclosed quote in sheet name"
+            return SyntaxIssue(start, line_end, "unclosed string", IssueKind.UNCLOSED_STRING, found=text)
+        if text == "'":  # a sheet name's quote: the message names no symbol to close it with
+            return SyntaxIssue(start, line_end, "unclosed quote in sheet name", IssueKind.UNCLOSED)
         if text == "[":
-            return start, line_end, "unclosed '['"
-        return start, end, f"unexpected character '{text}'"
+            return SyntaxIssue(
+                start, line_end, "unclosed '['", IssueKind.UNCLOSED, expected=("]",), found=text
+            )
+        return SyntaxIssue(start, end, f"unexpected character '{text}'", UNEXPECTED, found=text)
     if kind == "SEMI":
         if stack[-1:] == ["f("]:
-            return start, end, "unexpected ';' (Excel uses ',' between arguments)"
-        return start, end, "unexpected ';'"
+            message = "unexpected ';' (Excel uses ',' between arguments)"
+            return SyntaxIssue(start, end, message, UNEXPECTED, expected=(",",), found=";")
+        return SyntaxIssue(start, end, "unexpected ';'", UNEXPECTED, found=";")
     if kind == "EQ" and f.index == 1 and prev_kind == "EQ":
-        return start, end, "unexpected '=' (the formula already starts with '=')"
-    if prev_kind == "SHEET":
-        return start, end, f"expected a reference after '{prev}', got {describe_token(tok)}"
-    if prev_kind == "COLON":
-        return start, end, f"expected a reference after ':', got {describe_token(tok)}"
+        message = "unexpected '=' (the formula already starts with '=')"
+        return SyntaxIssue(start, end, message, UNEXPECTED, found="=")
+    if prev_kind in ("SHEET", "COLON"):
+        words = describe_token(tok)
+        message = f"expected a reference after '{prev}', got {words}"
+        return SyntaxIssue(
+            start, end, message, MISSING, found=_symbol(tok, words), expected_argument="reference"
+        )
     if kind == "COLON":
         what = describe_token(prev) if prev is not None else "nothing"
-        return start, end, f"':' joins references, not {what}"
+        message = f"':' joins references, not {what}"
+        return SyntaxIssue(
+            start, end, message, IssueKind.OPERAND_KIND, found=":", expected_argument="reference"
+        )
     if kind == "INTERSECT":
         nxt = tokens[f.index + 1]
-        where = "',' or operator" if stack[-1:] == ["f("] else "operator"
-        return (*_span(nxt), f"missing {where} before {describe_token(nxt)}")
+        return _missing_before(*_span(nxt), stack, nxt)
     if kind in _BINARY and (prev_kind in ("LPAR", "COMMA") or (f.index == 1 and prev_kind == "EQ")):
-        return start, end, f"missing operand before '{tok}'"
+        message = f"missing operand before '{tok}'"
+        return SyntaxIssue(start, end, message, MISSING, found=str(tok), expected_argument="operand")
     if kind == "RBRACE" and prev_kind == "LBRACE":
-        return start, end, "empty array"
+        return SyntaxIssue(start, end, "empty array", MISSING, expected_argument="constant")
     if prev_kind in _OPERATORS and kind not in _OPERAND_START:
-        return start, end, f"missing operand after '{prev}'"
+        return _missing_after(start, end, "operand", prev)
     if kind == "RPAR":
         if not stack:
-            return start, end, "unmatched ')'"
+            return SyntaxIssue(start, end, "unmatched ')'", IssueKind.UNMATCHED, found=")")
         if prev_kind == "LPAR":
-            return start, end, "empty parentheses"
+            return SyntaxIssue(start, end, "empty parentheses", MISSING, expected_argument="operand")
         if stack[-1] == "{":
-            return start, end, "missing '}'"
+            return SyntaxIssue(start, end, "missing '}'", MISSING, expected=("}",))
     if kind == "RBRACE" and "{" not in stack:
-        return start, end, "unmatched '}'"
+        return SyntaxIssue(start, end, "unmatched '}'", IssueKind.UNMATCHED, found="}")
     if kind == "COMMA":
         if not stack:
-            return start, end, "unexpected ',' outside parentheses"
+            return SyntaxIssue(start, end, "unexpected ',' outside parentheses", UNEXPECTED, found=",")
         if stack[-1] == "(":
-            return start, end, "unexpected ',' inside parentheses that are not a function call"
+            message = "unexpected ',' inside parentheses that are not a function call"
+            return SyntaxIssue(start, end, message, UNEXPECTED, found=",")
     if prev_kind == "COMMA" and stack[-1:] == ["("]:
-        return start, end, f"unexpected {describe_token(tok)}: ',' in plain parentheses joins references only"
+        # the ',' is what the message blames: in plain parentheses it joins references only
+        message = f"unexpected {describe_token(tok)}: ',' in plain parentheses joins references only"
+        return SyntaxIssue(start, end, message, UNEXPECTED, found=",")
     if stack[-1:] == ["{"] and kind in _OPERAND_START:
-        return start, end, f"unexpected {describe_token(tok)}: arrays hold only constants"
+        words = describe_token(tok)
+        message = f"unexpected {words}: arrays hold only constants"
+        return SyntaxIssue(start, end, message, UNEXPECTED, found=_symbol(tok, words))
     if prev_kind in _OPERAND_END and kind in _OPERAND_START:
-        where = "',' or operator" if stack[-1:] == ["f("] else "operator"
-        return start, end, f"missing {where} before {describe_token(tok)}"
-    return start, end, f"unexpected {describe_token(tok)}{_expected_words(f.expected)}"
+        return _missing_before(start, end, stack, tok)
+    expected = _expected_symbols(f.expected)
+    words = describe_token(tok)
+    wanted = "; expected " + " or ".join(f"'{e}'" for e in expected) if expected else ""
+    message = f"unexpected {words}{wanted}"
+    return SyntaxIssue(start, end, message, UNEXPECTED, expected=expected, found=_symbol(tok, words))
 
 
-_PUNCT_WORDS = {"RPAR": "')'", "COMMA": "','", "RBRACE": "'}'", "SEMI": "';'", "LPAR": "'('", "COLON": "':'"}
+def _missing_after(start: int, end: int, what: str, prev: Token | None) -> SyntaxIssue:
+    """ "missing operand after '+'": the operator is where, not what."""
+    return SyntaxIssue(start, end, f"missing {what} after '{prev}'", MISSING, expected_argument=what)
 
 
-def _expected_words(expected: frozenset[str]) -> str:
-    """ "; expected ')' or ','" when Lark's expected set is a few punctuation marks, else nothing."""
-    if not expected or len(expected) > 3 or not expected <= _PUNCT_WORDS.keys():
-        return ""
-    words = sorted(_PUNCT_WORDS[e] for e in expected)
-    return "; expected " + " or ".join(words)
+def _missing_before(start: int, end: int, stack: Sequence[str], tok: Token) -> SyntaxIssue:
+    """Two operands side by side: an argument separator (inside a call) or an operator is missing."""
+    in_call = stack[-1:] == ["f("]
+    where = "',' or operator" if in_call else "operator"
+    words = describe_token(tok)
+    return SyntaxIssue(
+        start,
+        end,
+        f"missing {where} before {words}",
+        MISSING,
+        expected=_COMMA if in_call else (),
+        found=_symbol(tok, words),
+        expected_argument="operator",
+    )
+
+
+_PUNCT_SYMBOLS = {"RPAR": ")", "COMMA": ",", "RBRACE": "}", "SEMI": ";", "LPAR": "(", "COLON": ":"}
+
+
+def _expected_symbols(expected: frozenset[str]) -> tuple[str, ...]:
+    """The symbols of Lark's expected set when it is a few punctuation marks (in the order the message
+    names them), else none."""
+    if not expected or len(expected) > 3 or not expected <= _PUNCT_SYMBOLS.keys():
+        return ()
+    return tuple(sorted((_PUNCT_SYMBOLS[e] for e in expected), key=lambda s: f"'{s}'"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from importlib import resources
 
 from lark import Lark, Token, Tree
@@ -18,8 +17,9 @@ from lark.exceptions import GrammarError as LarkGrammarError
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer
 
+from ..base import IssueKind, SyntaxIssue
 from ..errors import GrammarError
-from .checks import check_calls
+from .checks import CHECKS, CallCheck, check_calls
 from .functions import load_functions
 from .lexer import REF_END, REF_START, Lexeme, lex
 from .messages import Failure, describe_failure
@@ -27,13 +27,8 @@ from .messages import Failure, describe_failure
 __all__ = ["FormulaError", "parse_formula", "formula_error", "parser_tokens", "build_parser"]
 
 
-@dataclass(frozen=True, slots=True)
-class FormulaError:
-    """The first problem in one formula (offsets into the text the formula was lexed from)."""
-
-    start: int
-    end: int
-    message: str
+# The first problem in one formula: a syntax issue with offsets into the text the formula was lexed from.
+FormulaError = SyntaxIssue
 
 
 class _NoLexer(Lexer):
@@ -92,12 +87,16 @@ def _strip_entry_syntax(tokens: list[Token]) -> tuple[list[Token], FormulaError 
         eq = Token("EQ", "", start_pos=first.start_pos, end_pos=first.start_pos)
         return [eq, *tokens], None
     if first.type != "EQ":
-        return tokens, FormulaError(first.start_pos or 0, first.end_pos or 0, "formula must start with '='")
+        message = "formula must start with '='"
+        return tokens, FormulaError(first.start_pos or 0, first.end_pos or 0, message, IssueKind.MISSING)
     return tokens, None
 
 
-def parse_formula(lexemes: Sequence[Lexeme]) -> tuple[Tree[Token] | None, FormulaError | None]:
-    """Parse tree, or the first error; lexemes of one formula (no newline inside)."""
+def parse_formula(
+    lexemes: Sequence[Lexeme], checks: Sequence[CallCheck] = CHECKS
+) -> tuple[Tree[Token] | None, FormulaError | None]:
+    """Parse tree, or the first error; lexemes of one formula (no newline inside); ``checks``: the entry
+    checks that run on a formula the grammar accepts."""
     tokens = parser_tokens(lexemes)
     if not tokens:
         return None, None
@@ -113,23 +112,18 @@ def parse_formula(lexemes: Sequence[Lexeme]) -> tuple[Tree[Token] | None, Formul
         index = len(tokens)
         tree = state.feed_token(Token.new_borrow_pos("$END", "", last), True)
     except UnexpectedToken as e:
-        failure = Failure(tokens, index, frozenset(e.expected))
-        start, end, message = describe_failure(failure)
-        return None, FormulaError(start, end, message)
+        return None, describe_failure(Failure(tokens, index, frozenset(e.expected)))
     except UnexpectedInput as e:  # pragma: no cover - the custom lexer leaves only UnexpectedToken
         pos = tokens[min(index, len(tokens) - 1)]
         return None, FormulaError(pos.start_pos or 0, pos.end_pos or 0, f"syntax error ({type(e).__name__})")
-    issue = check_calls(tree, load_functions())
-    if issue is not None:
-        return tree, FormulaError(*issue)
-    return tree, None
+    return tree, check_calls(tree, load_functions(), checks)
 
 
-def formula_error(text: str, offset: int = 0) -> FormulaError | None:
+def formula_error(text: str, offset: int = 0, checks: Sequence[CallCheck] = CHECKS) -> FormulaError | None:
     """First error of the formula ``text`` (one line); offsets shifted by ``offset``."""
     table = load_functions()
     lexemes = lex(text, table.names, table.reference_functions)
-    _, error = parse_formula(lexemes)
+    _, error = parse_formula(lexemes, checks)
     if error is None or offset == 0:
         return error
-    return FormulaError(error.start + offset, error.end + offset, error.message)
+    return error.moved(offset)

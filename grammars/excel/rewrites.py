@@ -12,18 +12,21 @@ comparison" (``=COUNTIF(C2:C25>24)`` -> ``=COUNTIF(C2:C25,">24")``), "that comma
 function, not an operator" (``ISBLANK(L6) AND(ISBLANK(K6))`` -> ``AND(ISBLANK(L6),ISBLANK(K6))``) and
 "this cell lost its column to a blank" (``B 20`` -> ``B20``). Token edit distance also prices these as
 rewrites (a string replaced by a cell is a deletion plus an insertion of content), so each proposal
-carries the cost of the one slip it undoes; the validity oracle still has the last word.
+carries the cost of the one slip it undoes; the validity oracle still has the last word. Each is a named
+rule (``TOKEN_REWRITES``, ``WINDOW_REWRITES``; grammars.rules) that can be switched off and traced.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from ..base import Rewrite, TextEdit, Token, TokenClass
 from ..brackets import bracket_arguments, closing_bracket
+from ..rules import Rule, RuleKind, TokenRewrite, WindowRewrite, run_rewrites
 
-__all__ = ["excel_rewrites"]
+__all__ = ["excel_rewrites", "REWRITES", "TOKEN_REWRITES", "WINDOW_REWRITES"]
 
 _CELL = re.compile(r"(\$?)([A-Za-z]{1,3})\$?(\d+)")
 _REFERENCE_TEXT = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?")
@@ -43,39 +46,52 @@ REPEAT_COST = 0.5  # each further occurrence of a slip already made once in the 
 
 
 def excel_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
-    """The rewrites of ``tokens[first:last]``, in token order."""
-    out: list[Rewrite] = []
-    quoted: list[tuple[int, Token]] = []
-    for i in range(first, last):
-        tok = tokens[i]
-        out.extend(_range_end(text, tokens, i))
-        if tok.cls is TokenClass.STRING and _REFERENCE_TEXT.fullmatch(tok.text[1:-1]):
-            quoted.append((i, tok))
-            out.append(Rewrite((TextEdit(tok.start, tok.end, tok.text[1:-1]),), i))
-        time = _time_span(tokens, i, last)
-        if time is not None:
-            start, end = tokens[i].start, tokens[time - 1].end
-            out.append(Rewrite((TextEdit(start, end, f'"{text[start:end]}"'),), i, QUOTE_COST))
-        out.extend(_stray_colon(tokens, i))
-        out.extend(_decimal_comma(tokens, i))
-        out.extend(_comma_in_quotes(tokens, i))
-        out.extend(_split_cell(text, tokens, i))
-        out.extend(_infix_logic(text, tokens, i))
-    if len(quoted) > 1:  # "$A$1":"$B$1": one misunderstanding (references as text) made twice
-        edits = tuple(TextEdit(t.start, t.end, t.text[1:-1]) for _, t in quoted)
-        out.append(Rewrite(edits, quoted[0][0], 1.0 + REPEAT_COST * (len(quoted) - 1)))
-    out.extend(_criteria(tokens, first, last))
-    out.extend(_criterion_groups(text, tokens, first, last))
+    """The rewrites of ``tokens[first:last]``, token by token, then the window's; each names its rule."""
+    return run_rewrites(TOKEN_REWRITES, WINDOW_REWRITES, text, tokens, first, last)
+
+
+def _quoted_reference(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``"$A$1"`` -> ``$A$1``: a reference written as text."""
+    tok = tokens[i]
+    if tok.cls is TokenClass.STRING and _REFERENCE_TEXT.fullmatch(tok.text[1:-1]):
+        return [Rewrite((TextEdit(tok.start, tok.end, tok.text[1:-1]),), i)]
+    return []
+
+
+def _quoted_references(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+    """``"$A$1":"$B$1"``: one misunderstanding (references as text) made twice, undone at once."""
+    quoted = [
+        (i, tokens[i])
+        for i in range(first, last)
+        if tokens[i].cls is TokenClass.STRING and _REFERENCE_TEXT.fullmatch(tokens[i].text[1:-1])
+    ]
+    if len(quoted) < 2:
+        return []
+    edits = tuple(TextEdit(t.start, t.end, t.text[1:-1]) for _, t in quoted)
+    return [Rewrite(edits, quoted[0][0], 1.0 + REPEAT_COST * (len(quoted) - 1))]
+
+
+def _unquoted_time(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``TIMEVALUE(7:00)`` -> ``TIMEVALUE("7:00")``: a time needs quotes (three tokens become one string)."""
+    time = _time_span(tokens, i, last)
+    if time is None:
+        return []
+    start, end = tokens[i].start, tokens[time - 1].end
+    return [Rewrite((TextEdit(start, end, f'"{text[start:end]}"'),), i, QUOTE_COST)]
+
+
+def _semicolons(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+    """``=IF(A2>7;7;A2)``: ';' as the argument separator (many European locales), one habit."""
     semicolons = [
         i for i in range(first, last) if tokens[i].text == ";" and tokens[i].cls is TokenClass.PUNCT
     ]
-    if semicolons:  # ; as the argument separator (many European locales): one habit
-        edits = tuple(TextEdit(tokens[i].start, tokens[i].end, ",") for i in semicolons)
-        out.append(Rewrite(edits, semicolons[0], 1.0 + REPEAT_COST * (len(semicolons) - 1)))
-    return out
+    if not semicolons:
+        return []
+    edits = tuple(TextEdit(tokens[i].start, tokens[i].end, ",") for i in semicolons)
+    return [Rewrite(edits, semicolons[0], 1.0 + REPEAT_COST * (len(semicolons) - 1))]
 
 
-def _criteria(tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+def _criteria(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
     """``COUNTIF(C2:C25>24)`` -> ``COUNTIF(C2:C25,">24")``: the *IF(S) functions take a range and a
     criterion string, and people write the comparison they mean instead (every such argument of a call
     is the same misunderstanding)."""
@@ -140,7 +156,7 @@ def _criterion_groups(text: str, tokens: Sequence[Token], first: int, last: int)
     return [Rewrite(tuple(edits), first, 1.0 + REPEAT_COST * (len(edits) - 1))]
 
 
-def _split_cell(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+def _split_cell(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
     """``B 20`` -> ``B20``: a blank typed between a cell's column and its row."""
     if i + 1 >= len(tokens):
         return []
@@ -160,7 +176,7 @@ def _split_cell(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
     return []
 
 
-def _infix_logic(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+def _infix_logic(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
     """``ISBLANK(L6) AND(ISBLANK(K6))`` or ``A1>5 AND B1<3`` -> ``AND(ISBLANK(L6),ISBLANK(K6))`` /
     ``AND(A1>5,B1<3)``: AND, OR and XOR written between their operands, as in most languages."""
     tok = tokens[i]
@@ -219,7 +235,7 @@ def _argument_end(tokens: Sequence[Token], i: int) -> int:
     return len(tokens)
 
 
-def _stray_colon(tokens: Sequence[Token], i: int) -> list[Rewrite]:
+def _stray_colon(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
     """``A:6`` -> ``A6`` (and ``$Y:31``): a colon typed between a cell's column and its row."""
     if i + 2 >= len(tokens) or tokens[i + 1].text != ":":
         return []
@@ -231,7 +247,7 @@ def _stray_colon(tokens: Sequence[Token], i: int) -> list[Rewrite]:
     return []
 
 
-def _decimal_comma(tokens: Sequence[Token], i: int) -> list[Rewrite]:
+def _decimal_comma(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
     """``=IF(B3=5. "25")`` -> ``5, "25"``: the key beside the comma, before the next argument."""
     tok = tokens[i]
     if tok.cls is not TokenClass.NUMBER or not tok.text.endswith(".") or i + 1 >= len(tokens):
@@ -242,7 +258,7 @@ def _decimal_comma(tokens: Sequence[Token], i: int) -> list[Rewrite]:
     return [Rewrite((TextEdit(tok.end - 1, tok.end, ","),), i, SUBSTITUTE_COST)]
 
 
-def _comma_in_quotes(tokens: Sequence[Token], i: int) -> list[Rewrite]:
+def _comma_in_quotes(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
     """``"Decrease," "Increase"`` -> ``"Decrease", "Increase"``: the separator typed inside the quotes."""
     tok = tokens[i]
     if tok.cls is not TokenClass.STRING or len(tok.text) < 3 or i + 1 >= len(tokens):
@@ -253,7 +269,7 @@ def _comma_in_quotes(tokens: Sequence[Token], i: int) -> list[Rewrite]:
     return []
 
 
-def _range_end(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite]:
+def _range_end(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
     """``A1:10`` -> ``A1:A10`` and ``1:A10`` -> ``A1:A10``: a range end written without its column."""
     if i + 2 >= len(tokens) or tokens[i + 1].text != ":":
         return []
@@ -288,3 +304,73 @@ def _time_span(tokens: Sequence[Token], i: int, last: int) -> int | None:
             break
         j += 2
     return j + 1 if j > i else None
+
+
+def _rule(name: str, doc: str, work: TokenRewrite, cost: float = 1.0) -> Rule[TokenRewrite]:
+    return Rule(f"excel.{name}", "excel", RuleKind.REWRITE, doc, work, cost=cost)
+
+
+# Token by token in this order, then the window rules (the order proposals of equal cost are tried in).
+TOKEN_REWRITES: tuple[Rule[TokenRewrite], ...] = (
+    _rule("range-end-column", "A1:10 -> A1:A10: a range end written without its column", _range_end),
+    _rule("quoted-reference", '"$A$1" -> $A$1: a reference written as text', _quoted_reference),
+    _rule(
+        "unquoted-time",
+        'TIMEVALUE(7:00) -> TIMEVALUE("7:00"): a time without its quotes',
+        _unquoted_time,
+        QUOTE_COST,
+    ),
+    _rule("stray-colon", "A:6 -> A6: a colon typed between a cell's column and its row", _stray_colon),
+    _rule(
+        "decimal-comma",
+        '=IF(B3=5. "25") -> 5, "25": the point key for the comma beside it',
+        _decimal_comma,
+        SUBSTITUTE_COST,
+    ),
+    _rule(
+        "comma-in-quotes",
+        '"Decrease," "Increase" -> "Decrease", "Increase": the separator typed inside the quotes',
+        _comma_in_quotes,
+    ),
+    _rule("split-cell", "B 20 -> B20: a blank typed between a cell's column and its row", _split_cell),
+    _rule(
+        "infix-logic",
+        "A1>5 AND B1<3 -> AND(A1>5,B1<3): AND/OR/XOR written between operands, as in most languages",
+        _infix_logic,
+    ),
+)
+WINDOW_REWRITES: tuple[Rule[WindowRewrite], ...] = (
+    Rule(
+        "excel.quoted-references",
+        "excel",
+        RuleKind.REWRITE,
+        '"$A$1":"$B$1" -> $A$1:$B$1: references written as text, more than once (one misunderstanding)',
+        _quoted_references,
+        cost=1.0,
+    ),
+    Rule(
+        "excel.criteria-comparison",
+        "excel",
+        RuleKind.REWRITE,
+        'COUNTIF(C2:C25>24) -> COUNTIF(C2:C25,">24"): the comparison meant instead of a criterion string',
+        _criteria,
+        cost=QUOTE_COST,
+    ),
+    Rule(
+        "excel.criterion-group",
+        "excel",
+        RuleKind.REWRITE,
+        '(J3:J152,"henlow") -> (J3:J152="henlow"): COUNTIF\'s criterion habit inside an array formula',
+        _criterion_groups,
+        cost=1.0,
+    ),
+    Rule(
+        "excel.semicolon-separators",
+        "excel",
+        RuleKind.REWRITE,
+        "=IF(A2>7;7;A2) -> =IF(A2>7,7,A2): a European locale's ';' as the argument separator",
+        _semicolons,
+        cost=1.0,
+    ),
+)
+REWRITES: tuple[Rule[Any], ...] = TOKEN_REWRITES + WINDOW_REWRITES

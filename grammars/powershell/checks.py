@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..base import SyntaxIssue
+from ..base import IssueKind, SyntaxIssue
+from ..rules import Rule, RuleKind
 from .lexer import SIGNIFICANT, Lexeme
 from .lexicon import RESERVED_KEYWORDS
 
-__all__ = ["CHECKS", "lexical_issues", "strict_issues"]
+__all__ = ["CHECKS", "Check", "lexical_issues", "strict_issues"]
+
+MISSING, UNEXPECTED, OTHER = IssueKind.MISSING, IssueKind.UNEXPECTED, IssueKind.OTHER
 
 # A console prompt pasted with the command ("PS C:\Users\me> Get-Date", "PS> dir"): transcript, not code.
 _PROMPT = re.compile(r"(?m)^[ \t]*PS(?: [^\r\n>]*)?>(?!>)")
@@ -27,6 +30,26 @@ _STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
 _OUTPUT_REDIRECTS = {">": "1", ">>": "1", "1>": "1", "1>>": "1", "*>": "*", "*>>": "*"}
 
 
+# The lexer's problems (lexer.py, scan.py) are a closed set of words: each with the fields it stands for.
+_LEXICAL: dict[str, tuple[IssueKind, str | None]] = {  # problem -> (kind, found)
+    "unclosed string": (IssueKind.UNCLOSED_STRING, None),
+    "unclosed here-string": (IssueKind.UNCLOSED, None),  # one quote does not close it
+    "unclosed comment '<#'": (IssueKind.UNCLOSED, "<#"),
+    "a here-string header must end its line": (OTHER, None),
+}
+
+
+def _lexical_issue(start: int, end: int, problem: str) -> SyntaxIssue:
+    """The issue of one lexer problem: "missing ')'" (an unclosed bracket), "unexpected '}'", or one of
+    ``_LEXICAL``."""
+    if problem.startswith("missing '"):
+        return SyntaxIssue(start, end, problem, MISSING, expected=(problem[len("missing '") : -1],))
+    if problem.startswith("unexpected '"):
+        return SyntaxIssue(start, end, problem, UNEXPECTED, found=problem[len("unexpected '") : -1])
+    kind, found = _LEXICAL.get(problem, (OTHER, None))
+    return SyntaxIssue(start, end, problem, kind, found=found)
+
+
 def lexical_issues(lexemes: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """Unclosed strings, here-strings, comments and brackets, and closers without an opener."""
     issues = []
@@ -34,11 +57,10 @@ def lexical_issues(lexemes: Sequence[Lexeme]) -> list[SyntaxIssue]:
         if x.problem is None:
             continue
         if x.problem.startswith("missing"):  # an unclosed bracket: point at its opener
-            issues.append(SyntaxIssue(x.start, x.end, x.problem))
+            issues.append(_lexical_issue(x.start, x.end, x.problem))
         else:
-            issues.append(
-                SyntaxIssue(x.start, min(x.end, x.start + 1) if "unclosed" in x.problem else x.end, x.problem)
-            )
+            end = min(x.end, x.start + 1) if "unclosed" in x.problem else x.end
+            issues.append(_lexical_issue(x.start, end, x.problem))
     return issues
 
 
@@ -49,7 +71,9 @@ def _significant(lexemes: Sequence[Lexeme]) -> list[int]:
 def reserved_input_redirection(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """``cmd < file``: "The '<' operator is reserved for future use." (RedirectionNotSupported)."""
     return [
-        SyntaxIssue(x.start, x.end, "'<' is reserved in PowerShell: use Get-Content file | command")
+        SyntaxIssue(
+            x.start, x.end, "'<' is reserved in PowerShell: use Get-Content file | command", OTHER, found="<"
+        )
         for x in lx
         if x.cat == "operator" and x.text == "<"
     ]
@@ -67,7 +91,7 @@ def duplicate_redirection(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
             stream = _OUTPUT_REDIRECTS[x.text]
             if stream in seen or "*" in seen or stream == "*" and seen:
                 message = "the output stream of this command is already redirected"
-                issues.append(SyntaxIssue(x.start, x.end, message))
+                issues.append(SyntaxIssue(x.start, x.end, message, OTHER, found=x.text))
             seen.add(stream)
     return issues
 
@@ -88,7 +112,8 @@ def space_before_method_call(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssu
             and lx[a - 1].text in (".", "::")
             and paren.start > name.end
         ):
-            issues.append(SyntaxIssue(name.end, paren.start, "unexpected space before '(' of a method call"))
+            message = "unexpected space before '(' of a method call"
+            issues.append(SyntaxIssue(name.end, paren.start, message, UNEXPECTED))  # a blank: no symbol
     return issues
 
 
@@ -112,7 +137,8 @@ def operator_starts_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIss
                 and (previous is None or previous.text == ";")
             )
         ):
-            issues.append(SyntaxIssue(x.start, x.end, f"unexpected '{x.text}' where a statement starts"))
+            message = f"unexpected '{x.text}' where a statement starts"
+            issues.append(SyntaxIssue(x.start, x.end, message, UNEXPECTED, found=x.text))
         if x.cat in SIGNIFICANT:
             previous = x
     return issues
@@ -123,7 +149,7 @@ def expression_after_pipe(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     a pipeline." (ExpressionsMustBeFirstInPipeline); a command, ``&`` or ``ForEach-Object { }`` must
     follow."""
     return [
-        SyntaxIssue(x.start, x.end, "an expression cannot follow '|': use ForEach-Object { } or &")
+        SyntaxIssue(x.start, x.end, "an expression cannot follow '|': use ForEach-Object { } or &", OTHER)
         for x in lx
         if x.mode == "cmd" and x.cat in ("variable", "string", "number")
     ]
@@ -153,7 +179,8 @@ def assignment_to_a_list(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
             state.pop(x.depth, None)
         elif x.cat == "operator" and x.text in _ASSIGNMENTS:
             if state.get(x.depth) == "listed":
-                issues.append(SyntaxIssue(x.start, x.end, f"cannot assign to a list with '{x.text}'"))
+                message = f"cannot assign to a list with '{x.text}'"
+                issues.append(SyntaxIssue(x.start, x.end, message, OTHER, found=x.text))
             state[x.depth] = "assigned"
         elif x.cat == "punct" and x.text == "," and state.get(x.depth) == "assigned":
             state[x.depth] = "listed"
@@ -164,7 +191,9 @@ def reserved_keyword(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """``from``/``define``/``var`` starting a statement: "The 'from' keyword is not supported in this
     version of the language." (ReservedKeywordNotAllowed)."""
     return [
-        SyntaxIssue(x.start, x.end, f"'{x.text.lower()}' is a reserved word, not a command")
+        SyntaxIssue(
+            x.start, x.end, f"'{x.text.lower()}' is a reserved word, not a command", OTHER, found=x.text
+        )
         for x in lx
         if x.cat == "keyword" and x.text.lower() in RESERVED_KEYWORDS
     ]
@@ -186,7 +215,7 @@ def piped_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
             and lx[close.pair].body
         ):
             message = "a statement cannot be piped: wrap it in $( )"
-            issues.append(SyntaxIssue(pipe.start, pipe.end, message))
+            issues.append(SyntaxIssue(pipe.start, pipe.end, message, OTHER, found="|"))
     return issues
 
 
@@ -200,7 +229,10 @@ def try_without_handler(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
             close = lx[lx[b].pair]
             after = next((lx[k] for k in sig if k > lx[b].pair), None)
             if after is None or after.cat != "keyword" or after.text.lower() not in ("catch", "finally"):
-                issues.append(SyntaxIssue(close.end, close.end, "missing catch or finally after try"))
+                message = "missing catch or finally after try"
+                issues.append(
+                    SyntaxIssue(close.end, close.end, message, MISSING, expected=("catch", "finally"))
+                )
     return issues
 
 
@@ -211,27 +243,42 @@ def console_prompt(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     issues = []
     for m in _PROMPT.finditer(text):
         start = m.start() + len(m.group()) - len(m.group().lstrip())
-        issues.append(SyntaxIssue(start, m.end(), "console prompt 'PS ...>' is not PowerShell code"))
+        issues.append(SyntaxIssue(start, m.end(), "console prompt 'PS ...>' is not PowerShell code", OTHER))
     return issues
 
 
-CHECKS: tuple[Callable[[str, Sequence[Lexeme]], list[SyntaxIssue]], ...] = (
-    reserved_input_redirection,
-    duplicate_redirection,
-    space_before_method_call,
-    operator_starts_statement,
-    expression_after_pipe,
-    assignment_to_a_list,
-    reserved_keyword,
-    piped_statement,
-    try_without_handler,
-    console_prompt,
+Check = Callable[[str, Sequence[Lexeme]], list[SyntaxIssue]]
+
+
+def _check(work: Check, doc: str) -> Rule[Check]:
+    return Rule(f"powershell.{work.__name__.replace('_', '-')}", "powershell", RuleKind.CHECK, doc, work)
+
+
+CHECKS: tuple[Rule[Check], ...] = (
+    _check(reserved_input_redirection, "cmd < file: PowerShell reserves '<' (RedirectionNotSupported)"),
+    _check(
+        duplicate_redirection, "echo a > f >> g: one output stream redirected twice (StreamAlreadyRedirected)"
+    ),
+    _check(
+        space_before_method_call, "[Math]::Sqrt (9): a blank before a method call's '(' (UnexpectedToken)"
+    ),
+    _check(operator_starts_statement, "$a; = 1: an assignment, ':' or redirection where a statement starts"),
+    _check(expression_after_pipe, "a | $_.Name: an expression after '|' (ExpressionsMustBeFirstInPipeline)"),
+    _check(assignment_to_a_list, "$a = 1, $b = 2: the second '=' assigns to a list (InvalidLeftHandSide)"),
+    _check(
+        reserved_keyword, "from/define/var starting a statement: reserved words (ReservedKeywordNotAllowed)"
+    ),
+    _check(piped_statement, "foreach (...) { } | x: a statement piped (EmptyPipeElement)"),
+    _check(try_without_handler, "try { } alone: no catch or finally (MissingCatchOrFinally)"),
+    _check(console_prompt, "PS C:\\> cmd: a pasted console prompt is transcript, not code"),
 )
 
 
-def strict_issues(text: str, lexemes: Sequence[Lexeme]) -> list[SyntaxIssue]:
+def strict_issues(
+    text: str, lexemes: Sequence[Lexeme], checks: Sequence[Rule[Check]] = CHECKS
+) -> list[SyntaxIssue]:
     """Every check's issues (unsorted)."""
     issues: list[SyntaxIssue] = []
-    for check in CHECKS:
-        issues.extend(check(text, lexemes))
+    for check in checks:
+        issues.extend(check.work(text, lexemes))
     return issues

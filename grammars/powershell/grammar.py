@@ -18,11 +18,13 @@ tokenizer for the model.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from ..base import Grammar, Rewrite, SyntaxIssue, Token, TokenClass
+from ..base import Grammar, IssueKind, Rewrite, SyntaxIssue, Token, TokenClass
+from ..rules import Rule, enabled, run_rewrites
 from . import LANGUAGE
-from .checks import lexical_issues, strict_issues
+from .checks import CHECKS, lexical_issues, strict_issues
 from .lexer import SIGNIFICANT, Lexeme, lex
 from .lexicon import (
     DASH_OPERATORS,
@@ -34,7 +36,8 @@ from .lexicon import (
     canonical_variable,
 )
 from .parse import Parsed, PowerShellParser
-from .rewrites import powershell_rewrites
+from .rewrites import REWRITES
+from .tolerances import TOLERANCES
 
 __all__ = ["PowerShellGrammar", "NEWLINE", "PLACEHOLDERS"]
 
@@ -64,6 +67,9 @@ _PLACEHOLDER_OF = {
 _CONTINUE_NEXT = frozenset({"else", "elseif", "catch", "finally"})
 _TIGHT_RIGHT = (",", ";", ")", "]", ".", "::", ":", "?.", "?[")
 _TIGHT_LEFT = ("(", "[", "{", ".", "::", "@", "$", "?.", "?[")
+# lexical issues about strings, here-strings and comments (not brackets): tree-sitter's errors after
+# them are echoes
+_STRING_KINDS = frozenset({IssueKind.UNCLOSED_STRING, IssueKind.UNCLOSED, IssueKind.OTHER})
 
 
 class PowerShellGrammar(Grammar):
@@ -71,8 +77,18 @@ class PowerShellGrammar(Grammar):
 
     language = LANGUAGE
 
-    def __init__(self) -> None:
-        self.parser = PowerShellParser()
+    def __init__(self, without: Iterable[str] = ()) -> None:
+        off = frozenset(without)
+        self._checks = enabled(CHECKS, off)
+        self._rewrites = enabled(REWRITES, off)
+        self.parser = PowerShellParser(enabled(TOLERANCES, off))
+
+    def rules(self) -> tuple[Rule[Any], ...]:
+        return self._rewrites + self.parser.tolerances + self._checks
+
+    def _without(self, off: frozenset[str]) -> PowerShellGrammar:
+        own = {r.name for r in REWRITES + TOLERANCES + CHECKS}
+        return PowerShellGrammar((own - {r.name for r in self.rules()}) | off)
 
     # ----- parsing and errors -----------------------------------------------------------------
 
@@ -83,15 +99,15 @@ class PowerShellGrammar(Grammar):
     def issues(self, parsed: Parsed) -> list[SyntaxIssue]:
         """The syntax errors of a parse, in document order (see :meth:`errors`)."""
         lexical = lexical_issues(parsed.lexemes)
-        strings = [i for i in lexical if i.message.startswith(("unclosed", "a here-string"))]
+        strings = [i for i in lexical if i.kind in _STRING_KINDS]
         brackets = [i for i in lexical if i not in strings]
         tree = self.parser.issues(parsed)
         if strings:  # from the line of an unclosed string on, tree-sitter's errors are echoes of it
             cut = parsed.text.rfind("\n", 0, min(i.start for i in strings)) + 1
             tree = [i for i in tree if i.start < cut]
-        said = {i.message for i in tree}
-        found = tree + strings + strict_issues(parsed.text, parsed.lexemes)
-        found += [i for i in brackets if i.message not in said]
+        said = {_what(i) for i in tree}
+        found = tree + strings + strict_issues(parsed.text, parsed.lexemes, self._checks)
+        found += [i for i in brackets if _what(i) not in said]
         unique: dict[tuple[int, int, str], SyntaxIssue] = {}
         for issue in sorted(found, key=lambda i: (i.start, i.end)):
             unique.setdefault((issue.start, issue.end, issue.message), issue)
@@ -130,7 +146,7 @@ class PowerShellGrammar(Grammar):
         return [piece for t in tokens for piece in (_type_pieces(t) if t.kind == "<TYPE>" else (t,))]
 
     def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
-        return powershell_rewrites(text, tokens, first, last)
+        return run_rewrites(self._rewrites, (), text, tokens, first, last)
 
     def closed_symbols(self) -> tuple[str, ...]:
         symbols = sorted(KEYWORDS) + sorted(DASH_OPERATORS) + list(SYMBOL_OPERATORS) + sorted(PUNCTUATION)
@@ -167,6 +183,11 @@ class PowerShellGrammar(Grammar):
         if head is not None:
             spans.append((start, end))
         return spans
+
+
+def _what(issue: SyntaxIssue) -> tuple[IssueKind, tuple[str, ...], str | None]:
+    """What an issue says, wherever it is: a bracket the lexer and tree-sitter both report is one issue."""
+    return issue.kind, issue.expected, issue.found
 
 
 def _continues(lexemes: list[Lexeme], k: int, head: Lexeme) -> bool:

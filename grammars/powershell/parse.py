@@ -16,13 +16,15 @@ from dataclasses import dataclass
 import tree_sitter
 import tree_sitter_powershell
 
-from ..base import SyntaxIssue
+from ..base import IssueKind, SyntaxIssue
 from ..errors import GrammarError
+from ..rules import Rule
 from .lexer import Lexeme, lex
-from .tolerances import Masked, mask
+from .tolerances import TOLERANCES, Masked, Tolerance, mask
 
 __all__ = ["ByteMap", "Parsed", "PowerShellParser"]
 
+MISSING, UNEXPECTED = IssueKind.MISSING, IssueKind.UNEXPECTED
 _MAX_ISSUES = 50  # a pasted log can produce thousands of ERROR nodes; nobody reads past the first few
 _CLOSERS = {"}", ")", "]", '"', "'", "@", '"@', "'@"}
 
@@ -75,8 +77,9 @@ def _language() -> tree_sitter.Language:
 class PowerShellParser:
     """Thread-safe wrapper: one tree-sitter Parser per thread, incremental re-parse on request."""
 
-    def __init__(self) -> None:
+    def __init__(self, tolerances: tuple[Rule[Tolerance], ...] = TOLERANCES) -> None:
         self.language = _language()
+        self.tolerances = tolerances  # the named rewrites of valid code tree-sitter rejects, in order
         self._local = threading.local()
 
     def _parser(self) -> tree_sitter.Parser:
@@ -92,7 +95,7 @@ class PowerShellParser:
     def parse(self, text: str, old: Parsed | None = None) -> Parsed:
         """Lex, mask and parse ``text``; with ``old``, tree-sitter re-uses the unchanged parts of its tree."""
         lexemes = lex(text)
-        masked = mask(text, lexemes, self.accepts)
+        masked = mask(text, lexemes, self.accepts, self.tolerances)
         if not masked.text.strip():
             return Parsed(text, lexemes, masked, None, ByteMap(masked.text))
         data = masked.text.encode("utf-8", "surrogatepass")
@@ -130,14 +133,17 @@ class PowerShellParser:
         start, _ = self._span(parsed, node)
         kind = node.type
         if kind in _CLOSERS:
-            return SyntaxIssue(start, start, f"missing '{kind}'")
+            return SyntaxIssue(start, start, f"missing '{kind}'", MISSING, expected=(kind,))
         here = _lexeme_at(parsed, start)
         if here is not None and here.cat not in ("newline",):
-            return SyntaxIssue(here.start, here.end, f"unexpected '{_shown(here.text)}'")
+            return _unexpected(here.start, here.end, here.text)
         if kind.startswith("$"):
-            return SyntaxIssue(start, start, "missing variable name")
-        message = "missing ';' or line break" if kind == ";" else f"missing '{kind.strip()}'"
-        return SyntaxIssue(start, start, message)
+            return SyntaxIssue(
+                start, start, "missing variable name", MISSING, expected_argument="variable name"
+            )
+        if kind == ";":
+            return SyntaxIssue(start, start, "missing ';' or line break", MISSING, expected=(";",))
+        return SyntaxIssue(start, start, f"missing '{kind.strip()}'", MISSING, expected=(kind.strip(),))
 
     def _error(self, parsed: Parsed, node: tree_sitter.Node) -> SyntaxIssue:
         """An ERROR node: tree-sitter could not fit its children; name the first token it left over.
@@ -156,19 +162,19 @@ class PowerShellParser:
         while start < end and text[start].isspace():
             start += 1
         if leaf is not None and leaf.type in _OPENERS:
-            return SyntaxIssue(start, end, f"missing '{_OPENERS[leaf.type]}'")
+            closer = _OPENERS[leaf.type]
+            return SyntaxIssue(start, end, f"missing '{closer}'", MISSING, expected=(closer,))
         start, end = _whole_lexeme(parsed, start, end)
         dangling = _dangling_operator(parsed, start, node_end)
         if dangling is not None:
             return dangling
         piece = text[start:end].strip()
         if not piece:
-            return SyntaxIssue(
-                start, end, "unexpected end of statement" if start < len(text) else "unexpected end of text"
-            )
+            message = "unexpected end of statement" if start < len(text) else "unexpected end of text"
+            return SyntaxIssue(start, end, message, UNEXPECTED)
         if piece[0] in "\"'" and not _closed(piece):
-            return SyntaxIssue(start, end, "unclosed string")
-        return SyntaxIssue(start, end, f"unexpected '{_shown(piece)}'")
+            return SyntaxIssue(start, end, "unclosed string", IssueKind.UNCLOSED_STRING, found=piece[0])
+        return _unexpected(start, end, piece)
 
 
 _OPENERS = {"(": ")", "{": "}", "[": "]", "@(": ")", "$(": ")", "@{": "}"}
@@ -207,6 +213,12 @@ def _shown(piece: str) -> str:
     return piece if len(piece) <= 24 else piece[:21] + "..."
 
 
+def _unexpected(start: int, end: int, piece: str) -> SyntaxIssue:
+    """ "unexpected 'x'": the piece as the message shows it (cut short when long) is what it blames."""
+    shown = _shown(piece)
+    return SyntaxIssue(start, end, f"unexpected '{shown}'", UNEXPECTED, found=shown)
+
+
 def _lexeme_at(parsed: Parsed, offset: int) -> Lexeme | None:
     """The first significant lexeme that ends after ``offset``."""
     for x in parsed.lexemes:
@@ -222,7 +234,8 @@ def _dangling_operator(parsed: Parsed, start: int, end: int) -> SyntaxIssue | No
         return None
     last = significant[-1]
     if last.cat == "operator" and last.text not in ("++", "--") and start <= last.start and end >= last.end:
-        return SyntaxIssue(last.start, last.end, f"missing value after '{last.text}'")
+        message = f"missing value after '{last.text}'"
+        return SyntaxIssue(last.start, last.end, message, MISSING, expected_argument="value")
     return None
 
 

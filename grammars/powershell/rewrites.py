@@ -18,7 +18,8 @@
   typed says where the block ends; cmdlets that take a script block where their arguments start say
   where it begins.
 
-Each proposal costs the slip it undoes; the validity oracle still has the last word.
+Each proposal costs the slip it undoes; the validity oracle still has the last word. Each is a named rule
+(``REWRITES``; grammars.rules) that can be switched off and traced.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from collections.abc import Sequence
 
 from ..base import Rewrite, TextEdit, Token, TokenClass
 from ..brackets import closing_bracket, innermost_open, opening_bracket
+from ..rules import Rule, RuleKind, TokenRewrite, run_rewrites
 
-__all__ = ["powershell_rewrites"]
+__all__ = ["powershell_rewrites", "REWRITES"]
 
 _STATEMENT_BREAKS = frozenset({";", "|", "{", "(", "&&", "||", "="})  # a pipeline may start after them
 _STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
@@ -51,57 +53,107 @@ _BLOCK_TAKERS = frozenset(
 
 
 def powershell_rewrites(text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
-    """The rewrites of ``tokens[first:last]``, in token order."""
-    out: list[Rewrite] = []
-    for i in range(first, last):
-        tok = tokens[i]
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if (
-            nxt is not None
-            and nxt.text == "("
-            and tok.cls is TokenClass.NAME
-            and i > 0
-            and tokens[i - 1].text in (".", "::")
-            and tok.end < nxt.start
-            and text[tok.end : nxt.start].isspace()
-            and "\n" not in text[tok.end : nxt.start]
-        ):  # [Math]::Sqrt (9) -> [Math]::Sqrt(9)
-            out.append(Rewrite((TextEdit(tok.end, nxt.start, ""),), i + 1))
-        if tok.cls is TokenClass.STRING and _starts_statement(text, tokens, i):
-            piped = i > 0 and tokens[i - 1].text == "|"
-            has_arguments = (
-                nxt is not None
-                and nxt.cls is not TokenClass.LAYOUT
-                and nxt.text not in _STATEMENT_ENDS
-                and nxt.text not in _CLOSERS
-                and "\n" not in text[tok.end : nxt.start]
-            )
-            if piped or has_arguments:  # "C:\ffmpeg.exe" -i a.mp3 -> & "C:\ffmpeg.exe" -i a.mp3
-                out.append(Rewrite((TextEdit(tok.start, tok.start, "& "),), i))
-            if has_arguments and i > 1 and tokens[i - 1].text == "=" and tokens[i - 2].kind == "<VARIABLE>":
-                out.extend(_quoted_command_line(text, tokens, i))
-        if tok.text in ("{", "[") and _json_argument(tokens, i):
-            out.extend(_quoted_json(text, tokens, i))
-        if tok.kind == "<COMMAND>" and tok.cls is TokenClass.NAME:
-            out.extend(_pasted_cmd_line(text, tokens, i))
-        if tok.text == ")" and i > 0:
-            out.extend(_closed_before_arguments(text, tokens, i))
-        if tok.text == "}" and i > 0:
-            out.extend(_unopened_block(text, tokens, i))
-        if tok.text == "&" and i > 0 and tokens[i - 1].kind == "<ARG>" and _touching(tokens, i - 1):
-            out.extend(_ampersand_in_word(text, tokens, i - 1))
-        if (
-            tok.cls is TokenClass.STRING
-            and tok.text.startswith('"')
-            and _expression_expected(text, tokens, i)
-        ):
-            out.extend(_unescaped_quotes(text, tokens, i))
-        if tok.text == "|" and i > 0 and nxt is not None:
-            if nxt.text == "$_":
-                out.extend(_piped_into_expression(text, tokens, i))
-            if tokens[i - 1].text == "}":
-                out.extend(_piped_statement(text, tokens, i))
-    return out
+    """The rewrites of ``tokens[first:last]``, token by token; each names its rule."""
+    return run_rewrites(REWRITES, (), text, tokens, first, last)
+
+
+def _method_call_space(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``[Math]::Sqrt (9)`` -> ``[Math]::Sqrt(9)``: a blank between a method and its parenthesis."""
+    tok = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if (
+        nxt is not None
+        and nxt.text == "("
+        and tok.cls is TokenClass.NAME
+        and i > 0
+        and tokens[i - 1].text in (".", "::")
+        and tok.end < nxt.start
+        and text[tok.end : nxt.start].isspace()
+        and "\n" not in text[tok.end : nxt.start]
+    ):
+        return [Rewrite((TextEdit(tok.end, nxt.start, ""),), i + 1)]
+    return []
+
+
+def _program_string(text: str, tokens: Sequence[Token], i: int) -> tuple[bool, bool] | None:
+    """(piped, has arguments) of a string that starts a statement, or None when ``tokens[i]`` is not one."""
+    tok = tokens[i]
+    if tok.cls is not TokenClass.STRING or not _starts_statement(text, tokens, i):
+        return None
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    piped = i > 0 and tokens[i - 1].text == "|"
+    has_arguments = (
+        nxt is not None
+        and nxt.cls is not TokenClass.LAYOUT
+        and nxt.text not in _STATEMENT_ENDS
+        and nxt.text not in _CLOSERS
+        and "\n" not in text[tok.end : nxt.start]
+    )
+    return piped, has_arguments
+
+
+def _call_operator(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``"C:\\ffmpeg.exe" -i a.mp3`` -> ``& "C:\\ffmpeg.exe" -i a.mp3``: a quoted program path runs only
+    behind the call operator."""
+    program = _program_string(text, tokens, i)
+    if program is None or not any(program):
+        return []
+    return [Rewrite((TextEdit(tokens[i].start, tokens[i].start, "& "),), i)]
+
+
+def _command_line_string(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``$s = "C:\\app.exe" /install``: a command line meant as a string."""
+    program = _program_string(text, tokens, i)
+    if program is None or not program[1] or i <= 1:
+        return []
+    if tokens[i - 1].text == "=" and tokens[i - 2].kind == "<VARIABLE>":
+        return _quoted_command_line(text, tokens, i)
+    return []
+
+
+def _json(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    if tokens[i].text in ("{", "[") and _json_argument(tokens, i):
+        return _quoted_json(text, tokens, i)
+    return []
+
+
+def _cmd_line(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    if tokens[i].kind == "<COMMAND>" and tokens[i].cls is TokenClass.NAME:
+        return _pasted_cmd_line(text, tokens, i)
+    return []
+
+
+def _closed_early(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    return _closed_before_arguments(text, tokens, i) if tokens[i].text == ")" and i > 0 else []
+
+
+def _block_opened_nowhere(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    return _unopened_block(text, tokens, i) if tokens[i].text == "}" and i > 0 else []
+
+
+def _ampersand(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    if tokens[i].text == "&" and i > 0 and tokens[i - 1].kind == "<ARG>" and _touching(tokens, i - 1):
+        return _ampersand_in_word(text, tokens, i - 1)
+    return []
+
+
+def _inner_quotes(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    tok = tokens[i]
+    if tok.cls is TokenClass.STRING and tok.text.startswith('"') and _expression_expected(text, tokens, i):
+        return _unescaped_quotes(text, tokens, i)
+    return []
+
+
+def _pipe_into_expression(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    if tokens[i].text == "|" and 0 < i < len(tokens) - 1 and tokens[i + 1].text == "$_":
+        return _piped_into_expression(text, tokens, i)
+    return []
+
+
+def _pipe_after_statement(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    if tokens[i].text == "|" and 0 < i < len(tokens) - 1 and tokens[i - 1].text == "}":
+        return _piped_statement(text, tokens, i)
+    return []
 
 
 def _statement_start(text: str, tokens: Sequence[Token], i: int) -> int:
@@ -338,3 +390,66 @@ def _pasted_cmd_line(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite
     )  # cmd's way, after PowerShell's
     out.append(Rewrite((TextEdit(start, end, f'cmd /c "{line}"'),), i, cost))
     return out
+
+
+def _rule(name: str, doc: str, work: TokenRewrite, cost: float = 1.0) -> Rule[TokenRewrite]:
+    return Rule(f"powershell.{name}", "powershell", RuleKind.REWRITE, doc, work, cost=cost)
+
+
+# Token by token in this order (the order proposals of equal cost are tried in).
+REWRITES: tuple[Rule[TokenRewrite], ...] = (
+    _rule(
+        "method-call-space",
+        "[Math]::Sqrt (9) -> [Math]::Sqrt(9): a blank before a method's '('",
+        _method_call_space,
+    ),
+    _rule(
+        "call-operator",
+        '"C:\\x.exe" -i a -> & "C:\\x.exe" -i a: a quoted program runs behind &',
+        _call_operator,
+    ),
+    _rule(
+        "quoted-command-line",
+        '$s = "C:\\app.exe" /q -> one string: a command line meant as text',
+        _command_line_string,
+        _PASTED_CMD_COST,
+    ),
+    _rule("quoted-json", '-Body {"a": 1} -> -Body \'{"a": 1}\': JSON pasted as an argument is text', _json),
+    _rule(
+        "pasted-cmd-line",
+        'mysql db < dump.sql -> cmd /c "..." or Get-Content dump.sql | mysql db: a cmd.exe line',
+        _cmd_line,
+        _INPUT_REDIRECT_COST,
+    ),
+    _rule(
+        "closed-before-arguments",
+        "(gwmi X).Domain -ComputerName $pc -> (gwmi X -ComputerName $pc).Domain",
+        _closed_early,
+    ),
+    _rule(
+        "unopened-block",
+        "gci | Where-Object $_.Length -gt 0} -> Where-Object {$_...}: a block opened nowhere",
+        _block_opened_nowhere,
+        _UNOPENED_BLOCK_COST,
+    ),
+    _rule(
+        "ampersand-in-url",
+        'curl http://x/?a=1&b=2 -> curl "http://x/?a=1&b=2": PowerShell reserves &',
+        _ampersand,
+    ),
+    _rule(
+        "unescaped-quotes",
+        '$s = "He said "hi"" -> "He said `"hi`"": quotes inside a string not escaped',
+        _inner_quotes,
+    ),
+    _rule(
+        "piped-into-expression",
+        "x | $_.Name -> $(x).Name or x | ForEach-Object { $_.Name }: $_ outside a block",
+        _pipe_into_expression,
+    ),
+    _rule(
+        "wrap-piped-statement",
+        "foreach (...) { } | measure -> $(foreach (...) { }) | measure: a statement piped",
+        _pipe_after_statement,
+    ),
+)

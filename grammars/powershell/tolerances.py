@@ -17,10 +17,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..rules import Rule, RuleKind
 from .lexer import SIGNIFICANT, Lexeme
 from .lexicon import DASHES, DOUBLE_QUOTES, KEYWORDS, SINGLE_QUOTES
 
-__all__ = ["Masked", "RULES", "mask"]
+__all__ = ["Masked", "TOLERANCES", "Tolerance", "mask"]
 
 _NUMBER_SUFFIX = re.compile(r"(?:[uU]?[lLyYsSnN]|[dD])?(?:[kKmMgGtTpP][bB])?$")
 _HEX_SUFFIX = re.compile(r"(?:[uU]?[lLyYsSnN])?(?:[kKmMgGtTpP][bB])?$")  # d and b are hex digits
@@ -312,30 +313,50 @@ def expandable_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[st
         k = pieces[-1][1] + 1 if pieces else k + 1
 
 
+Tolerance = Callable[[Sequence[Lexeme], _Buffer, Callable[[str], bool]], None]
+
+
+def _tolerance(work: Tolerance, doc: str) -> Rule[Tolerance]:
+    return Rule(f"powershell.{work.__name__.replace('_', '-')}", "powershell", RuleKind.TOLERANCE, doc, work)
+
+
 # Order matters: later rules see earlier rewrites (method chains are checked after their inner
 # arguments and comments were masked).
-RULES: tuple[Callable[[Sequence[Lexeme], _Buffer, Callable[[str], bool]], None], ...] = (
-    comments_are_blank,
-    escaped_blank_is_blank,
-    typographic_quotes_and_dashes,
-    bare_word_arguments,
-    command_and_parameter_names,
-    empty_here_string,
-    keyword_member_names,
-    dotted_base_types,
-    number_suffixes,
-    empty_script_block,
-    param_block_terminator,
-    switch_clauses_on_one_line,
-    powershell7_operators,
-    method_chain_arguments,
-    expandable_arguments,
+TOLERANCES: tuple[Rule[Tolerance], ...] = (
+    _tolerance(comments_are_blank, "a comment is whitespace (spec 2.2.3), also alone or last in the text"),
+    _tolerance(escaped_blank_is_blank, "a backtick before a blank between tokens is whitespace"),
+    _tolerance(typographic_quotes_and_dashes, "curly quotes and en/em dashes read as quotes and '-'"),
+    _tolerance(
+        bare_word_arguments, "any generic token in argument mode is one string argument (about_Parsing)"
+    ),
+    _tolerance(
+        command_and_parameter_names, "a command or parameter name is any generic token (7z.exe, ./a.ps1)"
+    ),
+    _tolerance(empty_here_string, "a here-string may be empty (spec 2.3.5.2)"),
+    _tolerance(keyword_member_names, "after '.' a keyword is a member name ($list.ForEach, .Where())"),
+    _tolerance(dotted_base_types, "a class's base type may be namespaced (class C : System.X.Y)"),
+    _tolerance(number_suffixes, "numbers take type suffixes and multipliers (10L, 1MB, 1.5gb)"),
+    _tolerance(empty_script_block, "{} as a value is an empty script block"),
+    _tolerance(
+        param_block_terminator, "a param(...) block may end the script or share a line with what follows"
+    ),
+    _tolerance(switch_clauses_on_one_line, "switch clauses may follow each other on one line"),
+    _tolerance(powershell7_operators, "PowerShell 7's ??, ??=, a ? b : c and ?. (about_Operators)"),
+    _tolerance(method_chain_arguments, "$p.Split('.')[0] in argument mode is one expression argument"),
+    _tolerance(
+        expandable_arguments, "bare text joined with $( ) subexpressions is one argument (about_Parsing)"
+    ),
 )
 
 
-def mask(text: str, lexemes: Sequence[Lexeme], check: Callable[[str], bool]) -> Masked:
-    """Apply every tolerance; ``check`` says whether tree-sitter accepts a standalone snippet."""
+def mask(
+    text: str,
+    lexemes: Sequence[Lexeme],
+    check: Callable[[str], bool],
+    tolerances: Sequence[Rule[Tolerance]] = TOLERANCES,
+) -> Masked:
+    """Apply the tolerances in order; ``check`` says whether tree-sitter accepts a standalone snippet."""
     buf = _Buffer(text)
-    for rule in RULES:
-        rule(lexemes, buf, check)
+    for rule in tolerances:
+        rule.work(lexemes, buf, check)
     return Masked("".join(buf.chars) + buf.suffix, tuple(buf.fired))

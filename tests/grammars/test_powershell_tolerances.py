@@ -5,7 +5,7 @@ import pytest
 import tree_sitter
 import tree_sitter_powershell
 from lastfix.grammars import get_grammar
-from lastfix.grammars.powershell.tolerances import RULES
+from lastfix.grammars.powershell.tolerances import TOLERANCES
 
 G = get_grammar("powershell")
 _TS = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
@@ -102,7 +102,7 @@ def test_tolerance_accepts_valid_and_keeps_broken_flagged(rule, valid, broken):
 
 
 def test_every_rule_has_a_case():
-    assert {r.__name__ for r in RULES} == {c[0] for c in CASES}
+    assert {r.work.__name__ for r in TOLERANCES} == {c[0] for c in CASES}
 
 
 def test_masking_preserves_offsets_outside_the_appended_tail():

@@ -10,7 +10,7 @@ from lastfix.model_runtime.edit_candidates import (
     edit_alphabet,
     propose_edits,
 )
-from lastfix.model_runtime.hints import hints_from_messages
+from lastfix.model_runtime.hints import hints_from_issues
 from lastfix.model_runtime.repair import Repairer, RepairSettings
 from lastfix.model_runtime.slip_proposals import SlipSettings
 from lastfix.model_runtime.windows import find_window
@@ -21,7 +21,7 @@ def _search(lang, text, **kw):
     tokens = g.tokenize(text)
     issues = g.errors(text)
     w = find_window(g, text, tokens, issues[0], 32)
-    hints = hints_from_messages(i.message for i in issues)
+    hints = hints_from_issues(issues)
     return g, EditSearch(g, text, tokens, w, g.is_valid, hints=hints, **kw).run()
 
 

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lastfix.grammars import get_grammar
 from lastfix.grammars.base import TextEdit
-from lastfix.model_runtime.hints import hints_from_messages
+from lastfix.model_runtime.hints import hints_from_issues
 from lastfix.model_runtime.ranking import (
     RankingWeights,
     diversify,
@@ -41,22 +41,10 @@ def test_weighted_distance_prefers_closing_a_bracket_to_a_keyword():
     comma = weighted_distance(broken, g.tokenize("print, x\n"))
     assert comma < bracket < keyword
     # the parser said what it wants: with its hint the parenthesised call is the cheapest
-    hints = hints_from_messages([i.message for i in g.errors("print x\n")])
+    hints = hints_from_issues(g.errors("print x\n"))
     assert weighted_distance(broken, g.tokenize("print(x)\n"), hints=hints) < weighted_distance(
         broken, g.tokenize("print, x\n"), hints=hints
     )
-
-
-def test_hints_from_messages():
-    h = hints_from_messages(["unexpected ';' (Excel uses ',' between arguments)"])
-    assert h.insert == {","} and h.delete == {";"}
-    assert hints_from_messages(["'(' was never closed"]).insert == {")"}
-    assert hints_from_messages(["expected ':'"]).insert == {":"}
-    assert hints_from_messages(["missing operand after '='"]).insert == set()  # '=' is where, not what
-    assert hints_from_messages(["no hint here"]) == hints_from_messages([])
-    assert hints_from_messages(["too many arguments for IF: takes 2 to 3 arguments, got 4"]).extra_argument
-    assert not hints_from_messages(["missing ')'"]).extra_argument
-    assert hints_from_messages(["COUNTIF needs a range (reference) as argument 1"]).argument_order
 
 
 def test_scores_order_candidates():
