@@ -89,7 +89,9 @@ def duplicate_redirection(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
             seen.clear()
         elif x.cat == "operator" and x.text in _OUTPUT_REDIRECTS:
             stream = _OUTPUT_REDIRECTS[x.text]
-            if stream in seen or "*" in seen or stream == "*" and seen:
+            # one slot per stream: '> f *> g' sends output to f and the other streams to g (the parser's
+            # redirections[FromStream] test), so only the same stream twice is an error
+            if stream in seen:
                 message = "the output stream of this command is already redirected"
                 issues.append(SyntaxIssue(x.start, x.end, message, OTHER, found=x.text))
             seen.add(stream)
@@ -125,10 +127,13 @@ def operator_starts_statement(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIss
     console transcript."""
     issues = []
     previous = None
-    for x in lx:
+    headers = _type_headers(lx)
+    for k, x in enumerate(lx):
         if (
             x.cat == "operator"
             and x.mode in ("start", "cmd")
+            and k not in headers  # class C2b <newline> : Base: the base list may start a line
+            and not (x.text == ":" and _next_word(lx, k) == "base")  # C() <newline> : base() { }
             and (
                 x.text in _NO_STATEMENT_START
                 # an empty pipe element (tree-sitter reports '| |' itself; a '|' leading a line continues
@@ -148,11 +153,16 @@ def expression_after_pipe(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     """``Get-Item x | $_.Name``, ``a | "C:\\b.exe"``: "Expressions are only allowed as the first element of
     a pipeline." (ExpressionsMustBeFirstInPipeline); a command, ``&`` or ``ForEach-Object { }`` must
     follow."""
-    return [
-        SyntaxIssue(x.start, x.end, "an expression cannot follow '|': use ForEach-Object { } or &", OTHER)
-        for x in lx
-        if x.mode == "cmd" and x.cat in ("variable", "string", "number")
-    ]
+    issues = []
+    previous = None
+    for x in lx:
+        # after '&&'/'||' a whole pipeline starts, which may begin with an expression (about_Pipeline_Chain)
+        if x.mode == "cmd" and x.cat in ("variable", "string", "number") and previous == "|":
+            message = "an expression cannot follow '|': use ForEach-Object { } or &"
+            issues.append(SyntaxIssue(x.start, x.end, message, OTHER))
+        if x.cat in SIGNIFICANT and x.cat != "newline":
+            previous = x.text
+    return issues
 
 
 def assignment_to_a_list(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
@@ -185,6 +195,23 @@ def assignment_to_a_list(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
         elif x.cat == "punct" and x.text == "," and state.get(x.depth) == "assigned":
             state[x.depth] = "listed"
     return issues
+
+
+def _next_word(lx: Sequence[Lexeme], k: int) -> str:
+    """The next significant lexeme after ``k`` on any line, lower-cased ("" at the end)."""
+    return next((y.text.lower() for y in lx[k + 1 :] if y.cat in SIGNIFICANT and y.cat != "newline"), "")
+
+
+def _type_headers(lx: Sequence[Lexeme]) -> set[int]:
+    """Indices of the lexemes between a ``class``/``enum`` keyword and its body's ``{``."""
+    inside: set[int] = set()
+    for k, x in enumerate(lx):
+        if x.cat == "keyword" and x.text.lower() in ("class", "enum"):
+            j = k + 1
+            while j < len(lx) and not (lx[j].cat == "punct" and lx[j].text in "{}"):
+                inside.add(j)
+                j += 1
+    return inside
 
 
 def reserved_keyword(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
@@ -241,8 +268,12 @@ def console_prompt(text: str, lx: Sequence[Lexeme]) -> list[SyntaxIssue]:
     (Get-Process) and redirect into a file. Flagged so that documentation transcripts are not taken as
     code."""
     issues = []
+    # comment-based help (.EXAMPLE) and strings quote transcripts: only a prompt where code is counts
+    quoted = [(x.start, x.end) for x in lx if x.cat in ("comment", "string")]
     for m in _PROMPT.finditer(text):
         start = m.start() + len(m.group()) - len(m.group().lstrip())
+        if any(a <= start < b for a, b in quoted):
+            continue
         issues.append(SyntaxIssue(start, m.end(), "console prompt 'PS ...>' is not PowerShell code", OTHER))
     return issues
 

@@ -45,4 +45,6 @@ class ExpressionLexer(OperandLexer, OperatorLexer):
             if end > i:
                 self.emit("type", i, end)
                 return end
+            if self.last >= 0 and self.out[self.last].cat == "type":  # [string] [ValidatePattern()]$x
+                return self.open(i, "[", "expr", "operand")
         return self.operator(i)

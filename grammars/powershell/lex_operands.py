@@ -102,6 +102,11 @@ class OperandLexer(LexerState):
         k = self.out.index(lx) if self.out[self.last] is not lx else self.last
         return k > 0 and self.out[k - 1].cat == "punct" and self.out[k - 1].text in (".", "::")
 
+    def joined(self, i: int) -> bool:
+        """Is the variable at ``i`` joined with bare text into one argument (``$TestDrive\\out.txt``)?"""
+        end = scan.match_variable(self.text, i)
+        return i < end < len(self.text) and self.text[end] not in scan.GENERIC_TERMINATORS
+
     def after_value_block(self, i: int) -> bool:
         prev = self.adjacent(i)
         return (

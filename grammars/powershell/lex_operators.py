@@ -8,7 +8,12 @@ from .lexicon import DASHES, SYMBOL_OPERATORS
 __all__ = ["OperatorLexer", "ASSIGN"]
 
 ASSIGN = frozenset("= += -= *= /= %= ??=".split())
-_REDIRECT = (
+_REDIRECT = (  # about_Redirection; longest first
+    "*>&1",
+    "3>&1",
+    "4>&1",
+    "5>&1",
+    "6>&1",
     "*>>",
     "*>",
     "2>&1",

@@ -58,6 +58,8 @@ class StatementLexer(OperandLexer, OperatorLexer):
                 self.mode = "expr"
                 return end
             return self.open(i, "[", "start" if mode in ("start", "cmd") else "expr", "operand")
+        if c == "(" and self.last >= 0 and self.out[self.last].text.lower() == "param":
+            after = "start"  # a param(...) block is followed by the first statement (about_Functions)
         got = self.primary(i, after)
         if got is not None:
             if mode == "switch":

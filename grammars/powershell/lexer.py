@@ -88,7 +88,7 @@ class _Lexer(StatementLexer, ArgumentLexer, ExpressionLexer):
         if self.mode == "redir":
             self.mode = self.redir_ret
             if c not in scan.GENERIC_TERMINATORS:
-                got = self.primary(i, self.mode) if c in QUOTES + "$" else None
+                got = self.primary(i, self.mode) if c in QUOTES + "$" and not self.joined(i) else None
                 return got if got is not None else self.generic(i, "arg", self.mode)
         if self.mode == "start" and self.after_value_block(i):
             self.mode = "expr"  # { ... }.GetNewClosure(): a script block value has members

@@ -38,6 +38,7 @@ _QUOTES = SINGLE_QUOTES + DOUBLE_QUOTES
 _VARIABLE = re.compile(
     r"""\$(?:
         \{(?:[^}`]|`.)*\}                 # ${any name}, ${env:ProgramFiles(x86)}
+      | \?                                # $? ends at its '?': '$???=1' is $? ??= 1
       | (?:[A-Za-z_]\w*:(?!:))?[\w?]+      # $name, $scope:name, $env:PATH, $_, $? (? is a name char)
       | [$^]                              # $$ and $^
     )""",

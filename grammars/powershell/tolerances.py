@@ -20,11 +20,15 @@ from dataclasses import dataclass
 from ..rules import Rule, RuleKind
 from .lexer import SIGNIFICANT, Lexeme
 from .lexicon import DASHES, DOUBLE_QUOTES, KEYWORDS, SINGLE_QUOTES
+from .scan import scan_subexpression
 
 __all__ = ["Masked", "TOLERANCES", "Tolerance", "mask"]
 
 _NUMBER_SUFFIX = re.compile(r"(?:[uU]?[lLyYsSnN]|[dD])?(?:[kKmMgGtTpP][bB])?$")
 _HEX_SUFFIX = re.compile(r"(?:[uU]?[lLyYsSnN])?(?:[kKmMgGtTpP][bB])?$")  # d and b are hex digits
+_COMPLEX_TYPE = re.compile(r"[+`,]|\[\s*\[")  # nested (+), arity (`1), assembly (,) or [[T]] arguments
+_TYPE_ARGUMENTS = re.compile(r"\[\s*[\w.]+(?:\[\])?(?:\s*,\s*[\w.]+(?:\[\])?)*\s*\]")
+_SUFFIXED_NUMBER = re.compile(r"(?<![\w.$])\d+(?:\.\d+)?([kKmMgGtTpP][bB])\b")
 _QUOTE_MAP = str.maketrans({**{q: "'" for q in SINGLE_QUOTES[1:]}, **{q: '"' for q in DOUBLE_QUOTES[1:]}})
 
 
@@ -257,7 +261,8 @@ def method_chain_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[
         x = lx[k]
         if x.mode == "arg" and (x.cat in ("variable", "string") or x.text == "(" and x.pair > k):
             end_k = x.pair if x.text == "(" else k
-            called = after_call = False
+            # a parenthesised value is a result like a call's: Cmd($x).Length passes ($x).Length
+            called, after_call = x.text == "(", False
             j = end_k + 1
             while j < len(lx) and lx[j].start == lx[j - 1].end and lx[j].cat == "punct":
                 member = j + 1 < len(lx) and lx[j + 1].cat in ("name", "variable")
@@ -313,6 +318,312 @@ def expandable_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[st
         k = pieces[-1][1] + 1 if pieces else k + 1
 
 
+def _gap_is_blank(lx: Sequence[Lexeme], a: int, b: int) -> bool:
+    """Are the lexemes strictly between ``a`` and ``b`` only blanks, line breaks and comments?"""
+    return all(lx[j].cat in ("ws", "newline", "comment", "cont") for j in range(a + 1, b))
+
+
+def _blank(buf: _Buffer, start: int, end: int, rule: str) -> None:
+    """Spaces over ``start:end``, line breaks kept (so line numbers in tree-sitter's view do not move)."""
+    buf.put(start, "".join(c if c in "\r\n" else " " for c in buf.chars[start:end]), rule)
+
+
+def nested_type_names(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """Type literals name nested, generic and assembly-qualified types (about_Type_Literals, spec 7.1.10):
+    ``[System.Environment+SpecialFolder]``, ``[list[[int]]]``, ``[List`1[string]]``,
+    ``[Func[[IO.FileInfo], [string]]]``, ``[List[string], System.Private.CoreLib]``; tree-sitter-powershell
+    takes only dotted names with simple generic arguments. Shown as a plain name of the same length."""
+    for x in lx:
+        if x.cat == "type" and _COMPLEX_TYPE.search(x.text[1:-1]):
+            buf.put(x.start, "[" + "a" * (len(x.text) - 2) + "]", "nested_type_names")
+
+
+def null_conditional_members(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``$a.b?.c()`` and ``(Get-Item x)?.Name``: PowerShell 7.1's null-conditional member access applies to
+    any value (about_Operators); tree-sitter-powershell has no ``?.``. Shown as ``::`` (member access)."""
+    for k, x in enumerate(lx):
+        if (
+            x.cat == "punct"
+            and x.text == "?."
+            and k
+            and lx[k - 1].cat != "variable"  # $a?.b and ${a}?.b: powershell7_operators
+            and k + 1 < len(lx)
+            and lx[k + 1].cat in ("name", "variable")  # ?.$methodName(): a dynamic member name
+        ):
+            buf.put(x.start, "::", "null_conditional_members")
+
+
+def attributes_on_statements(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """Attributes also stand before a class or enum (``[DscResource()]``, ``[Flags()] enum``), before a
+    static property (``static [ValidateSet('a')][string]$x``) and on a variable outside a param block
+    (``[ValidateSet('a','b')][string]$x = 'a'``; about_Classes, about_Enum, about_Variables);
+    tree-sitter-powershell takes them only in param blocks and on class members. Shown as blanks; the
+    lexer still checks their brackets and strings."""
+    sig = [k for k, x in enumerate(lx) if x.cat in SIGNIFICANT]
+    for n, k in enumerate(sig):
+        x = lx[k]
+        if not (x.cat == "punct" and x.text == "[" and x.pair > k and x.problem is None):
+            continue
+        inner = [j for j in sig[n + 1 :] if j < x.pair]
+        dots = 0  # [System.Management.Automation.Cmdlet("Get", "Thing")]: a namespaced attribute name
+        while dots + 2 < len(inner) and lx[inner[dots + 1]].text == "." and lx[inner[dots + 2]].cat == "name":
+            dots += 2
+        shaped = (
+            len(inner) >= dots + 3
+            and lx[inner[0]].cat == "name"
+            and lx[inner[dots + 1]].text == "("
+            and lx[inner[dots + 1]].pair == inner[-1]
+        )
+        before = lx[sig[n - 1]] if n else None
+        after = next((lx[j] for j in sig if j > x.pair and lx[j].cat != "newline"), None)
+        starts = (
+            before is None
+            or before.cat == "newline"
+            or before.text in (";", "{", "}")
+            or before.cat == "type"
+            or before.text == "]"
+            or before.cat == "keyword"
+            and before.text.lower() in ("static", "hidden")
+        )
+        followed = after is not None and (
+            after.cat in ("type", "variable")
+            or after.text == "["
+            or after.text.lower() in ("class", "enum", "static", "hidden")  # ']class' is read as a name
+        )
+        if shaped and starts and followed:
+            _blank(buf, x.start, lx[x.pair].end, "attributes_on_statements")
+
+
+def constructor_base_call(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``Dog([string]$name) : base($name) { }``: a constructor may call its base class's constructor
+    (about_Classes_Constructors); tree-sitter-powershell has no such clause. The clause is blanked when its
+    arguments parse on their own."""
+    sig = [k for k, x in enumerate(lx) if x.cat in SIGNIFICANT and x.cat != "newline"]
+    for n in range(len(sig) - 3):
+        close, colon, base, paren = (lx[sig[n + d]] for d in range(4))
+        if (
+            close.text == ")"
+            and colon.text == ":"
+            and base.text.lower() == "base"
+            and paren.text == "("
+            and paren.pair > sig[n + 3]
+        ):
+            after = next((lx[j] for j in sig if j > paren.pair), None)
+            args = "".join(buf.chars[paren.end : lx[paren.pair].start])
+            if after is not None and after.text == "{" and (not args.strip() or check(args)):
+                _blank(buf, colon.start, lx[paren.pair].end, "constructor_base_call")
+
+
+def enum_bases_and_values(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``enum E : long { }`` names the underlying type and a member's value is any constant expression
+    (``e2 = [int]::MaxValue``, ``a = -1``, ``b = [E5]::e0 + 2``; about_Enum); tree-sitter-powershell takes
+    neither. The base is blanked; a value that parses on its own is shown as a number of its length."""
+    for k, x in enumerate(lx):
+        if not (x.cat == "keyword" and x.text.lower() == "enum"):
+            continue
+        j = k + 1
+        while j < len(lx) and not (lx[j].cat == "punct" and lx[j].text == "{"):
+            j += 1
+        if j >= len(lx) or lx[j].pair <= j:
+            continue
+        colon = next((c for c in range(k + 1, j) if lx[c].text == ":"), None)
+        if colon is not None:
+            _blank(buf, lx[colon].start, lx[j].start, "enum_bases_and_values")
+        body_end = lx[j].pair
+        c = j + 1
+        while c < body_end:
+            if lx[c].cat == "operator" and lx[c].text == "=" and lx[c].depth == lx[j].depth + 1:
+                e = c + 1
+                while e < body_end and not (
+                    lx[e].depth == lx[c].depth and (lx[e].cat == "newline" or lx[e].text == ";")
+                ):
+                    e += 1
+                pieces = [y for y in lx[c + 1 : e] if y.cat not in ("ws", "comment", "cont")]
+                if pieces:
+                    start, end = pieces[0].start, pieces[-1].end
+                    value = "".join(buf.chars[start:end])
+                    if not value.isdigit() and check(value):
+                        buf.put(start, "0" * (end - start), "enum_bases_and_values")
+                c = e
+            c += 1
+
+
+def clean_blocks(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``clean { }`` is a named block of a function or script since PowerShell 7.3 (about_Functions,
+    "clean"); tree-sitter-powershell knows begin/process/end only. Shown as ``end`` and blanks."""
+    for k, x in enumerate(lx):
+        if x.cat == "keyword" and x.text.lower() == "clean" and x.mode == "start":
+            j = _next_significant(lx, k)
+            if j < len(lx) and lx[j].text == "{" and lx[j].body:
+                buf.put(x.start, "end  ", "clean_blocks")
+
+
+def background_operator(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``Get-Thing &`` runs the pipeline as a background job (PowerShell 6, about_Operators "Background
+    operator"); tree-sitter-powershell reads ``&`` only as the call operator. Blanked at a pipeline's end."""
+    for k, x in enumerate(lx):
+        if x.cat == "operator" and x.text == "&" and x.mode in ("arg", "expr"):
+            j = _next_significant(lx, k)
+            if j >= len(lx) or lx[j].cat == "newline" or lx[j].text in (";", ")", "}"):
+                buf.put(x.start, " ", "background_operator")
+
+
+def else_on_next_line(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``}`` then ``else``/``elseif`` on a later line continues the if statement (about_If), also where the
+    if is a value (``@{ a = if ($x) { 1 } <newline> else { 2 } }``); tree-sitter-powershell accepts the
+    line break only at statement level. The line breaks between them are shown as blanks."""
+    for k, x in enumerate(lx):
+        # in a hashtable the lexer reads a line's first word as a key: 'elseif' there is the keyword still
+        if x.cat in ("keyword", "name") and x.text.lower() in ("else", "elseif"):
+            j = k - 1
+            while j >= 0 and lx[j].cat in ("ws", "newline", "comment", "cont"):
+                j -= 1
+            if j >= 0 and lx[j].text == "}" and _gap_is_blank(lx, j, k):
+                start, end = lx[j].end, x.start
+                buf.put(
+                    start,
+                    "".join(" " if c in "\r\n" else c for c in buf.chars[start:end]),
+                    "else_on_next_line",
+                )
+
+
+def parameter_as_command(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``-Guid $g`` starting a line is a command named ``-Guid`` to PowerShell's parser (a parameter
+    token in command position is read as the command name; it fails only when run). tree-sitter-powershell
+    rejects it. Shown as a command name of the same length."""
+    previous = None
+    for x in lx:
+        # only at the start of a line (a continuation line whose backtick is missing); after ';' it is far
+        # likelier a slip the repair should see
+        if x.cat == "parameter" and x.mode == "start" and previous is not None and previous.cat == "newline":
+            buf.put(x.start, "a" * len(x.text), "parameter_as_command")
+        if x.cat in SIGNIFICANT:
+            previous = x
+
+
+def generic_method_calls(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``$obj.GenericMethod[int]()`` passes type arguments to a method (PowerShell 7.3, about_Calling_Generic_
+    Methods); tree-sitter-powershell reads the ``[...]`` as an index. Shown as a longer method name."""
+    for k, x in enumerate(lx):
+        if (
+            x.cat == "name"
+            and k
+            and lx[k - 1].text in (".", "::")
+            and k + 1 < len(lx)
+            and lx[k + 1].start == x.end
+            and lx[k + 1].text.startswith("[")
+        ):
+            close = lx[k + 1].pair if lx[k + 1].cat == "punct" else k + 1
+            if (
+                0 <= close < len(lx) - 1
+                and lx[close + 1].text == "("
+                and lx[close + 1].start == lx[close].end
+            ):
+                inner = "".join(c for y in lx[k + 1 : close + 1] for c in y.text)
+                if _TYPE_ARGUMENTS.fullmatch(inner):
+                    buf.put(lx[k + 1].start, "a" * len(inner), "generic_method_calls")
+
+
+def literal_hash_in_strings(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``"$Repo#$PR"``, ``"a $# b"``: inside an expandable string ``#`` is a plain character (spec 2.3.5.2);
+    tree-sitter-powershell starts a comment at a ``#`` after a variable there. Shown as a blank; a ``#``
+    inside ``$( )`` is left alone (it starts a comment there)."""
+    for x in lx:
+        if x.cat != "string" or x.problem is not None or "#" not in x.text:
+            continue
+        opening = 2 if x.text[:1] == "@" else 1
+        if x.text[opening - 1] not in DOUBLE_QUOTES:
+            continue
+        text, j = x.text, opening
+        while j < len(text) - opening:
+            c = text[j]
+            if c == "`":
+                j += 2
+                continue
+            if c == "$" and text[j + 1 : j + 2] == "(":
+                j, _ = scan_subexpression(text, j + 2)
+                continue
+            if c == "#":
+                buf.put(x.start + j, " ", "literal_hash_in_strings")
+            j += 1
+
+
+def generic_base_types(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``class MyIntList : System.Collections.Generic.List[int]`` derives from a generic type
+    (about_Classes_Inheritance); tree-sitter-powershell takes only a plain name. The type arguments are
+    shown as letters that lengthen the name."""
+    for k, x in enumerate(lx):
+        if not (x.cat == "keyword" and x.text.lower() == "class"):
+            continue
+        j = k + 1
+        while j < len(lx) and not (lx[j].cat == "punct" and lx[j].text in ("{", "}")):
+            y = lx[j]
+            if y.text.startswith("[") and j and lx[j - 1].cat == "name" and lx[j - 1].end == y.start:
+                close = y.pair if y.cat == "punct" else j
+                if close >= j:
+                    inner = "".join(z.text for z in lx[j : close + 1])
+                    if _TYPE_ARGUMENTS.fullmatch(inner):
+                        buf.put(y.start, "a" * len(inner), "generic_base_types")
+                    j = close
+            j += 1
+
+
+def script_block_method_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``$list.Where{ $_ -gt 1 }``, ``$x.PSForEach{ }``: a script block right after a method name is its
+    one argument (about_Arrays, "Where" and "ForEach" methods); tree-sitter-powershell takes this only for
+    ForEach. When the block is one pipeline that parses on its own its braces are shown as parentheses."""
+    for k, x in enumerate(lx):
+        p = k - 1
+        while p >= 0 and lx[p].cat in ("ws", "newline"):
+            p -= 1
+        if (
+            x.cat == "name"
+            and p >= 0
+            and lx[p].text in (".", "::", "?.")
+            and (x.text.lower() != "foreach" or lx[p].end < x.start)  # after a line break too
+            and k + 1 < len(lx)
+            and lx[k + 1].text == "{"
+            and lx[k + 1].start == x.end
+            and lx[k + 1].pair > k + 1
+        ):
+            close = lx[lx[k + 1].pair]
+            inner = "".join(" " if c in "\r\n" else c for c in buf.chars[lx[k + 1].end : close.start])
+            if not inner.strip() or ";" in inner or not check("(" + inner + ")"):
+                continue
+            buf.put(lx[k + 1].start, "(" + inner + ")", "script_block_method_arguments")
+
+
+def member_on_next_line(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``$bytes.<newline> ForEach{ }``: after ``.`` the member name may follow on a later line (the
+    tokenizer skips line breaks after a member-access operator); tree-sitter-powershell wants it on the
+    same line. The line breaks are shown as blanks."""
+    for k, x in enumerate(lx):
+        if (
+            x.cat in ("punct", "operator")
+            and x.text in (".", "::")
+            and 0 < k < len(lx) - 1
+            and lx[k - 1].end == x.start
+            and lx[k - 1].cat in ("punct", "name", "variable", "string", "type")
+            and lx[k - 1].text not in ("(", "[", "{", ",", ";")
+        ):
+            j = k + 1
+            while j < len(lx) and lx[j].cat in ("ws", "newline"):
+                j += 1
+            if j > k + 1 and j < len(lx) and lx[j].cat == "name" and "\n" in buf.chars[x.end : lx[j].start]:
+                buf.put(x.end, "".join(" " for _ in range(lx[j].start - x.end)), "member_on_next_line")
+
+
+def number_suffixes_in_strings(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``"$($_.Length/1KB) KB"``: numbers in a string's subexpressions take multipliers too
+    (about_Numeric_Literals); the string is one lexeme, so :func:`number_suffixes` does not see them."""
+    for x in lx:
+        if x.cat != "string" or x.problem is not None or "$(" not in x.text:
+            continue
+        for m in _SUFFIXED_NUMBER.finditer(x.text):
+            if "$(" in x.text[: m.start()]:
+                buf.put(x.start + m.start(1), "00", "number_suffixes_in_strings")
+
+
 Tolerance = Callable[[Sequence[Lexeme], _Buffer, Callable[[str], bool]], None]
 
 
@@ -345,6 +656,23 @@ TOLERANCES: tuple[Rule[Tolerance], ...] = (
     _tolerance(method_chain_arguments, "$p.Split('.')[0] in argument mode is one expression argument"),
     _tolerance(
         expandable_arguments, "bare text joined with $( ) subexpressions is one argument (about_Parsing)"
+    ),
+    _tolerance(nested_type_names, "[A+B], [list[[int]]], [List`1[T]], [T, Assembly]: full type names"),
+    _tolerance(null_conditional_members, "?. after any value: $a.b?.c(), (x)?.Name (about_Operators)"),
+    _tolerance(attributes_on_statements, "[Flags()] enum, [DscResource()] class, [ValidateSet()][T]$x = v"),
+    _tolerance(constructor_base_call, "Dog($n) : base($n) { }: a constructor's base call (about_Classes)"),
+    _tolerance(enum_bases_and_values, "enum E : long, and member values that are expressions (about_Enum)"),
+    _tolerance(clean_blocks, "clean { } is a named block since PowerShell 7.3 (about_Functions)"),
+    _tolerance(background_operator, "cmd & runs the pipeline as a background job (about_Operators)"),
+    _tolerance(else_on_next_line, "} then else/elseif on a later line, also where if is a value"),
+    _tolerance(parameter_as_command, "-Name starting a statement is read as a command name (parser)"),
+    _tolerance(generic_method_calls, "$o.Method[int]() passes type arguments (PowerShell 7.3)"),
+    _tolerance(generic_base_types, "class C : List[int]: a generic base type (about_Classes_Inheritance)"),
+    _tolerance(member_on_next_line, "$x.<newline>Name: the member name may follow on the next line"),
+    _tolerance(script_block_method_arguments, "$list.Where{ ... }: a script block as a method's argument"),
+    _tolerance(number_suffixes_in_strings, '"$($n/1KB) KB": multipliers inside a string\'s subexpression'),
+    _tolerance(
+        literal_hash_in_strings, "'#' inside an expandable string is a plain character (spec 2.3.5.2)"
     ),
 )
 

@@ -89,6 +89,55 @@ CASES = [
         "Expand-Archive -Path $p -DestinationPath \"$p\".Split('.')[0]",
         "Expand-Archive -Path $p -DestinationPath \"$p\".Split('.'[0]",
     ),
+    ("method_chain_arguments", "Write-Output($x).Length", "Write-Output($x).Length)"),
+    (
+        "nested_type_names",
+        "[Environment]::GetFolderPath([System.Environment+SpecialFolder]::Windows)",
+        "[Environment]::GetFolderPath([System.Environment+SpecialFolder]::Windows",
+    ),
+    ("nested_type_names", "$x = [list[[int]]]::new()", "$x = [list[[int]]]::new("),
+    ("null_conditional_members", "$n.FirstChild?.ToString() ?? ''", "$n.FirstChild?.ToString( ?? ''"),
+    ("null_conditional_members", "($ps)?.Dispose()", "($ps)?.Dispose("),
+    ("attributes_on_statements", "[Flags()] enum E { A = 1 }", "[Flags()] enum E { A = 1"),
+    (
+        "attributes_on_statements",
+        "[ValidateSet('a','b')][string]$t = 'b'",
+        "[ValidateSet('a','b')][string]$t = 'b",
+    ),
+    (
+        "attributes_on_statements",
+        "class C { static [ValidateRange(1, 10)][int]$f }",
+        "class C { static [ValidateRange(1, 10)][int]$f",
+    ),
+    (
+        "constructor_base_call",
+        "class Dog : Animal { Dog([string]$name) : base($name) {} }",
+        "class Dog : Animal { Dog([string]$name) : base($name {} }",
+    ),
+    ("enum_bases_and_values", "enum E : long { A = -1 }", "enum E : long { A = -1"),
+    ("enum_bases_and_values", "enum E { A = [int]::MaxValue }", "enum E { A = [int]::MaxValue("),
+    ("clean_blocks", "function f { process { 1 } clean { 2 } }", "function f { process { 1 } clean { 2 }"),
+    ("background_operator", "$j = Write-Output Hi &", "$j = Write-Output (Hi &"),
+    (
+        "else_on_next_line",
+        "@{ a = if ($x) { 1 }\n else { 2 } }",
+        "@{ a = if ($x) { 1 }\n else { 2 }",
+    ),
+    ("parameter_as_command", "Get-Thing -Name a\n-Guid $g", "Get-Thing -Name a\n-Guid $g)"),
+    ("generic_method_calls", "$obj.GenericMethod[int]()", "$obj.GenericMethod[int]("),
+    ("literal_hash_in_strings", 'Write-Host "PR: $Repo#$PR"', 'Write-Host "PR: $Repo#$PR'),
+    (
+        "generic_base_types",
+        "class MyList : System.Collections.Generic.List[int] {}",
+        "class MyList : System.Collections.Generic.List[int] {",
+    ),
+    ("member_on_next_line", "$x = (1).\n    ForEach{ $_ }", "$x = (1).\n    ForEach{ $_ "),
+    ("script_block_method_arguments", "$x.Where{ $_ -gt 1 }", "$x.Where{ $_ -gt 1 "),
+    (
+        "number_suffixes_in_strings",
+        'Write-Log "$($_.Name) ($([math]::Round($_.Length/1KB, 2)) KB)"',
+        'Write-Log "$($_.Name) ($([math]::Round($_.Length/1KB, 2) KB)"',
+    ),
 ]
 
 
