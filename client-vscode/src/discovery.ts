@@ -81,8 +81,9 @@ export async function discoverServer(settings: ExtensionSettings, env: Discovery
 export function missingServerMessage(discovery: Extract<Discovery, { ok: false }>): string {
     return (
         'lastfix: the language server is not installed. ' +
-        `Install it with \`${discovery.interpreter} -m pip install lastfix\` ` +
-        '(or `pipx install lastfix`), or point `lastfix.serverCommand` or `lastfix.interpreter` at an ' +
+        `Install it with \`${discovery.interpreter} -m pip install /path/to/lastfix\` ` +
+        '(a checkout of its repository, or the wheel `python -m build` makes there; lastfix is not on PyPI), ' +
+        'or point `lastfix.serverCommand` or `lastfix.interpreter` at an ' +
         'installation, then run "lastfix: Restart Server". The lastfix output lists what was tried.'
     );
 }

@@ -80,7 +80,7 @@ describe('discoverServer', () => {
         assert.equal(d.ok, false);
         assert.equal(d.tried.length, 4); // PATH, interpreter, extension, python3
         const message = missingServerMessage(d);
-        assert.match(message, /\/mine\/python -m pip install lastfix/);
+        assert.match(message, /\/mine\/python -m pip install \/path\/to\/lastfix/);
         assert.match(message, /lastfix\.serverCommand/);
         assert.match(message, /lastfix\.interpreter/);
     });

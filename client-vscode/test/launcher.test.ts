@@ -56,7 +56,7 @@ describe('Launcher', () => {
         assert.equal(await launcher.start(), undefined);
         assert.equal(started.length, 0);
         assert.equal(notes.length, 1);
-        assert.match(notes[0]?.message ?? '', /python3 -m pip install lastfix/);
+        assert.match(notes[0]?.message ?? '', /python3 -m pip install \/path\/to\/lastfix/);
         assert.deepEqual(notes[0]?.actions, ['Open Settings', 'Show Output']);
         assert.match(log.lines.join('\n'), /lastfix is not installed in it/);
         assert.equal(launcher.lastLaunch, undefined);
