@@ -13,6 +13,7 @@ one character at the very end of the text, which moves no earlier offset.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -364,7 +365,7 @@ def attributes_on_statements(lx: Sequence[Lexeme], buf: _Buffer, check: Callable
         x = lx[k]
         if not (x.cat == "punct" and x.text == "[" and x.pair > k and x.problem is None):
             continue
-        inner = [j for j in sig[n + 1 :] if j < x.pair]
+        inner = sig[n + 1 : bisect.bisect_left(sig, x.pair, n + 1)]
         dots = 0  # [System.Management.Automation.Cmdlet("Get", "Thing")]: a namespaced attribute name
         while dots + 2 < len(inner) and lx[inner[dots + 1]].text == "." and lx[inner[dots + 2]].cat == "name":
             dots += 2
@@ -375,7 +376,7 @@ def attributes_on_statements(lx: Sequence[Lexeme], buf: _Buffer, check: Callable
             and lx[inner[dots + 1]].pair == inner[-1]
         )
         before = lx[sig[n - 1]] if n else None
-        after = next((lx[j] for j in sig if j > x.pair and lx[j].cat != "newline"), None)
+        after = next((lx[j] for j in sig[bisect.bisect_right(sig, x.pair) :] if lx[j].cat != "newline"), None)
         starts = (
             before is None
             or before.cat == "newline"
@@ -400,6 +401,8 @@ def constructor_base_call(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[s
     arguments parse on their own."""
     sig = [k for k, x in enumerate(lx) if x.cat in SIGNIFICANT and x.cat != "newline"]
     for n in range(len(sig) - 3):
+        if lx[sig[n]].text != ")" or lx[sig[n + 1]].text != ":":
+            continue
         close, colon, base, paren = (lx[sig[n + d]] for d in range(4))
         if (
             close.text == ")"
@@ -408,7 +411,7 @@ def constructor_base_call(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[s
             and paren.text == "("
             and paren.pair > sig[n + 3]
         ):
-            after = next((lx[j] for j in sig if j > paren.pair), None)
+            after = next((lx[j] for j in sig[bisect.bisect_right(sig, paren.pair) :]), None)
             args = "".join(buf.chars[paren.end : lx[paren.pair].start])
             if after is not None and after.text == "{" and (not args.strip() or check(args)):
                 _blank(buf, colon.start, lx[paren.pair].end, "constructor_base_call")
