@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +18,12 @@ from lastfix.grammars.errors import ModelLoadError
 from lastfix.model_runtime.candidate_sources import WindowTask
 from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.hints import hints_from_issues
-from lastfix.model_runtime.masked_repair import MaskedRepairSettings, masked_stretch, repair_window
+from lastfix.model_runtime.masked_repair import (
+    MaskedRepairSettings,
+    masked_stretch,
+    repair_window,
+    window_scores,
+)
 from lastfix.model_runtime.masked_runtime import MASKED_GRAPH, load_masked_model
 from lastfix.model_runtime.masked_source import MaskedSource
 from lastfix.model_runtime.windows import find_window
@@ -163,3 +169,28 @@ def test_masked_source_does_nothing_after_its_deadline(runtime):
     run = MaskedSource(runtime).open(task)
     run.propose(Deadline.after_ms(0), others_found=False)
     assert run.found() == []
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "model_runtime" / "models" / "excel" / "masked"
+
+
+@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
+def test_the_shipped_excel_model_closes_a_bracket_and_prefers_balanced_text():
+    grammar = get_grammar("excel")
+    shipped = load_masked_model(SHIPPED, device="cpu", threads=1)
+    assert shipped.mask_id == len(shipped.vocab) and shipped.config["repair"]["length_credit"] > 0
+    text = "=SUM(A1:A3"
+    tokens = grammar.tokenize(text)
+    window = find_window(grammar, text, tokens, grammar.errors(text)[0], 56)
+    found = [
+        s.text for s in repair_window(grammar, shipped, text, tokens, window) if grammar.is_valid(s.text)
+    ]
+    assert found[:1] == ["=SUM(A1:A3)"]
+    balanced, extra = window_scores(
+        shipped,
+        [
+            ["=", "SUM", "(", "<CELL>", ":", "<CELL>", ")"],
+            ["=", "SUM", "(", "<CELL>", ":", "<CELL>", ")", ")"],
+        ],
+    )
+    assert balanced > extra
