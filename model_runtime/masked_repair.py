@@ -1,12 +1,13 @@
 """Repair of one error window by the masked diffusion model (DESIGN "The diffusion model of the product").
 
 The window's tokens are laid on the canvas with a blank slot in every gap of the stretch around the error
-(``canvas.with_slots``, the layout the model was trained on); a share ``ratio`` of that stretch's cells
-(tokens and slots, nearest the error first, with a random jitter so that samples differ) is masked; the
+(``canvas.with_slots``, the layout the model was trained on); the stretch's slots and a share ``ratio``
+of its tokens (nearest the error first, with a random jitter so that samples differ) are masked; the
 reverse process unmasks them, most confident first. Every sample is a row of one batched ONNX run. A
 sample maps back to text edits with the grammar (``Grammar.edits_for``, as diffusion_candidates does):
 kept tokens keep their text, a slot that became a token is an insertion, a token that became a blank a
-deletion. Distinct results are ranked by the model's own likelihood of the repaired window.
+deletion. Distinct results are ranked by the model's own pseudo-likelihood of the repaired stretch in
+its window (plus a per-token credit), the log P(fixed) a noisy-channel ranking can reuse.
 """
 
 from __future__ import annotations
