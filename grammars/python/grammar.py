@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from typing import Any
 
 from ..base import SKETCH_ANONYMISED, Grammar, SyntaxIssue, TextEdit, Token, TokenClass, placeholder
+from ..rules import Rule
 from . import LANGUAGE
 from .edits import python_edits
 from .edits import separator as python_separator
-from .errors import find_issues, is_valid_python
+from .errors import PythonSyntax, find_issues, is_valid_with
 from .lexer import (
     DEDENT,
     INDENT,
@@ -29,6 +31,7 @@ from .lexer import (
     STRING,
     lex,
 )
+from .newer_syntax import TOLERANCES, PythonVersion, parse_version
 from .parse import IncrementalDocument, PythonParser
 from .statements import statement_spans
 
@@ -50,20 +53,40 @@ _FILLERS = {NAME: "name", STRING: '""', NUMBER: "0", OTHER: "", NEWLINE: "\n", I
 
 
 class PythonGrammar(Grammar):
-    """Python 3 (the running CPython's grammar)."""
+    """Python 3: the running CPython's grammar, and syntax up to ``target_version`` that tree-sitter
+    parses where CPython is older (``python.type-alias``...; the newest they know by default)."""
 
     language = LANGUAGE
 
-    def __init__(self) -> None:
+    def __init__(
+        self, target_version: str | PythonVersion | None = None, off: frozenset[str] = frozenset()
+    ) -> None:
         self._parser = PythonParser()
+        target = PythonSyntax().target if target_version is None else parse_version(target_version)
+        self._syntax = PythonSyntax(target, off)
+
+    @property
+    def target_version(self) -> PythonVersion:
+        """The newest Python the code may be written for."""
+        return self._syntax.target
+
+    def for_version(self, target_version: str | PythonVersion) -> PythonGrammar:
+        """The same grammar for code written for ``target_version`` (``"3.12"``, ``"py311"``)."""
+        return PythonGrammar(target_version, self._syntax.off)
+
+    def rules(self) -> tuple[Rule[Any], ...]:
+        return tuple(r for r in TOLERANCES if r.name not in self._syntax.off)
+
+    def _without(self, off: frozenset[str]) -> Grammar:
+        return PythonGrammar(self._syntax.target, self._syntax.off | off)
 
     # ----- errors and the oracle ----------------------------------------------------------------
 
     def errors(self, text: str) -> list[SyntaxIssue]:
-        return find_issues(text, self._parser)
+        return find_issues(text, self._parser, syntax=self._syntax)
 
     def is_valid(self, text: str) -> bool:
-        return is_valid_python(text)
+        return is_valid_with(text, self._parser, self._syntax)
 
     def document(self) -> IncrementalDocument:
         """A document that keeps its tree-sitter tree: feed it each new text, then ask ``errors_in``."""
@@ -75,7 +98,7 @@ class PythonGrammar(Grammar):
             tree = document.update(text)
         except Exception:  # noqa: BLE001 - fall back to a fresh parse rather than fail diagnostics
             return self.errors(text)
-        return find_issues(text, self._parser, tree)
+        return find_issues(text, self._parser, tree, self._syntax)
 
     # ----- tokens --------------------------------------------------------------------------------
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import tree_sitter
 import tree_sitter_python
 
-__all__ = ["ByteOffsets", "PythonParser", "IncrementalDocument", "encode"]
+__all__ = ["LANGUAGE", "ByteOffsets", "PythonParser", "IncrementalDocument", "encode"]
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_python.language())
+LANGUAGE = tree_sitter.Language(tree_sitter_python.language())
 
 
 def encode(text: str) -> bytes:
@@ -62,7 +62,7 @@ class PythonParser:
     def _parser(self) -> tree_sitter.Parser:
         parser = getattr(self._local, "parser", None)
         if parser is None:
-            parser = tree_sitter.Parser(_LANGUAGE)
+            parser = tree_sitter.Parser(LANGUAGE)
             self._local.parser = parser
         return parser
 

@@ -54,8 +54,10 @@ def test_first_issue_lies_near_the_human_fix(pairs):
         s, e = issue_span(bt, G.errors(p["broken"])[0])
         on += s <= hi and lo <= e
         near += s <= hi + 2 and lo <= e + 2
-    # Measured: 91.3% on the changed tokens, 98.2% within 2 tokens (CPython's location alone: 69.5%, 83.2%).
-    assert on >= 900 and near >= 975
+    # The first issue is CPython's (issue 17, point 4), an unclosed bracket's running on to where tree-sitter
+    # misses its closer: 83.3% on the changed tokens, 95.9% within 2 (CPython's point alone: 69.5%, 83.2%;
+    # tree-sitter's innermost nodes, the first issue before: 91.3%, 98.2%).
+    assert on >= 820 and near >= 950
 
 
 def test_edits_for_turns_the_human_token_fix_into_valid_text(pairs):

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from lastfix.grammars.base import line_col
+from lastfix.grammars.base import IssueKind, line_col
 from lastfix.grammars.python.errors import cpython_error, is_valid_python
 from lastfix.grammars.registry import get_grammar
 
@@ -60,29 +60,101 @@ def test_every_case_is_flagged_and_rejected(text):
     assert all(0 <= i.start <= i.end <= len(text) and i.message for i in issues)
 
 
-def test_missing_node_reports_the_missing_token():
+@pytest.mark.parametrize("name", [n for n in CASES if n != "null_byte"])
+def test_every_case_starts_where_cpython_points(name):
+    text = CASES[name]
+    err = _cpython(text)
+    first = get_grammar("python").errors(text)[0]
+    line, col = line_col(text.replace("\r\n", "\n"), first.start - text.count("\r\n", 0, first.start))
+    assert (line + 1, col + 1) == (err.lineno, max(err.offset, 1))
+
+
+def test_an_unclosed_parameter_list_is_reported_where_cpython_points():
     issues = get_grammar("python").errors("def f(:\n    pass\n")
-    assert [(i.start, i.end, i.message) for i in issues] == [(6, 6, "missing ')'")]
+    assert [(i.start, i.end, i.message) for i in issues] == [(6, 7, "unexpected ':'")]
 
 
-def test_error_node_is_innermost_and_worded_by_cpython():
+def test_a_stray_closer_is_reported_at_the_closer_in_cpythons_words():
     text = "a = 1\nb = f(x))\nc = 3\n"
     (issue,) = get_grammar("python").errors(text)
-    assert text[issue.start : issue.end] == "f(x))"  # tree-sitter's innermost ERROR node
-    assert issue.message == "unmatched ')'"  # CPython's words, on the node that holds its error line
+    assert issue.start == text.index("))") + 1  # CPython's range: the point before the stray ')'
+    assert issue.message == "unmatched ')'"
 
 
-def test_cpython_location_comes_first_when_tree_sitter_recovers_past_the_mistake():
+def test_a_missing_colon_is_one_error_at_the_end_of_the_header():
     text = CASES["missing_colon"]
-    issues = get_grammar("python").errors(text)
-    assert issues[0].message == "expected ':'" and issues[0].start == text.index("\n        ")
-    assert issues[1].message == "unexpected 'return'"
+    (issue,) = get_grammar("python").errors(text)  # no second, bogus "unexpected 'return'"
+    assert issue.message == "expected ':'" and issue.start == text.index("\n        ")
+    assert issue.end == issue.start  # a point, not the whole block (issue 18, point 7)
 
 
-def test_error_node_without_cpython_words_names_its_first_token():
-    text = "x = (1,\n  2\ny = [3,\n"  # CPython: "'[' was never closed" on line 3
+def test_a_missing_colon_on_a_def_does_not_span_the_function():
+    text = "def f(x)\n    y = x + 1\n    return y\n"
     (issue,) = get_grammar("python").errors(text)
-    assert text[issue.start : issue.end] == "y =" and issue.message == "unexpected 'y'"
+    assert issue.message == "expected ':'" and issue.start == issue.end == text.index("\n")
+
+
+def test_an_unclosed_call_is_reported_at_its_bracket_not_on_the_next_line():
+    text = "x = int(input('n: ')\nprint(x)\n"
+    (issue,) = get_grammar("python").errors(text)
+    assert issue.start == text.index("(") and issue.message == "'(' was never closed"
+    assert issue.kind is IssueKind.UNCLOSED and issue.expected == (")",)
+    # the range runs on to where tree-sitter found the closer missing: the repair looks there too
+    assert issue.end > issue.start
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "col", "message"),
+    [
+        ("x = [1, 2\n", 1, 5, "'[' was never closed"),
+        ("foo(a b)\n", 1, 5, "invalid syntax. Perhaps you forgot a comma?"),
+        ("if x = 1:\n    pass\n", 1, 4, "invalid syntax. Maybe you meant '==' or ':=' instead of '='?"),
+        ("d = {'a': 1, 'b' 2}\n", 1, 16, "':' expected after dictionary key"),
+        ("a = [1, 2)\n", 1, 10, "closing parenthesis ')' does not match opening parenthesis '['"),
+        ("while True\n    pass\n", 1, 11, "expected ':'"),
+        ("s = 'abc\n", 1, 5, "unterminated string literal (detected at line 1)"),
+        ("x = 1\n    y = 2\n", 2, 4, "unexpected indent"),
+    ],
+)
+def test_first_error_sits_where_cpython_points_with_its_words(text, line, col, message):
+    (issue, *_) = get_grammar("python").errors(text)
+    err = _cpython(text)
+    assert (err.lineno, err.offset) == (line, col)  # the case is what CPython says
+    assert tuple(x + 1 for x in line_col(text, issue.start)) == (line, col)
+    assert issue.message == message
+
+
+def _cpython(text):
+    try:
+        compile(text, "<s>", "exec")
+    except SyntaxError as e:
+        return e
+    raise AssertionError("CPython accepts the case")
+
+
+def test_independent_slips_in_later_statements_are_each_reported_once():
+    text = "import os\nx = (1\n\ny = 2 3\n"
+    issues = get_grammar("python").errors(text)
+    # CPython reads everything after an unclosed bracket as its inside: one slip, one error
+    assert [i.message for i in issues] == ["'(' was never closed"]
+    text = "x = f(1 2)\ny = 3\nz = f(4 5)\n"
+    issues = get_grammar("python").errors(text)
+    assert [(line_col(text, i.start), i.message) for i in issues] == [
+        ((0, 6), "invalid syntax. Perhaps you forgot a comma?"),
+        ((2, 6), "invalid syntax. Perhaps you forgot a comma?"),
+    ]
+
+
+def test_a_slip_in_a_function_is_one_error_not_an_echo_per_line():
+    text = "def f():\n    if x\n        return 1\n    else:\n        return 2\n\nprint(f())\n"
+    (issue,) = get_grammar("python").errors(text)
+    assert issue.message == "expected ':'"
+
+
+def test_an_error_after_an_unclosed_bracket_is_cpythons_own():
+    text = "x = (1,\n  2\ny = [3,\n"  # CPython reads on into line 3 and asks for a comma on line 2
+    (issue,) = get_grammar("python").errors(text)
+    assert issue.start == text.index("2\n") and issue.message == "invalid syntax. Perhaps you forgot a comma?"
 
 
 def test_python2_print_passes_tree_sitter_so_cpython_speaks():
