@@ -135,8 +135,14 @@ def _cpython(text):
 def test_independent_slips_in_later_statements_are_each_reported_once():
     text = "import os\nx = (1\n\ny = 2 3\n"
     issues = get_grammar("python").errors(text)
-    # CPython reads everything after an unclosed bracket as its inside: one slip, one error
+    # CPython reads what follows an unclosed bracket as its inside: "2 3" is no second slip of its own
     assert [i.message for i in issues] == ["'(' was never closed"]
+    text = "x = (1\ny = 2\nz = f(1 2)\n"  # tree-sitter closes the first statement, CPython agrees on line 3
+    issues = get_grammar("python").errors(text)
+    assert [(line_col(text, i.start), i.message) for i in issues] == [
+        ((0, 4), "'(' was never closed"),
+        ((2, 6), "invalid syntax. Perhaps you forgot a comma?"),
+    ]
     text = "x = f(1 2)\ny = 3\nz = f(4 5)\n"
     issues = get_grammar("python").errors(text)
     assert [(line_col(text, i.start), i.message) for i in issues] == [
