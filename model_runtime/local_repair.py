@@ -10,18 +10,23 @@ region's candidates are mapped back and checked once against the whole document:
 an error inside the region or add one anywhere. Given the document's ``IncrementalIssues`` (the
 server's diagnostics keep one per document), the region's cut points before the error are its chunk
 starts and each check re-reads only the region's chunks.
+
+A document repaired error by error (``repair_document``) spends one :class:`~deadline.Deadline`: each error
+gets an equal share of what is left for the errors still to repair, and what one does not use the next
+ones get.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
 
 from lastfix.grammars.base import Grammar, SyntaxIssue, TextEdit
 from lastfix.grammars.incremental_issues import IncrementalIssues
 
+from .deadline import Deadline
 from .edit_compose import compose_edits
-from .repair import Candidate, Repairer
+from .engines import RepairEngine
+from .repair_result import Candidate
 
 __all__ = ["LocalSettings", "repair_around", "repair_document", "region_around"]
 
@@ -35,6 +40,7 @@ class LocalSettings:
     lines_after: int = 2  # the region runs at least this many lines past the error's line
     tries: int = 4  # cut points after the error tried before giving up on a region
     lines_read_after: int = 100  # how far past the error its cut points are looked for
+    max_steps: int = 32  # errors after the first repaired one after another in one document at most
 
 
 def region_around(
@@ -75,12 +81,12 @@ def region_around(
 
 
 def repair_around(
-    repairer: Repairer,
+    engine: RepairEngine,
     text: str,
     issue: SyntaxIssue,
     *,
+    deadline: Deadline,
     k: int | None = None,
-    cancel: threading.Event | None = None,
     settings: LocalSettings = LocalSettings(),
     checker: IncrementalIssues | None = None,
 ) -> list[Candidate]:
@@ -90,18 +96,18 @@ def repair_around(
     further away, such as a bracket opened a hundred lines up). ``checker`` (at ``text`` or any other
     version of the document) makes the region and the final checks cheap; it is not moved.
     """
-    grammar = repairer.grammar
+    grammar = engine.grammar
     if len(text) < settings.min_chars:
-        return repairer.repair(text, issue, k=k, cancel=cancel)
+        return engine.repair(text, issue, deadline=deadline, k=k)
     probe = checker.copy() if checker is not None else IncrementalIssues(grammar)
     before = probe.issues(text)
     region = region_around(grammar, text, issue, settings, probe.starts(text))
     if region is None:
-        return repairer.repair(text, issue, k=k, cancel=cancel)
+        return engine.repair(text, issue, deadline=deadline, k=k)
     start, end = region
     local = SyntaxIssue(issue.start - start, issue.end - start, issue.message)
     out: list[Candidate] = []
-    for cand in repairer.repair(text[start:end], local, k=k, cancel=cancel):
+    for cand in engine.repair(text[start:end], local, deadline=deadline, k=k):
         edits = tuple(TextEdit(e.start + start, e.end + start, e.new_text) for e in cand.edits)
         repaired = text[:start] + cand.text + text[end:]
         fixed_end = start + len(cand.text)
@@ -112,41 +118,50 @@ def repair_around(
 
 
 def repair_document(
-    repairer: Repairer,
+    engine: RepairEngine,
     text: str,
     *,
+    deadline: Deadline,
     k: int | None = None,
-    cancel: threading.Event | None = None,
     settings: LocalSettings = LocalSettings(),
 ) -> list[Candidate]:
-    """Top-k repairs of every error of ``text`` (the CLI's ``lastfix repair FILE``).
+    """Top-k repairs of every error of ``text`` (the CLI's ``lastfix repair FILE``), all within ``deadline``.
 
-    A large document is repaired one error at a time around it, first error first. The best fix of the
-    first error is carried on through the errors after it; the runner-ups stay alternatives when they
-    leave a valid document.
+    A large document is repaired one error at a time around it, first error first, each error with its
+    share of the time left. The best fix of the first error is carried on through the errors after it;
+    the runner-ups stay alternatives when they leave a valid document.
     """
-    grammar = repairer.grammar
+    grammar = engine.grammar
     if len(text) < settings.min_chars:
-        return repairer.repair(text, k=k, cancel=cancel)
+        return engine.repair(text, deadline=deadline, k=k)
     checker = IncrementalIssues(grammar)
     errors = checker.issues(text)
     if not errors:
         return []
-    found = repair_around(repairer, text, errors[0], k=k, cancel=cancel, settings=settings, checker=checker)
+    found = repair_around(
+        engine,
+        text,
+        errors[0],
+        deadline=deadline.share(1 / len(errors)),
+        k=k,
+        settings=settings,
+        checker=checker,
+    )
     if not found:
         return []
     best = found[0]
-    for _ in range(repairer.search.max_rounds * 4):
+    for _ in range(settings.max_steps):
         left = checker.issues(best.text)
-        if not left or (cancel is not None and cancel.is_set()):
+        if not left or deadline.expired():
             break
+        share = deadline.share(1 / len(left))
         step = repair_around(
-            repairer, best.text, left[0], k=1, cancel=cancel, settings=settings, checker=checker
+            engine, best.text, left[0], deadline=share, k=1, settings=settings, checker=checker
         )
         if not step:
             break
         edits = tuple(compose_edits(text, best.edits, step[0].edits))
-        best = replace(step[0], edits=edits, cost=best.cost + step[0].cost)
+        best = replace(step[0], edits=edits, cost=best.cost + step[0].cost, rules=best.rules | step[0].rules)
     if not grammar.is_valid(best.text):
         return []  # the CLI rewrites a file only into one that parses
     return [best] + [c for c in found[1:] if grammar.is_valid(c.text)]

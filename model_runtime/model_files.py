@@ -19,6 +19,7 @@ import numpy as np
 from lastfix.grammars.errors import ModelLoadError
 from lastfix.grammars.vocab import Vocabulary
 
+from .model_resolver import shipped_model_dir
 from .ngram import NGRAM_FILE, NgramModel
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ __all__ = [
     "load_model",
     "default_model_dir",
     "choose_providers",
+    "onnx_session",
 ]
 
 log = logging.getLogger("lastfix.model")
@@ -72,7 +74,7 @@ class ModelFiles:
 
 def default_model_dir(language: str) -> Path:
     """Where the shipped model of ``language`` lives: ``model_runtime/models/<language>``."""
-    return Path(__file__).resolve().parent / "models" / language
+    return shipped_model_dir(language)
 
 
 def read_model_dir(directory: str | Path) -> ModelFiles:
@@ -141,7 +143,8 @@ def choose_providers(device: str = "auto") -> list[str]:
     return ["CPUExecutionProvider"]
 
 
-def _session(path: Path, providers: list[str], threads: int | None) -> Any:
+def onnx_session(path: Path, providers: list[str], threads: int | None) -> Any:
+    """An ONNX Runtime session of ``path``; ModelLoadError when the file cannot be loaded."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -167,8 +170,8 @@ def load_model(
 
     files = read_model_dir(directory)
     providers = choose_providers(device)
-    denoiser = _session(files.directory / "denoiser.onnx", providers, threads)
-    decoder = _session(files.directory / "decoder.onnx", providers, threads)
+    denoiser = onnx_session(files.directory / "denoiser.onnx", providers, threads)
+    decoder = onnx_session(files.directory / "decoder.onnx", providers, threads)
     provider = denoiser.get_providers()[0]
     if device == "cuda" and provider != "CUDAExecutionProvider":
         raise ModelLoadError(

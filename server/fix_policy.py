@@ -8,12 +8,12 @@ quick fix the user picks by hand.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from lastfix.grammars import Grammar, SyntaxIssue, TextEdit, apply_edits
+from lastfix.model_runtime.deadline import Deadline
 
 from .text_diff import diff_edits
 
@@ -21,7 +21,7 @@ __all__ = ["CandidateLike", "FixPolicy", "FixAllResult", "confident", "deleted_t
 
 
 class CandidateLike(Protocol):
-    """The fields of ``model_runtime.repair.Candidate`` the policy reads."""
+    """The fields of ``model_runtime.repair_result.Candidate`` the policy reads."""
 
     @property
     def text(self) -> str: ...
@@ -98,9 +98,10 @@ def fix_all(
     grammar: Grammar,
     repair: Callable[[str, SyntaxIssue], Sequence[CandidateLike]],
     policy: FixPolicy,
-    cancel: threading.Event | None = None,
+    deadline: Deadline | None = None,
 ) -> FixAllResult:
-    """Apply the top fix of every error whose fix is confident and small, last error first.
+    """Apply the top fix of every error whose fix is confident and small, last error first, until
+    ``deadline`` (the one deadline of the whole document; ``repair`` spends it too).
 
     Going from the end keeps what is left to visit (everything before the last fix) where the grammar
     reports it; errors are recomputed after each fix because one fix can resolve or move others. The
@@ -109,7 +110,7 @@ def fix_all(
     current = text
     fixed = 0
     boundary = len(text) + 1  # errors starting at or after this were visited already
-    while fixed < policy.max_fixes and not (cancel is not None and cancel.is_set()):
+    while fixed < policy.max_fixes and not (deadline is not None and deadline.expired()):
         pending = [i for i in grammar.errors(current) if i.start < boundary]
         if not pending:
             break

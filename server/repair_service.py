@@ -3,7 +3,12 @@
 DESIGN.md "Conventions" (after ruff_server): cheap work runs on every change, model work only on request,
 in a worker thread, on a read-only snapshot (the immutable Document), and its result is dropped when the
 document moved on. A ``$/cancelRequest`` cancels the handler's task; the task then sets the
-``threading.Event`` the Repairer polls, so a worker that already started stops early too.
+``threading.Event`` of the repair's Deadline, which the engine polls, so a worker that already started
+stops early too.
+
+The entry points of repair in the server are here: a quick fix gets one repair's budget; fix-all and fix
+on save get one deadline for the whole document (``repairs`` budgets, at most ``cap_ms``), inside which
+each error's repair gets at most one repair's budget.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from lastfix.grammars import LastfixError, SyntaxIssue
+from lastfix.model_runtime.deadline import Deadline
 
 from .client_ui import ClientUI
 from .document import Document
@@ -56,12 +62,9 @@ class RepairService:
 
     # ----- plumbing ---------------------------------------------------------------------------
 
-    async def _in_worker(
-        self, fn: Callable[[], T], cancel: threading.Event, budget_ms: int | None = None
-    ) -> T:
-        """Run ``fn`` in the worker; cancelling the awaiting task, or the budget, sets ``cancel``."""
+    async def _in_worker(self, fn: Callable[[], T], cancel: threading.Event) -> T:
+        """Run ``fn`` in the worker; cancelling the awaiting task sets ``cancel``."""
         loop = asyncio.get_running_loop()
-        timer = loop.call_later(budget_ms / 1000, cancel.set) if budget_ms is not None else None
         self._running.add(cancel)
         try:
             return await loop.run_in_executor(self._executor, fn)
@@ -70,8 +73,6 @@ class RepairService:
             raise
         finally:
             self._running.discard(cancel)
-            if timer is not None:
-                timer.cancel()
 
     async def _ready(self, language: str, settings: Settings) -> ModelKey:
         """The model key for the language, its model loaded (with work-done progress the first time)."""
@@ -81,7 +82,7 @@ class RepairService:
         lock = self._loading.setdefault(key, asyncio.Lock())
         async with lock:
             if not self._store.is_loaded(key):
-                async with self._ui.progress(f"lastfix: loading the {language} model", key.directory):
+                async with self._ui.progress(f"lastfix: loading the {language} model", str(key.directory)):
                     await self._in_worker(lambda: self._store.load(key), threading.Event())
         return key
 
@@ -108,16 +109,17 @@ class RepairService:
 
     async def candidates(self, doc: Document, issue: SyntaxIssue) -> list[Any]:
         """Repair candidates for one error of ``doc`` (best first; empty when stale, failed or none)."""
-        if doc.language is None:
+        language = doc.language
+        if language is None:
             return []
         settings = self._session.settings
         # The model key stands for modelDir and device (hashable, unlike a {language: folder} setting).
-        model_key = self._store.key(doc.language, settings)
+        model_key = self._store.key(language, settings)
         key = (doc.uri, doc.version, issue, settings.candidates, settings.time_budget_ms, model_key)
         hit = self._cache_get(key)
         if hit is not None:
             return hit
-        model = await self._ready(doc.language, settings)
+        model = await self._ready(language, settings)
         cancel = threading.Event()
         session = self._session
 
@@ -131,9 +133,16 @@ class RepairService:
                 repair_around,  # numpy and the model stay out of startup
             )
 
-            repairer = self._store.repairer(model, settings)
+            engine = self._store.engine(model, settings)
+            # the budget starts when the worker picks the request up, not while it waits in the queue
+            deadline = Deadline.after_ms(self._store.budget_ms(language, settings), cancel)
             return repair_around(
-                repairer, doc.text, issue, k=max(2, settings.candidates), cancel=cancel, checker=doc.tracker
+                engine,
+                doc.text,
+                issue,
+                deadline=deadline,
+                k=max(2, settings.candidates),
+                checker=doc.tracker,
             )
 
         try:
@@ -155,8 +164,8 @@ class RepairService:
     async def fix_all(
         self, doc: Document, policy: FixPolicy, repairs: int = 1, cap_ms: int | None = None
     ) -> FixAllResult | None:
-        """Every confident fix of ``doc`` within ``repairs`` repair budgets, at most ``cap_ms`` (None when
-        stale or failed)."""
+        """Every confident fix of ``doc`` under one deadline of ``repairs`` repair budgets, at most ``cap_ms``
+        (None when stale or failed)."""
         if doc.language is None or doc.grammar is None:
             return None
         grammar = doc.grammar
@@ -164,26 +173,29 @@ class RepairService:
         model = await self._ready(doc.language, settings)
         cancel = threading.Event()
         session = self._session
-        budget_ms = repairs * self._store.budget_ms(doc.language, settings)
-        if cap_ms is not None:
-            budget_ms = min(budget_ms, cap_ms)
+        one_repair_ms = self._store.budget_ms(doc.language, settings)
+        total_ms = repairs * one_repair_ms if cap_ms is None else min(repairs * one_repair_ms, cap_ms)
+        # from now, queueing included: a save participant's time runs from the request
+        deadline = Deadline.after_ms(total_ms, cancel)
 
         def work() -> FixAllResult | None:
             if session.get(doc.uri) is not doc:
                 return None
             from lastfix.model_runtime.local_repair import repair_around
 
-            repairer = self._store.repairer(model, settings)
+            engine = self._store.engine(model, settings)
 
             def repair(text: str, issue: SyntaxIssue) -> list[Any]:
-                found = repair_around(repairer, text, issue, k=2, cancel=cancel, checker=doc.tracker)
-                # A repair cut short by the budget may lack the runner-up that would have made it doubtful.
-                return [] if cancel.is_set() else found
+                found = repair_around(
+                    engine, text, issue, deadline=deadline.cap_ms(one_repair_ms), k=2, checker=doc.tracker
+                )
+                # A repair cut short by the deadline may lack the runner-up that would have made it doubtful.
+                return [] if deadline.expired() else found
 
-            return fix_all(doc.text, grammar, repair, policy, cancel)
+            return fix_all(doc.text, grammar, repair, policy, deadline)
 
         try:
-            return await self._in_worker(work, cancel, budget_ms)
+            return await self._in_worker(work, cancel)
         except asyncio.CancelledError:
             raise
         except Exception:

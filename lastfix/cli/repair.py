@@ -54,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
     from lastfix.grammars import get_grammar, language_for_path
     from lastfix.grammars.errors import InputError
     from lastfix.grammars.source_files import read_source
+    from lastfix.model_runtime.deadline import Deadline
+    from lastfix.model_runtime.engines import RUNTIME_ENGINES, create_engine
     from lastfix.model_runtime.local_repair import repair_document
-    from lastfix.model_runtime.repair import Repairer, RepairSettings
+    from lastfix.model_runtime.model_resolver import choose_model, require_model
+    from lastfix.model_runtime.repair_settings import RepairSettings, budget_ms
 
     if args.k < 1 or (args.budget_ms is not None and args.budget_ms < 1):
         raise InputError("-k and --budget-ms must be positive")
@@ -67,10 +70,8 @@ def run(args: argparse.Namespace) -> int:
     grammar = get_grammar(language)
     text = read_source(args.file)
     runtime = None
-    if args.engine != "edits":
-        from lastfix.benchmarks.model_choice import load_runtime
-
-        _, runtime = load_runtime(language, args.model)
+    if RUNTIME_ENGINES[args.engine].model is not None:
+        runtime = require_model(choose_model(language, args.model))
     issues = grammar.errors(text)
     if not issues:
         if args.json:
@@ -79,10 +80,10 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         print(f"{args.file}: no syntax errors", file=sys.stderr)
         return 0
-    repairer = Repairer(
-        grammar, runtime, RepairSettings(k=args.k, engine=args.engine, time_budget_ms=args.budget_ms)
-    )
-    candidates = repair_document(repairer, text)  # a large file: error by error, each on its statements
+    engine = create_engine(grammar, runtime, RepairSettings(k=args.k, engine=args.engine))
+    # one budget for the whole file; a large file is repaired error by error, each on its statements
+    deadline = Deadline.after_ms(budget_ms(language, args.budget_ms))
+    candidates = repair_document(engine, text, deadline=deadline)
     if args.json:
         _print_json(args.file, language, text, issues, candidates)
     if not candidates:

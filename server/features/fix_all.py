@@ -62,8 +62,9 @@ class FixAll:
         return action
 
     async def _edit(self, doc: Document) -> types.WorkspaceEdit | None:
-        # Asked for explicitly (a menu, codeActionsOnSave, Neovim's BufWritePre): two repair budgets, since
-        # fixing several errors takes several repairs; willSaveWaitUntil has its own, shorter one.
+        # Asked for explicitly (a menu, codeActionsOnSave, Neovim's BufWritePre): one deadline of two repair
+        # budgets for the whole document, since fixing several errors takes several repairs;
+        # willSaveWaitUntil has its own, shorter one.
         result = await self._repairs.fix_all(doc, policy_of(self._session), repairs=2)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None

@@ -1,7 +1,8 @@
 """textDocument/willSaveWaitUntil: fix on save, opt-in (``lastfix.fixOnSave``), conservative, in budget.
 
 The edits are fix-all's (confident fixes that delete at most ``lastfix.fixOnSaveMaxDeletedTokens``
-tokens), computed within SAVE_BUDGET_MS because VS Code drops a save participant after about 1.5 s.
+tokens), computed under one deadline of at most SAVE_BUDGET_MS for the whole document, because VS Code
+drops a save participant after about 1.5 s.
 """
 
 from __future__ import annotations

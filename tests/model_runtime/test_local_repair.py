@@ -3,11 +3,21 @@
 import pytest
 from lastfix.grammars import get_grammar
 from lastfix.grammars.base import apply_edits
+from lastfix.model_runtime.deadline import Deadline
+from lastfix.model_runtime.engines import create_engine
 from lastfix.model_runtime.local_repair import LocalSettings, region_around, repair_around, repair_document
-from lastfix.model_runtime.repair import Repairer, RepairSettings
+from lastfix.model_runtime.repair_settings import RepairSettings
 
 _FUNCTION = "def f{i}(x, y={i}):\n    return [x + y, (x * {i}) % 7]\n\n\n"
 _COMMAND = "$v{i} = Get-Item -Path 'C:\\data\\{i}.txt' | Select-Object -First {i}\n"
+
+
+def _edits(grammar):
+    return create_engine(grammar, None, RepairSettings(engine="edits"))
+
+
+def _budget():
+    return Deadline.after_ms(5000)  # ample: these tests compare regions, and a busy CPU must not cut a search
 
 
 def _document(line: str, broken: str, n: int = 200) -> str:
@@ -29,9 +39,7 @@ def test_a_large_document_is_repaired_on_the_statements_around_its_error(languag
     issue = grammar.errors(text)[0]
     start, end = region_around(grammar, text, issue)
     assert start <= issue.start < end and end - start < 400 < len(text)  # a few statements, not the file
-    cands = repair_around(
-        Repairer(grammar, None, RepairSettings(engine="edits", time_budget_ms=2000)), text, issue
-    )
+    cands = repair_around(_edits(grammar), text, issue, deadline=Deadline.after_ms(2000))
     assert cands and any(fixed in c.text for c in cands)
     for c in cands:  # whole documents, and the edits say how to get there from the original
         assert apply_edits(text, list(c.edits)) == c.text
@@ -43,7 +51,7 @@ def test_a_fix_may_leave_other_errors_alone_but_not_add_any():
     grammar = get_grammar("python")
     text = _document(_FUNCTION, "def g(x):\n    return (x * 2 % 7\n\n\n") + "def h(:\n    pass\n"
     before = grammar.errors(text)
-    cands = repair_around(Repairer(grammar, None, RepairSettings(engine="edits")), text, before[0])
+    cands = repair_around(_edits(grammar), text, before[0], deadline=Deadline.after_ms(1000))
     assert cands
     for c in cands:
         after = grammar.errors(c.text)
@@ -59,21 +67,24 @@ def test_no_region_when_the_cause_is_far_away_or_the_document_small():
     issue = ps.errors(text)[0]
     assert region_around(ps, text, issue) is None or ps.errors(text[slice(*region_around(ps, text, issue))])
     small = "$x = (1\n"
-    repairer = Repairer(ps, None, RepairSettings(engine="edits"))
-    assert [c.text for c in repair_around(repairer, small, ps.errors(small)[0])] == [
-        c.text for c in repairer.repair(small, ps.errors(small)[0])
+    engine = _edits(ps)
+    assert [c.text for c in repair_around(engine, small, ps.errors(small)[0], deadline=_budget())] == [
+        c.text for c in engine.repair(small, ps.errors(small)[0], deadline=_budget())
     ]
     # an error on the last line (code being appended): the region runs to the end of the document
     tail = _document(_COMMAND, "", 100) + "$y = (2\n"
     start, end = region_around(ps, tail, ps.errors(tail)[0], LocalSettings())
     assert end == len(tail) and end - start < 200
-    assert any(c.text.endswith("$y = (2)\n") for c in repair_around(repairer, tail, ps.errors(tail)[0]))
+    assert any(
+        c.text.endswith("$y = (2)\n")
+        for c in repair_around(engine, tail, ps.errors(tail)[0], deadline=_budget())
+    )
 
 
 def test_every_error_of_a_large_document_is_repaired_one_at_a_time():
     grammar = get_grammar("python")
     text = _document(_FUNCTION, "def g(x):\n    return [x + 1, (x * 2 % 7]\n\n\n") + "def h(:\n    pass\n"
-    cands = repair_document(Repairer(grammar, None, RepairSettings(engine="edits")), text)
+    cands = repair_document(_edits(grammar), text, deadline=Deadline.after_ms(1000))
     assert cands
     for c in cands:
         assert grammar.is_valid(c.text) and apply_edits(text, list(c.edits)) == c.text

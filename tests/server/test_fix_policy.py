@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from lastfix.grammars import TextEdit, get_grammar
+from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.repair import Candidate, Repairer, RepairSettings
 from lastfix.server.fix_policy import FixPolicy, confident, deleted_tokens, fix_all
 
@@ -65,5 +66,7 @@ def test_fix_all_stops_when_cancelled():
     grammar, repair = _edits_repair("excel")
     cancel = threading.Event()
     cancel.set()
-    result = fix_all("=SUM(A1:A3\n", grammar, repair, FixPolicy(), cancel)
+    result = fix_all("=SUM(A1:A3\n", grammar, repair, FixPolicy(), Deadline.never(cancel))
+    assert result.fixed == 0 and result.edits == ()
+    result = fix_all("=SUM(A1:A3\n", grammar, repair, FixPolicy(), Deadline.after_ms(0))  # out of time
     assert result.fixed == 0 and result.edits == ()

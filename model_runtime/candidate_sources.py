@@ -1,0 +1,71 @@
+"""What a candidate source is: something that, given one error window, proposes repairs of it.
+
+An engine is a composition of sources and a ranking policy (``engines.py``). For each window the window
+step (``window_step.py``) opens one :class:`SourceRun` per source and drives them all through the same
+three passes, so no source needs to know which others run beside it:
+
+1. ``propose``: each source in turn, the cheap ones first, until its deadline (which leaves the time the
+   sources after it need); ``others_found`` says whether an earlier one already has candidates;
+2. ``resume``: only when no source found anything, each may go on where it stopped;
+3. ``fallback``: each may look for partial progress (a step that moves the error on) when nothing cheap
+   repairs the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from lastfix.grammars.base import Grammar, SyntaxIssue, Token
+
+from .deadline import Deadline
+from .hints import EditHints
+from .repair_result import PartialRepair
+from .windows import Window
+
+__all__ = ["WindowTask", "CandidateSource", "SourceRun"]
+
+
+@dataclass(frozen=True)
+class WindowTask:
+    """One error window of one partial repair: what every source reads."""
+
+    grammar: Grammar
+    text: str  # the partially repaired document
+    tokens: Sequence[Token]
+    window: Window  # the statements around the error that fit the model's canvas, with all their errors
+    target: SyntaxIssue  # the error this window is repaired for
+    accept: Callable[[str], bool]  # the oracle for this window (valid, or this window's errors gone)
+    hints: EditHints  # what the window's error messages ask for
+    k: int  # candidates the caller wants
+
+
+class SourceRun(Protocol):
+    """One source working on one window; :meth:`found` lists its accepted repairs of the window."""
+
+    def propose(self, until: Deadline, others_found: bool) -> None: ...
+    def resume(self, until: Deadline) -> None: ...
+    def fallback(self, until: Deadline, others_found: bool) -> None: ...
+    def found(self) -> list[PartialRepair]: ...
+
+
+class CandidateSource(Protocol):
+    """A kind of candidate: the symbolic edit search, the diffusion sampler, ..."""
+
+    @property
+    def order(self) -> int:
+        """Sources run in this order (cheap ones first, so a slow one cannot starve them)."""
+        ...
+
+    @property
+    def time_share(self) -> float:
+        """Of the repair's budget, what this source needs left when an earlier one starts."""
+        ...
+
+    @property
+    def canvas(self) -> int | None:
+        """Tokens of the model canvas the window must fit (None: the source has no model)."""
+        ...
+
+    def open(self, task: WindowTask) -> SourceRun: ...

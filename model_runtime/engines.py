@@ -1,0 +1,236 @@
+"""Repair engines behind one interface (:class:`RepairEngine`) and the factory that builds one by name.
+
+An engine here is a composition: candidate sources (the symbolic edit search, the diffusion sampler) and a
+score policy, run window by window by the one window beam (DESIGN.md "Repair"). Which sources and which
+policy make each engine is named data (:data:`RUNTIME_ENGINES`), not a branch inside the repair loop. A
+caller with engines of its own (the bench's seq2seq baseline) passes them as ``extra`` recipes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol, cast
+
+from lastfix.grammars.base import Grammar, SyntaxIssue
+from lastfix.grammars.errors import ModelLoadError
+
+from .candidate_sources import CandidateSource
+from .deadline import Deadline
+from .diffusion_source import DiffusionSource
+from .edit_candidates import edit_alphabet
+from .edit_source import EditSource
+from .final_ranking import EditCostScore, HybridScore, ScorePolicy, VoteScore, rank_repairs
+from .hints import hints_from_issues
+from .model_resolver import ModelChoice, require_model
+from .repair_result import Candidate, PartialRepair
+from .repair_settings import RepairSettings, SearchSettings
+from .window_beam import beam_search
+from .window_step import SourceWindows, window_width
+
+if TYPE_CHECKING:  # onnxruntime stays out of this import
+    from .sampler import DiffusionRuntime
+
+__all__ = [
+    "ENGINES",
+    "RUNTIME_ENGINES",
+    "EngineRecipe",
+    "LoadedModel",
+    "RepairEngine",
+    "SourceEngine",
+    "create_engine",
+]
+
+
+class RepairEngine(Protocol):
+    """What every engine answers: the top-k valid repairs of a document, best first, within ``deadline``."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def grammar(self) -> Grammar: ...
+
+    def repair(
+        self, text: str, issue: SyntaxIssue | None = None, *, deadline: Deadline, k: int | None = None
+    ) -> list[Candidate]:
+        """All errors of ``text`` (``issue``'s window first); ``k`` None: the engine's own."""
+        ...
+
+
+class LoadedModel(Protocol):
+    """What the factory reads of a loaded model, whatever its kind: the language it was trained for."""
+
+    @property
+    def language(self) -> str: ...
+
+
+class SourceEngine:
+    """An engine made of candidate sources and a score policy, repairing window by window."""
+
+    def __init__(
+        self,
+        name: str,
+        grammar: Grammar,
+        sources: Sequence[CandidateSource],  # in merge precedence (window_step.SourceWindows)
+        policy: ScorePolicy,
+        search: SearchSettings,
+        k: int,
+    ) -> None:
+        self._name, self._grammar = name, grammar
+        self.sources, self.policy, self.search, self.k = tuple(sources), policy, search, k
+        self._width = window_width(grammar, self.sources, search.diffusion)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def grammar(self) -> Grammar:
+        return self._grammar
+
+    def repair(
+        self, text: str, issue: SyntaxIssue | None = None, *, deadline: Deadline, k: int | None = None
+    ) -> list[Candidate]:
+        k = self.k if k is None else k
+        issues = self._grammar.errors(text)
+        if not issues or k <= 0:
+            return []
+        done = beam_search(
+            self._grammar, text, issues, issue, PartialRepair(text, ()), self._rules(k, deadline), deadline
+        )
+        hints = hints_from_issues(issues)
+        return rank_repairs(self._grammar, text, done, k, hints, self.policy, self.search, deadline)
+
+    def _rules(self, k: int, deadline: Deadline) -> SourceWindows:
+        """This repair's window rules: each source's first pass leaves the time the later ones need."""
+        reserve = self.policy.time_share
+        schedule = sorted(range(len(self.sources)), key=lambda i: self.sources[i].order)
+        untils = [deadline] * len(self.sources)
+        for n, i in enumerate(schedule):
+            later = sum(self.sources[j].time_share for j in schedule[n + 1 :])
+            untils[i] = deadline.leave(reserve + later)
+        return SourceWindows(
+            self._grammar,
+            self.sources,
+            self._width,
+            k,
+            max(self.search.beam, self.k),
+            untils,
+            deadline.leave(reserve),
+            self.search.max_rounds,
+        )
+
+
+EngineBuilder = Callable[[Grammar, "LoadedModel | None", RepairSettings, SearchSettings], RepairEngine]
+
+
+@dataclass(frozen=True)
+class EngineRecipe:
+    """How to build one engine, and the kind of model it needs (None: none) and how to get one."""
+
+    build: EngineBuilder
+    model: str | None = None  # "diffusion", "seq2seq", ...
+    export: str = "`lastfix export`"  # the command that writes such a model
+    shipped: bool = True  # lastfix ships a model of this kind for each language
+    load: Callable[[ModelChoice], LoadedModel] = require_model  # the chosen folder, loaded
+
+
+def _diffusion_runtime(runtime: LoadedModel | None) -> DiffusionRuntime:
+    """The model of an engine whose recipe names a diffusion model (create_engine checked it is there)."""
+    return cast("DiffusionRuntime", runtime)
+
+
+def _edit_source(
+    grammar: Grammar, search: SearchSettings, extra: Sequence[str] = (), slack: float = 0.0
+) -> EditSource:
+    return EditSource(
+        edit_alphabet(grammar, extra),
+        search.edits,
+        search.edit_window,
+        search.beam,
+        search.progress_below,
+        slack,
+    )
+
+
+def _edits(
+    grammar: Grammar, runtime: LoadedModel | None, settings: RepairSettings, search: SearchSettings
+) -> SourceEngine:
+    """Grammar-guided edits ranked by weighted distance: no model."""
+    return SourceEngine(
+        "edits", grammar, [_edit_source(grammar, search)], EditCostScore(), search, settings.k
+    )
+
+
+def _diffusion(
+    grammar: Grammar, runtime: LoadedModel | None, settings: RepairSettings, search: SearchSettings
+) -> SourceEngine:
+    """The diffusion model alone, ranked by votes: the paper's protocol."""
+    model = _diffusion_runtime(runtime)
+    sampler = DiffusionSource(
+        grammar, model, search.diffusion, seeds=settings.seeds, noise=settings.noise, seed=search.seed
+    )
+    return SourceEngine("diffusion", grammar, [sampler], VoteScore(), search, settings.k)
+
+
+def _hybrid(
+    grammar: Grammar, runtime: LoadedModel | None, settings: RepairSettings, search: SearchSettings
+) -> SourceEngine:
+    """The product: the symbolic search first, the sampler ranks and adds, the model's priors rank."""
+    model = _diffusion_runtime(runtime)
+    edits = _edit_source(grammar, search, model.vocab.symbols, search.hybrid_slack)
+    sampler = DiffusionSource(
+        grammar,
+        model,
+        search.diffusion,
+        seeds=min(settings.seeds, search.hybrid_seeds),
+        noise=settings.noise,
+        time_share=search.diffusion_share,
+        quick_ms=search.diffusion_ms,
+        seed=search.seed,
+    )
+    policy = HybridScore(model, search.weights, search.naturalness_share, search.seed)
+    # the sampler first in merge precedence: a text both find keeps its edits, votes and noise level
+    return SourceEngine("hybrid", grammar, [sampler, edits], policy, search, settings.k)
+
+
+DEFAULT_SETTINGS = RepairSettings()
+RUNTIME_ENGINES: Mapping[str, EngineRecipe] = {
+    "diffusion": EngineRecipe(_diffusion, model="diffusion"),
+    "edits": EngineRecipe(_edits),
+    "hybrid": EngineRecipe(_hybrid, model="diffusion"),
+}
+ENGINES: tuple[str, ...] = tuple(sorted(RUNTIME_ENGINES))
+
+
+def create_engine(
+    grammar: Grammar,
+    runtime: LoadedModel | None,
+    settings: RepairSettings = DEFAULT_SETTINGS,
+    *,
+    search: SearchSettings | None = None,  # None = SearchSettings.for_language
+    extra: Mapping[str, EngineRecipe] | None = None,
+) -> RepairEngine:
+    """The engine ``settings.engine`` for ``grammar``; ValueError naming the valid engines, ModelLoadError
+    when it needs a model that is missing or of another language."""
+    recipes = {**RUNTIME_ENGINES, **(extra or {})}
+    recipe = recipes.get(settings.engine)
+    if recipe is None:
+        raise ValueError(
+            f"unknown repair engine {settings.engine!r}; valid engines are {', '.join(sorted(recipes))}"
+        )
+    if recipe.model is not None and runtime is None:
+        raise ModelLoadError(
+            f"the {settings.engine} engine needs a {recipe.model} model for {grammar.name} and none is "
+            f"loaded; pass --model DIR (a directory written by {recipe.export}) or use --engine edits"
+        )
+    if runtime is not None and runtime.language != grammar.name:
+        raise ModelLoadError(
+            f"the model is for {runtime.language!r}, not {grammar.name!r}; pass the right --model"
+        )
+    search = SearchSettings.for_language(grammar.name) if search is None else search
+    if settings.without_rules:
+        without = search.edits.without_rules | settings.without_rules
+        search = replace(search, edits=replace(search.edits, without_rules=without))
+    return recipe.build(grammar, runtime, settings, search)

@@ -1,0 +1,192 @@
+"""The ranking of finished repairs: the oracle's last word, the cost of each fix, one score per engine.
+
+Every engine made of candidate sources ranks the same way: drop what the oracle rejects, price each
+repair by its weighted token edit distance (or the slip the search says it undoes), drop rewrites
+dearer than ``max_cost``, score with the engine's :class:`ScorePolicy`, best first, and (unless the
+policy ranks by votes alone) let other edit shapes through before a fourth repair of one shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from lastfix.grammars.base import Grammar, Token
+
+from .deadline import Deadline
+from .hints import EditHints
+from .naturalness import naturalness_scores
+from .ranking import (
+    DEFAULT_COSTS,
+    RankingWeights,
+    diversify,
+    edit_shape,
+    edits_score,
+    hybrid_score,
+    ngram_gain,
+    redundant_parens,
+    token_distance,
+    weighted_distance,
+)
+from .repair_result import Candidate, PartialRepair
+from .repair_settings import SearchSettings
+
+if TYPE_CHECKING:  # onnxruntime stays out of this import
+    from .sampler import DiffusionRuntime
+
+__all__ = ["Judged", "ScorePolicy", "EditCostScore", "VoteScore", "HybridScore", "rank_repairs"]
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A valid repair with its price: token distance and weighted cost to the original."""
+
+    state: PartialRepair
+    tokens: Sequence[Token]
+    distance: int
+    cost: float
+
+
+class ScorePolicy(Protocol):
+    """How an engine scores its valid repairs (higher is better)."""
+
+    @property
+    def time_share(self) -> float:
+        """Of the repair's budget, what the scoring needs after the candidate sources."""
+        ...
+
+    @property
+    def diversify(self) -> bool:
+        """Do other edit shapes get a turn before a fourth repair of one shape?"""
+        ...
+
+    def scores(
+        self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
+    ) -> list[float]: ...
+
+
+@dataclass(frozen=True)
+class EditCostScore:
+    """No model: weighted distance first, then nearness to the error."""
+
+    time_share: float = 0.0
+    diversify: bool = True
+
+    def scores(
+        self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
+    ) -> list[float]:
+        return [edits_score(j.cost, j.state.proximity) for j in judged]
+
+
+@dataclass(frozen=True)
+class VoteScore:
+    """The paper's vote pooling over diffusion samples; ties go to the closest repair."""
+
+    time_share: float = 0.0
+    diversify: bool = False  # the paper's protocol ranks by votes alone
+
+    def scores(
+        self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
+    ) -> list[float]:
+        return [float(j.state.votes) - 0.01 * j.cost for j in judged]
+
+
+@dataclass(frozen=True)
+class HybridScore:
+    """Cost, votes, agreement of both sources, the corpus n-gram prior and (when weighted) naturalness."""
+
+    runtime: DiffusionRuntime
+    weights: RankingWeights
+    naturalness_share: float = 0.2  # of the budget kept for the naturalness batch when it is weighted
+    seed: int = 0
+    diversify: bool = True
+
+    @property
+    def time_share(self) -> float:
+        return self.naturalness_share if self.weights.naturalness > 0 else 0.0
+
+    def scores(
+        self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
+    ) -> list[float]:
+        ngram, vocab = self.runtime.ngram, self.runtime.vocab
+        gain = (
+            {j.state.text: ngram_gain(ngram, vocab, base, j.tokens) for j in judged}
+            if ngram is not None
+            else {}
+        )
+        natural: dict[str, float] = {}
+        if self.weights.naturalness and not deadline.cancelled():
+            natural = naturalness_scores(grammar, self.runtime, [j.state for j in judged], self.seed)
+        best_nat = min(natural.values()) if natural else None
+        return [
+            hybrid_score(
+                j.cost,
+                j.state.votes,
+                natural.get(j.state.text),
+                best_nat,
+                {"edits", "diffusion"} <= j.state.sources,
+                self.weights,
+                j.state.proximity,
+                gain.get(j.state.text, 0.0),
+            )
+            for j in judged
+        ]
+
+
+def rank_repairs(
+    grammar: Grammar,
+    original: str,
+    states: Sequence[PartialRepair],
+    k: int,
+    hints: EditHints,
+    policy: ScorePolicy,
+    search: SearchSettings,
+    deadline: Deadline,
+) -> list[Candidate]:
+    """The top ``k`` of ``states`` as candidates, best first."""
+    states = [s for s in states if grammar.is_valid(s.text)]  # the oracle has the last word
+    if not states:
+        return []
+    base = grammar.tokenize(original)
+    base_texts = [t.text for t in base]
+    cost_base = grammar.cost_tokens(base)
+    tidy = search.tidy_parens
+    base_redundant = redundant_parens(base) if tidy else 0
+    judged: list[Judged] = []
+    for s in states:
+        toks = grammar.tokenize(s.text)
+        cost = weighted_distance(cost_base, grammar.cost_tokens(toks), hints=hints)
+        if 0 < s.cost < cost:
+            # the search priced it as the slip it undoes (a grammar rewrite: A1:10 -> A1:A10), which
+            # the token distance sees as a deletion plus an insertion of content
+            cost = s.cost
+        added = max(0, redundant_parens(toks) - base_redundant) if tidy else 0
+        cost += DEFAULT_COSTS.redundant_parens * added
+        if cost <= search.max_cost:  # a fix, not a rewrite
+            judged.append(Judged(s, toks, token_distance(base_texts, [t.text for t in toks]), cost))
+    if not judged:
+        return []
+    out = [
+        Candidate(
+            j.state.text,
+            j.state.edits,
+            j.distance,
+            j.state.votes,
+            j.state.noise,
+            _source(j.state),
+            score,
+            j.cost,
+            j.state.rules,
+        )
+        for j, score in zip(judged, policy.scores(grammar, base, judged, deadline), strict=True)
+    ]
+    out.sort(key=lambda c: -c.score)
+    if policy.diversify:
+        out = diversify(out, lambda c: edit_shape(c.edits), search.per_shape)
+    return out[:k]
+
+
+def _source(state: PartialRepair) -> str:
+    """ "both" when several sources found it, else the one that did."""
+    return "both" if len(state.sources) > 1 else next(iter(state.sources), "edits")
