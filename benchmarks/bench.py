@@ -1,9 +1,11 @@
 """The benchmark harness: run the real repair engine on {"id","broken","fixed"} records and score it.
 
 One block per engine (DESIGN.md "Measuring": diffusion only = the paper's protocol, grammar-guided edits
-ranked by distance = no model, hybrid = the product): exact/sketch/valid/close at 1 and k, latency, and,
-with a noise sweep, accuracy per noise level (paper fig. 5), the any/best/vote pooling (table 1) and the
-band of noise levels that repaired each error size (fig. 6).
+ranked by distance = no model, hybrid = the product): exact/sketch/valid/close at 1 and k, latency, each
+record's top-1 repair with the rules that made it, and, with a noise sweep, accuracy per noise level
+(paper fig. 5), the any/best/vote pooling (table 1) and the band of noise levels that repaired each error
+size (fig. 6). The engines are the runtime's factory plus the bench's own (:data:`BENCH_RECIPES`: the
+seq2seq baseline), and each record is repaired under its own deadline of one repair's budget.
 """
 
 from __future__ import annotations
@@ -12,26 +14,38 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lastfix.grammars.base import Grammar
 from lastfix.grammars.errors import InputError
+from lastfix.model_runtime.deadline import Deadline
+from lastfix.model_runtime.engines import (
+    RUNTIME_ENGINES,
+    EngineRecipe,
+    LoadedModel,
+    RepairEngine,
+    create_engine,
+)
 from lastfix.model_runtime.noise_table import SWEEP_LEVELS
 from lastfix.model_runtime.ranking import token_distance
-from lastfix.model_runtime.repair import Repairer, RepairSettings, budget_ms
+from lastfix.model_runtime.repair_settings import RepairSettings, budget_ms
 from lastfix.model_runtime.windows import error_size, find_windows
 
 from .metrics import Judgement, at_k, judge_all, latency_summary, pooling
+from .seq2seq_engine import BENCH_ENGINES
 
 if TYPE_CHECKING:
     from lastfix.model_runtime.sampler import DiffusionRuntime
 
 __all__ = [
+    "BENCH_RECIPES",
     "BenchSettings",
+    "bench_engine",
     "RecordResult",
+    "SizedModel",
     "load_records",
     "model_info",
     "run_engine",
@@ -44,6 +58,8 @@ __all__ = [
 ]
 
 MAX_FAILURES = 50
+# every engine the bench can run: the runtime's and its own baselines
+BENCH_RECIPES: Mapping[str, EngineRecipe] = {**RUNTIME_ENGINES, **BENCH_ENGINES}
 _SIZE_BUCKETS = ((1, "1"), (2, "2"), (3, "3"), (4, "4"), (8, "5-8"), (16, "9-16"))
 
 
@@ -54,6 +70,7 @@ class BenchSettings:
     k: int = 5
     time_budget_ms: int | None = None  # None = the product's default for the language
     seeds: int = 8
+    without_rules: frozenset[str] = frozenset()  # named rules switched off (ablation)
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,7 @@ class RecordResult:
     noises: tuple[float | None, ...]
     judgements: tuple[Judgement, ...]
     ms: float
+    rules: tuple[str, ...] = ()  # what made the top-1 candidate (sorted rule names)
 
 
 def load_records(path: str | Path, limit: int | None = None) -> list[dict[str, str]]:
@@ -92,7 +110,14 @@ def load_records(path: str | Path, limit: int | None = None) -> list[dict[str, s
     return out
 
 
-def model_info(model_dir: str | Path | None, runtime: DiffusionRuntime | None) -> dict[str, Any] | None:
+class SizedModel(Protocol):
+    """A loaded model of any kind, as the report describes it."""
+
+    @property
+    def params(self) -> int: ...
+
+
+def model_info(model_dir: str | Path | None, runtime: SizedModel | None) -> dict[str, Any] | None:
     """Path, sha256 of the weights (denoiser, decoder, embedding, vocabulary) and parameter count."""
     if model_dir is None or runtime is None:
         return None
@@ -114,9 +139,24 @@ def model_info(model_dir: str | Path | None, runtime: DiffusionRuntime | None) -
     return {"path": str(d), "sha256": h.hexdigest(), "params": int(runtime.params)}
 
 
+def bench_engine(
+    grammar: Grammar,
+    runtime: LoadedModel | None,
+    engine: str,
+    settings: BenchSettings,
+    *,
+    noise: float | None = None,
+) -> RepairEngine:
+    """The engine ``engine`` (a name of :data:`BENCH_RECIPES`) as the bench runs it."""
+    chosen = RepairSettings(
+        k=settings.k, engine=engine, seeds=settings.seeds, noise=noise, without_rules=settings.without_rules
+    )
+    return create_engine(grammar, runtime, chosen, extra=BENCH_ENGINES)
+
+
 def run_engine(
     grammar: Grammar,
-    runtime: DiffusionRuntime | None,
+    runtime: LoadedModel | None,
     records: Sequence[dict[str, str]],
     engine: str,
     settings: BenchSettings,
@@ -124,31 +164,14 @@ def run_engine(
     noise: float | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[RecordResult]:
-    """Repair every record with one engine; the whole-document repair the CLI runs."""
-    repairer: Any
-    if engine == "seq2seq":  # paper 4.3's one-shot model: ``runtime`` is then its Seq2SeqRuntime
-        from lastfix.model_runtime.seq2seq_repair import Seq2SeqRepairer, Seq2SeqSettings
-
-        budget = budget_ms(grammar.name, settings.time_budget_ms)
-        repairer = Seq2SeqRepairer(
-            grammar, cast(Any, runtime), Seq2SeqSettings(k=settings.k, time_budget_ms=budget)
-        )
-    else:
-        repairer = Repairer(
-            grammar,
-            runtime,
-            RepairSettings(
-                k=settings.k,
-                engine=engine,
-                time_budget_ms=settings.time_budget_ms,
-                seeds=settings.seeds,
-                noise=noise,
-            ),
-        )
+    """Repair every record with one engine, each under its own deadline; the whole-document repair the CLI
+    runs."""
+    repair_engine = bench_engine(grammar, runtime, engine, settings, noise=noise)
+    budget = budget_ms(grammar.name, settings.time_budget_ms)
     out: list[RecordResult] = []
     for i, rec in enumerate(records):
         t0 = time.perf_counter()
-        cands = repairer.repair(rec["broken"])
+        cands = repair_engine.repair(rec["broken"], deadline=Deadline.after_ms(budget))
         ms = (time.perf_counter() - t0) * 1000.0
         texts = tuple(c.text for c in cands)
         out.append(
@@ -158,6 +181,7 @@ def run_engine(
                 tuple(c.noise for c in cands),
                 tuple(judge_all(grammar, rec["broken"], rec["fixed"], texts)),
                 ms,
+                tuple(sorted(cands[0].rules)) if cands else (),
             )
         )
         if progress is not None:
@@ -209,6 +233,15 @@ def engine_block(
         "pooling": {"any": None, "best": None, "vote": None},
         "by_noise": {},
         "failures": failures,
+        "records": [
+            {
+                "id": r.id,
+                "top1": r.outputs[0] if r.outputs else None,
+                "ms": round(r.ms, 1),
+                "rules": list(r.rules),
+            }
+            for r in results
+        ],
     }
     if sweep_result is not None:
         block.update(sweep_result)

@@ -1,4 +1,4 @@
-"""Export a trained one-shot repair model to the ONNX directory ``model_runtime.seq2seq_runtime`` loads.
+"""Export a trained one-shot repair model to the ONNX directory ``benchmarks.seq2seq_runtime`` loads.
 
     python -m lastfix.model_training.seq2seq_export --checkpoint DIR --out MODEL_DIR
 
@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from lastfix.benchmarks.seq2seq_runtime import DECODER_FILE, ENCODER_FILE, SEQ2SEQ_FORMAT, load_seq2seq
 from lastfix.grammars.errors import LastfixError, ModelLoadError
 from lastfix.grammars.vocab import Vocabulary
-from lastfix.model_runtime.seq2seq_runtime import DECODER_FILE, ENCODER_FILE, SEQ2SEQ_FORMAT, load_seq2seq
 from torch import nn
 
 from .export import export_graph

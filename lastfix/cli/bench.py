@@ -41,6 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
     parser.add_argument(
+        "--without-rule",
+        action="append",
+        default=[],
+        dest="without_rules",
+        metavar="NAME",
+        help="switch off a named rule of the symbolic search (repeatable; an ablation)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         help="ONNX Runtime threads (default: up to 4); 1 to measure one core beside other jobs",
@@ -51,6 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lastfix.benchmarks.bench import (
+        BENCH_RECIPES,
         BenchSettings,
         engine_block,
         load_records,
@@ -59,10 +68,11 @@ def run(args: argparse.Namespace) -> int:
         stderr_progress,
         sweep,
     )
-    from lastfix.benchmarks.model_choice import load_runtime
     from lastfix.grammars import get_grammar
     from lastfix.grammars.errors import InputError
-    from lastfix.model_runtime.repair import budget_ms
+    from lastfix.grammars.rules import check_rule_names
+    from lastfix.model_runtime.model_resolver import choose_model
+    from lastfix.model_runtime.repair_settings import budget_ms
 
     if (
         args.k < 1
@@ -75,28 +85,34 @@ def run(args: argparse.Namespace) -> int:
     if args.plots and args.noise != "sweep":
         raise InputError("--plots draws the noise sweep: add --noise sweep")
     engines = _ENGINES if args.engine == "all" else (args.engine,)
+    try:
+        without_rules = check_rule_names(args.lang, args.without_rules)
+    except ValueError as e:  # names the unknown rules and lists the valid ones
+        raise InputError(f"--without-rule: {e}") from None
     grammar = get_grammar(args.lang)
     records = load_records(args.data, args.limit)
     if not records:
         raise InputError(f"{args.data}: no records")
-    runtime: Any = None  # the diffusion runtime, or the seq2seq one for --engine seq2seq
+    # the model the engines need (one kind at a time: `all` runs the diffusion model's three engines)
+    needing = [BENCH_RECIPES[e] for e in engines if BENCH_RECIPES[e].model is not None]
+    runtime: Any = None
     model_dir: Path | None = None
-    if args.engine == "seq2seq":  # paper 4.3's downstream model; its runtime stands in for the diffusion one
-        from lastfix.model_runtime.seq2seq_runtime import load_seq2seq
-
-        if not args.model:
+    if needing:
+        recipe = needing[0]
+        if not args.model and not recipe.shipped:
             raise InputError(
-                "--engine seq2seq needs --model DIR, a directory written by `lastfix train-seq2seq --export`"
+                f"--engine {args.engine} needs --model DIR, a directory written by {recipe.export}"
             )
-        model_dir, runtime = Path(args.model), load_seq2seq(args.model, threads=args.threads)
-    elif any(e != "edits" for e in engines):
-        model_dir, runtime = load_runtime(args.lang, args.model, args.threads)
-    settings = BenchSettings(k=args.k, time_budget_ms=args.budget_ms, seeds=args.seeds)
+        choice = choose_model(args.lang, args.model, threads=args.threads)
+        model_dir, runtime = choice.directory, recipe.load(choice)
+    settings = BenchSettings(
+        k=args.k, time_budget_ms=args.budget_ms, seeds=args.seeds, without_rules=without_rules
+    )
     blocks: dict[str, dict[str, Any]] = {}
     for engine in engines:
         results = run_engine(grammar, runtime, records, engine, settings, progress=stderr_progress(engine))
         swept = None
-        if args.noise == "sweep" and engine not in ("edits", "seq2seq") and runtime is not None:
+        if args.noise == "sweep" and BENCH_RECIPES[engine].model == "diffusion":  # its noise level
             swept, _ = sweep(
                 grammar,
                 runtime,

@@ -41,6 +41,13 @@ def test_bench_edits_writes_the_scoreboard_and_report_renders_it(shared, tmp_pat
     assert report["pooling"] == {"any": None, "best": None, "vote": None}  # needs --noise sweep
     for f in report["failures"]:
         assert set(f) == {"id", "broken", "expected", "got"}
+    # every record's top-1 repair, its time and the rules that made it
+    records = report["records"]
+    assert [r["id"] for r in records] == [f"excel-{n}" for n in range(200, 206)]
+    for r in records:
+        assert set(r) == {"id", "top1", "ms", "rules"} and r["ms"] >= 0
+        assert r["rules"] == sorted(r["rules"]) and (r["top1"] is None) == (r["rules"] == [])
+    assert any(r["rules"] for r in records)
     assert "edits" in capsys.readouterr().out  # the one-screen table
 
     md = tmp_path / "excel.md"
@@ -48,6 +55,39 @@ def test_bench_edits_writes_the_scoreboard_and_report_renders_it(shared, tmp_pat
     text = md.read_text()
     assert "LaMirage (paper) | 0.690" in text and "GPT-4o + RING prompt (paper) | 0.680" in text
     assert f"**{m['sketch@1']:.3f}**" in text
+
+
+def test_bench_switches_named_rules_off(shared, tmp_path, capsys):
+    from lastfix.benchmarks.bench import BenchSettings, bench_engine
+    from lastfix.grammars import get_grammar
+
+    off = BenchSettings(without_rules=frozenset({"excel.semicolon-separators"}))
+    engine = bench_engine(get_grammar("excel"), None, "edits", off)
+    assert engine.search.edits.without_rules == off.without_rules  # type: ignore[attr-defined]
+
+    def named_rules(*extra: str) -> set[str]:
+        out = tmp_path / "r.json"
+        args = ["bench", "--lang", "excel", "--data", str(shared / "benchmarks/excel/dev.jsonl")]
+        assert main([*args, "--engine", "edits", "--limit", "6", "--out", str(out), *extra]) == 0
+        return {n for r in json.loads(out.read_text())["records"] for n in r["rules"]} - {"search"}
+
+    used = named_rules()
+    assert used  # the top-1 repairs of the first records come from named rules
+    rule = sorted(used)[0]
+    assert rule not in named_rules("--without-rule", rule)
+    bad = [
+        "bench",
+        "--lang",
+        "excel",
+        "--data",
+        str(shared / "benchmarks/excel/dev.jsonl"),
+        "--engine",
+        "edits",
+    ]
+    bad += ["--out", str(tmp_path / "bad.json"), "--without-rule", "excel.no-such-rule"]
+    assert main(bad) == 2
+    err = capsys.readouterr().err
+    assert "excel.no-such-rule" in err and rule in err  # the unknown name, and the valid ones
 
 
 def test_bench_refuses_model_engines_without_a_model(shared, tmp_path, capsys):

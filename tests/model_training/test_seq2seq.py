@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 import torch
+from lastfix.benchmarks.seq2seq_runtime import load_seq2seq
 from lastfix.grammars.errors import InputError
-from lastfix.model_runtime.seq2seq_runtime import load_seq2seq
 from lastfix.model_training.seq2seq import EOS_ID, Seq2Seq, Seq2SeqConfig
 from lastfix.model_training.seq2seq_export import load_seq2seq_checkpoint
 from lastfix.model_training.seq2seq_train import encode_pairs, read_pair_texts

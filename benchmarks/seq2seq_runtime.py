@@ -1,4 +1,6 @@
-"""The one-shot repair model with ONNX Runtime (no torch): greedy and small-beam decoding.
+"""The seq2seq baseline's one-shot repair model with ONNX Runtime (no torch): greedy and small-beam decoding.
+
+Only the bench runs this baseline (paper 4.3), so it lives with the bench, not in the product's runtime.
 
 A model directory written by ``model_training.seq2seq_export`` holds config.json (``"kind": "seq2seq"``),
 vocab.json, seq2seq_encoder.onnx (src -> memory) and seq2seq_decoder.onnx (prefix, memory, src ->
@@ -18,8 +20,7 @@ from typing import Any
 import numpy as np
 from lastfix.grammars.errors import InferenceError, ModelLoadError
 from lastfix.grammars.vocab import Vocabulary
-
-from .model_files import _session, choose_providers
+from lastfix.model_runtime.model_files import choose_providers, onnx_session
 
 __all__ = [
     "SEQ2SEQ_FORMAT",
@@ -207,6 +208,6 @@ def load_seq2seq(
             f"the files come from different runs: {fix}"
         )
     providers = choose_providers(device)
-    encoder = _session(d / ENCODER_FILE, providers, threads)
-    decoder = _session(d / DECODER_FILE, providers, threads)
+    encoder = onnx_session(d / ENCODER_FILE, providers, threads)
+    decoder = onnx_session(d / DECODER_FILE, providers, threads)
     return Seq2SeqRuntime(d, config, vocab, encoder, decoder, decoder.get_providers()[0])
