@@ -46,6 +46,7 @@ __all__ = [
     "MaskedTrainConfig",
     "MaskedRunConfig",
     "MaskedState",
+    "Budget",
     "mdlm_loss",
     "masked_accuracy",
     "held_apart",
@@ -321,12 +322,12 @@ def train_masked(
         torch.get_num_threads(),
     )
     started = time.monotonic()
-    deadline = started + 60.0 * minutes if minutes is not None else math.inf
+    budget = Budget(started, minutes)
     next_save = started + 60.0 * tc.checkpoint_minutes
     window: list[dict[str, float]] = []
     state.model.train()
     with StopFlag() as flag:
-        while not flag.set and time.monotonic() < deadline and (steps is None or state.step < steps):
+        while not flag.set and not budget.spent(time.monotonic()) and (steps is None or state.step < steps):
             batch = make_batch(
                 rows,
                 sampler.draw(dc, state.rng),
@@ -371,6 +372,27 @@ def train_masked(
         _evaluate(state, eval_rows, out)
     log.info("stopped at step=%d%s", state.step, " (signal)" if flag.set else "")
     return state
+
+
+class Budget:
+    """The ``--minutes`` of one call, in wall-clock time the run was not paused.
+
+    Other jobs on the shared machine pause the run with SIGSTOP while they benchmark; a step that takes
+    longer than ``pause_s`` (one takes about a second) was paused, and its time does not count.
+    """
+
+    def __init__(self, started: float, minutes: float | None, pause_s: float = 60.0) -> None:
+        self.deadline = started + 60.0 * minutes if minutes is not None else math.inf
+        self.last, self.pause_s, self.paused = started, pause_s, 0.0
+
+    def spent(self, now: float) -> bool:
+        gap = now - self.last
+        if gap > self.pause_s:
+            self.paused += gap
+            self.deadline += gap
+            log.info("paused for %.0f s; the budget now ends %.0f s later", gap, gap)
+        self.last = now
+        return now >= self.deadline
 
 
 def _evaluate(state: MaskedState, eval_rows: list[list[int]], out: Path) -> None:

@@ -25,6 +25,7 @@ from lastfix.model_training.masked_data import MaskedDataConfig, clean_row, make
 from lastfix.model_training.masked_export import export_masked, torch_logits
 from lastfix.model_training.masked_network import MaskedDenoiser, MaskedModelConfig, mask_id_of
 from lastfix.model_training.masked_train import (
+    Budget,
     MaskedRunConfig,
     MaskedTrainConfig,
     apply_overrides,
@@ -205,3 +206,11 @@ def test_measurements_run_through_onnx_and_calibrate_the_length_credit(tiny, tmp
     bench = repair_bench(runtime, records, MaskedRepairSettings(samples=4))
     assert bench["records"] == 2 and 0.0 <= bench["sketch@1"] <= bench["sketch@5"] <= 1.0
     assert len(bench["per_record"]) == 2
+
+
+def test_the_minutes_budget_does_not_count_a_pause():
+    budget = Budget(0.0, minutes=1.0)
+    assert not budget.spent(1.0) and not budget.spent(2.0)
+    assert not budget.spent(602.0)  # stopped for ten minutes between two steps: 600 s more
+    assert not budget.spent(659.0) and budget.spent(663.0)
+    assert Budget(0.0, None).spent(1e9) is False
