@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from lastfix.grammars.base import Grammar, SyntaxIssue, TextEdit
+from lastfix.grammars.base import Grammar, IssueKind, SyntaxIssue, TextEdit
 from lastfix.grammars.incremental_issues import IncrementalIssues
 
 from .deadline import Deadline
@@ -74,8 +74,10 @@ def region_around(
     for end in ([_line_start(text, c) for c in cuts] + [len(text)])[: settings.tries]:
         if end < after or end - start >= len(text) * 0.8:
             continue  # not past the error, or most of the document
-        # the region reproduces the error (an error of a neighbouring statement may come first)
-        if any(e.start == issue.start - start for e in grammar.errors(text[start:end])):
+        # the region reproduces the error (an error of a neighbouring statement may come first); a bracket
+        # left open counts when the region says so before the error: in the whole document the parser
+        # gives up further on (CPython at the next ``def``), in the region at the bracket itself
+        if _reproduced(grammar.errors(text[start:end]), issue.start - start) is not None:
             return start, end
     return None
 
@@ -105,14 +107,16 @@ def repair_around(
     if region is None:
         return engine.repair(text, issue, deadline=deadline, k=k)
     start, end = region
-    local = SyntaxIssue(issue.start - start, issue.end - start, issue.message)
+    local = _reproduced(grammar.errors(text[start:end]), issue.start - start) or issue.moved(-start)
     out: list[Candidate] = []
     for cand in engine.repair(text[start:end], local, deadline=deadline, k=k):
         edits = tuple(TextEdit(e.start + start, e.end + start, e.new_text) for e in cand.edits)
         repaired = text[:start] + cand.text + text[end:]
         fixed_end = start + len(cand.text)
         after = probe.issues(repaired)
-        if len(after) < len(before) and not any(start <= i.start < fixed_end for i in after):
+        # its own error gone and none added: an error the target hid (a slip after an unclosed bracket)
+        # may now show, so the count may stay; nothing may be left in the repaired region
+        if len(after) <= len(before) and not any(start <= i.start < fixed_end for i in after):
             out.append(replace(cand, text=repaired, edits=edits))
     return out
 
@@ -165,6 +169,12 @@ def repair_document(
     if not grammar.is_valid(best.text):
         return []  # the CLI rewrites a file only into one that parses
     return [best] + [c for c in found[1:] if grammar.is_valid(c.text)]
+
+
+def _reproduced(errors: list[SyntaxIssue], at: int) -> SyntaxIssue | None:
+    """The region's report of the error at ``at``: the same start, or a bracket left open before it."""
+    same = next((e for e in errors if e.start == at), None)
+    return same or next((e for e in errors if e.kind is IssueKind.UNCLOSED and e.start <= at), None)
 
 
 def _line_start(text: str, offset: int) -> int:

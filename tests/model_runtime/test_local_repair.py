@@ -55,9 +55,8 @@ def test_a_fix_may_leave_other_errors_alone_but_not_add_any():
     assert cands
     for c in cands:
         after = grammar.errors(c.text)
-        assert len(after) < len(before) and all(
-            i.start >= text.index("def h(") for i in after
-        )  # def h(: remains
+        # the bracket's error is gone; def h(: remains (CPython saw only the first slip before the fix)
+        assert len(after) <= len(before) and after and all(i.start >= text.index("def h(") for i in after)
 
 
 def test_no_region_when_the_cause_is_far_away_or_the_document_small():
