@@ -83,6 +83,7 @@ class RecordResult:
     judgements: tuple[Judgement, ...]
     ms: float
     rules: tuple[str, ...] = ()  # what made the top-1 candidate (sorted rule names)
+    fired: tuple[str, ...] = ()  # what made any of the candidates (sorted rule names)
 
 
 def load_records(path: str | Path, limit: int | None = None) -> list[dict[str, str]]:
@@ -182,6 +183,7 @@ def run_engine(
                 tuple(judge_all(grammar, rec["broken"], rec["fixed"], texts)),
                 ms,
                 tuple(sorted(cands[0].rules)) if cands else (),
+                tuple(sorted(set().union(*(c.rules for c in cands)))),
             )
         )
         if progress is not None:
@@ -202,6 +204,22 @@ def _metrics(results: Sequence[RecordResult], k: int) -> dict[str, float]:
         "no_candidate": (sum(1 for r in results if not r.outputs) / len(results)) if results else 0.0,
     }
     return {key: round(v, 4) for key, v in m.items()}
+
+
+def rule_figures(results: Sequence[RecordResult]) -> dict[str, dict[str, int]]:
+    """Per rule (and "search"/"diffusion"): records where it made a candidate ("fired"), made the top-1,
+    and made a top-1 that matches the human fix (exactly, and up to the sketch)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        for name in r.fired:
+            out.setdefault(name, {"fired": 0, "top1": 0, "top1_exact": 0, "top1_sketch": 0})["fired"] += 1
+        best = r.judgements[0] if r.judgements else None
+        for name in r.rules:
+            row = out[name]
+            row["top1"] += 1
+            row["top1_exact"] += bool(best is not None and best.exact)
+            row["top1_sketch"] += bool(best is not None and best.sketch)
+    return dict(sorted(out.items()))
 
 
 def engine_block(
@@ -233,6 +251,7 @@ def engine_block(
         "pooling": {"any": None, "best": None, "vote": None},
         "by_noise": {},
         "failures": failures,
+        "rules": rule_figures(results),
         "records": [
             {
                 "id": r.id,

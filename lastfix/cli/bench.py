@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         without_rules = check_rule_names(args.lang, args.without_rules)
     except ValueError as e:  # names the unknown rules and lists the valid ones
         raise InputError(f"--without-rule: {e}") from None
-    grammar = get_grammar(args.lang)
+    # the grammar's own rules (tolerances, checks, rewrites) off too, not only the search's
+    grammar = get_grammar(args.lang).without(without_rules)
     records = load_records(args.data, args.limit)
     if not records:
         raise InputError(f"{args.data}: no records")
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         "data": str(args.data),
         "budget_ms": budget_ms(args.lang, args.budget_ms),
         "noise": args.noise,
+        "without_rules": sorted(without_rules),
         "model": model_info(model_dir, runtime),
     }
     if args.engine == "all":
@@ -174,5 +176,16 @@ def format_table(report: dict[str, Any]) -> str:
             lines.append(
                 f"{'':<10}pooling over noise levels (sketch): any {pool['any']:.3f}  best {pool['best']:.3f}"
                 f"  vote {pool['vote']:.3f}"
+            )
+    blocks = engine_blocks(report)
+    product = blocks.get("hybrid") or next(reversed(blocks.values()), {})
+    rules = product.get("rules") or {}
+    if rules:  # the product engine's rules: which fired, made the top-1, and were right
+        name = "hybrid" if "hybrid" in blocks else next(reversed(blocks))
+        lines.append(f"rules ({name}): records where the rule made a candidate / the top-1 / a right top-1")
+        lines.append(f"  {'rule':<40}{'fired':>7}{'top1':>7}{'exact':>7}{'sketch':>8}")
+        for rule, row in rules.items():
+            lines.append(
+                f"  {rule:<40}{row['fired']:>7}{row['top1']:>7}{row['top1_exact']:>7}{row['top1_sketch']:>8}"
             )
     return "\n".join(lines)

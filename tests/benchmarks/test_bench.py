@@ -193,3 +193,28 @@ def test_sweep_all_engines_plots_and_calibrate(shared, tmp_path):
     table = json.loads((model / "config.json").read_text())["noise_table"]
     assert [b[0] for b in table["buckets"]] == [1, 2, 4, 8]
     assert all(0 < b[1] < 1 for b in table["buckets"]) and 0 < table["default"] < 1
+
+
+def test_rule_figures_count_fired_top1_and_right_top1():
+    from lastfix.benchmarks.bench import RecordResult, rule_figures
+    from lastfix.benchmarks.metrics import Judgement
+
+    right = Judgement(exact=True, sketch=True, valid=True, close=True, distance=1)
+    wrong = Judgement(exact=False, sketch=False, valid=True, close=True, distance=2)
+    results = [
+        RecordResult(
+            "a",
+            ("x", "y"),
+            (None, None),
+            (right, wrong),
+            1.0,
+            ("excel.decimal-comma",),
+            ("excel.decimal-comma", "search"),
+        ),
+        RecordResult("b", ("z",), (None,), (wrong,), 1.0, ("search",), ("search",)),
+        RecordResult("c", (), (), (), 1.0, (), ()),
+    ]
+    assert rule_figures(results) == {
+        "excel.decimal-comma": {"fired": 1, "top1": 1, "top1_exact": 1, "top1_sketch": 1},
+        "search": {"fired": 2, "top1": 1, "top1_exact": 0, "top1_sketch": 0},
+    }
