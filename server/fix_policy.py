@@ -2,12 +2,14 @@
 
 DESIGN.md "Editors": users of fix-on-save tools most often complain about fixes that delete code they
 are still typing (ruff-vscode#88). So a fix is applied unasked only when the candidates agree on it
-(:func:`confident`) and it deletes at most a few tokens (:func:`deleted_tokens`); anything else stays a
-quick fix the user picks by hand.
+(:func:`confident`), it deletes at most a few tokens (:func:`deleted_tokens`) and it does not turn a
+comparison inside a condition into an assignment (:func:`assigns_in_condition`: ``if ($n == 3)`` ->
+``if ($n = 3)`` is valid and means something else); anything else stays a quick fix the user picks by hand.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,7 +19,19 @@ from lastfix.model_runtime.deadline import Deadline
 
 from .text_diff import diff_edits
 
-__all__ = ["CandidateLike", "FixPolicy", "FixAllResult", "confident", "deleted_tokens", "fix_all"]
+__all__ = [
+    "CandidateLike",
+    "FixPolicy",
+    "FixAllResult",
+    "confident",
+    "deleted_tokens",
+    "assigns_in_condition",
+    "fix_all",
+]
+
+_CONDITION = re.compile(r"\b(?:if|elif|elseif|while|until)\b", re.IGNORECASE)
+_COMPARISON = re.compile(r"==|!=|-[ci]?(?:eq|ne)\b", re.IGNORECASE)  # C-family's and PowerShell's
+_LONE_EQUALS = re.compile(r"(?<![=!<>:+\-*/%&|^])=(?![=~])")
 
 
 class CandidateLike(Protocol):
@@ -43,6 +57,8 @@ class FixPolicy:
 
     max_deleted_tokens: int = 3
     max_fixes: int = 50  # errors fixed in one fix-all, so a garbage file cannot take the whole budget
+    # languages where a lone '=' assigns (in Excel it compares: "==" -> "=" is the fix there)
+    assignment_languages: frozenset[str] = frozenset({"python", "powershell"})
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,24 @@ def deleted_tokens(text: str, edits: Sequence[TextEdit], grammar: Grammar) -> in
     return count
 
 
+def assigns_in_condition(text: str, edits: Sequence[TextEdit]) -> bool:
+    """Does an edit turn a comparison (``==``, ``-eq``, ``!=``, ``-ne``) into a lone ``=`` on a line where
+    a condition (``if``, ``while``...) starts before it?"""
+    for e in edits:
+        lo = text.rfind("\n", 0, e.start) + 1
+        hi = text.find("\n", e.end)
+        hi = len(text) if hi < 0 else hi
+        before = text[lo:hi]
+        if not _CONDITION.search(before[: e.start - lo]):
+            continue
+        after = before[: e.start - lo] + e.new_text + before[e.end - lo :]
+        if len(_COMPARISON.findall(after)) < len(_COMPARISON.findall(before)) and len(
+            _LONE_EQUALS.findall(after)
+        ) > len(_LONE_EQUALS.findall(before)):
+            return True
+    return False
+
+
 def fix_all(
     text: str,
     grammar: Grammar,
@@ -122,6 +156,7 @@ def fix_all(
             top is None
             or not confident(candidates)
             or (deleted_tokens(current, top.edits, grammar) > policy.max_deleted_tokens)
+            or (grammar.name in policy.assignment_languages and assigns_in_condition(current, top.edits))
         ):
             continue
         current = apply_edits(current, top.edits)

@@ -10,10 +10,12 @@ the quotes" (``"Decrease," "Increase"``) or "these semicolons are a locale's arg
 comparison" (``=COUNTIF(C2:C25>24)`` -> ``=COUNTIF(C2:C25,">24")``), "that comma was the comparison"
 (``(J3:J152,"henlow")`` -> ``(J3:J152="henlow")``: the same habit inside an array formula), "AND is a
 function, not an operator" (``ISBLANK(L6) AND(ISBLANK(K6))`` -> ``AND(ISBLANK(L6),ISBLANK(K6))``) and
-"this cell lost its column to a blank" (``B 20`` -> ``B20``). Token edit distance also prices these as
-rewrites (a string replaced by a cell is a deletion plus an insertion of content), so each proposal
-carries the cost of the one slip it undoes; the validity oracle still has the last word. Each is a named
-rule (``TOKEN_REWRITES``, ``WINDOW_REWRITES``; grammars.rules) that can be switched off and traced.
+"this cell lost its column to a blank" (``B 20`` -> ``B20``), comparisons reversed or written the C way
+(``=>`` -> ``>=``, ``!=`` -> ``<>``) and a string left open (``"Yes,1,0)`` -> ``"Yes",1,0)``).
+Token edit distance also prices these as rewrites (a string replaced by a cell is a deletion plus an
+insertion of content), so each proposal carries the cost of the one slip it undoes; the validity oracle
+still has the last word. Each is a named rule (``TOKEN_REWRITES``, ``WINDOW_REWRITES``;
+grammars.rules) that can be switched off and traced.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _TIME_PART = re.compile(r"\d{1,2}")
 _COLUMN = re.compile(r"[A-Za-z]{1,3}")
 _COMPARISONS = frozenset({"=", "<>", "<", ">", "<=", ">="})
 _LOGIC = frozenset({"AND", "OR", "XOR"})
+# two operator characters the lexer splits, read as one comparison: reversed or from C-family languages
+_C_COMPARISONS = {"=>": ">=", "=<": "<=", "==": "="}
 _OPERAND_ENDS = frozenset({TokenClass.REFERENCE, TokenClass.NUMBER, TokenClass.STRING, TokenClass.NAME})
 CRITERIA_FUNCTIONS = frozenset(
     {"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS", "MAXIFS", "MINIFS"}
@@ -306,6 +310,46 @@ def _time_span(tokens: Sequence[Token], i: int, last: int) -> int | None:
     return j + 1 if j > i else None
 
 
+def _c_comparison(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``A1=>10`` -> ``A1>=10``, ``=<`` -> ``<=``, ``==`` -> ``=``, ``A1!=10`` -> ``A1<>10``: a comparison
+    written reversed or the C way (Excel compares with ``>=``, ``<=``, ``=`` and ``<>``)."""
+    if i + 1 >= len(tokens):
+        return []
+    tok, nxt = tokens[i], tokens[i + 1]
+    if tok.end != nxt.start or (nxt.text != "=" and tok.text != "="):
+        return []
+    if tok.text == "=" and tok.cls is TokenClass.OPERATOR and nxt.cls is TokenClass.OPERATOR:
+        excel_way = _C_COMPARISONS.get(tok.text + nxt.text)
+        if excel_way is not None:
+            return [Rewrite((TextEdit(tok.start, nxt.end, excel_way),), i)]
+    # the lexer reads "A1!" as the start of a sheet reference, so "!=" is not one token
+    if tok.cls is TokenClass.REFERENCE and tok.text.endswith("!") and nxt.text == "=" and len(tok.text) > 1:
+        return [Rewrite((TextEdit(tok.end - 1, nxt.end, "<>"),), i)]
+    return []
+
+
+def _unclosed_string(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``=IF(A1="Yes,1,0)`` -> ``=IF(A1="Yes",1,0)``: a string left open is closed before the next ','
+    or ')' of its line (the line would end inside the formula otherwise), else at the end of the line."""
+    tok = tokens[i]
+    if tok.text != '"' or tok.cls is TokenClass.STRING:
+        return []
+    end = text.find("\n", tok.end)
+    end = len(text) if end < 0 else end
+    out = []
+    stop = next(
+        (t for t in tokens[i + 1 :] if t.start < end and t.cls is TokenClass.PUNCT and t.text in (",", ")")),
+        None,
+    )
+    # "'!A1)": text of a sheet reference (INDIRECT's address) is split by "&", not closed after the cell
+    if stop is not None and "!" not in text[tok.end : stop.start]:
+        at = len(text[: stop.start].rstrip())
+        out.append(Rewrite((TextEdit(at, at, '"'),), i))
+    if end > tok.end:  # blanks before the line end stay inside the string the user typed
+        out.append(Rewrite((TextEdit(end, end, '"'),), i))
+    return out
+
+
 def _rule(name: str, doc: str, work: TokenRewrite, cost: float = 1.0) -> Rule[TokenRewrite]:
     return Rule(f"excel.{name}", "excel", RuleKind.REWRITE, doc, work, cost=cost)
 
@@ -337,6 +381,16 @@ TOKEN_REWRITES: tuple[Rule[TokenRewrite], ...] = (
         "infix-logic",
         "A1>5 AND B1<3 -> AND(A1>5,B1<3): AND/OR/XOR written between operands, as in most languages",
         _infix_logic,
+    ),
+    _rule(
+        "c-comparison",
+        "A1=>10 -> A1>=10, =< -> <=, == -> =, != -> <>: comparisons written reversed or the C-family way",
+        _c_comparison,
+    ),
+    _rule(
+        "unclosed-string",
+        '=IF(A1="Yes,1,0) -> "Yes",1,0: a string closed before the separator it cannot be meant to hold',
+        _unclosed_string,
     ),
 )
 WINDOW_REWRITES: tuple[Rule[WindowRewrite], ...] = (

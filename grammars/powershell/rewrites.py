@@ -17,6 +17,8 @@
 * A script block opened nowhere: ``gci | Where-Object $_.Length -gt 0} | sort``. The '}' the user
   typed says where the block ends; cmdlets that take a script block where their arguments start say
   where it begins.
+* Habits of other languages: C-family operators (``if ($n == 3 && $m != 2)`` -> ``-eq``, ``-and``,
+  ``-ne``: one habit, however many times it shows) and a string left open, closed at its line end.
 
 Each proposal costs the slip it undoes; the validity oracle still has the last word. Each is a named rule
 (``REWRITES``; grammars.rules) that can be switched off and traced.
@@ -37,6 +39,11 @@ _STATEMENT_ENDS = frozenset({";", "|", "&&", "||"})
 _OPENERS = {"{": "}", "[": "]", "(": ")", "@{": "}", "@(": ")", "$(": ")"}
 _CLOSERS = frozenset({"}", "]", ")"})
 _LOOPS = frozenset({"foreach", "for", "while", "switch"})
+# C-family operators and PowerShell's (``==`` -> ``-eq``): one habit, priced as the hinted edit (the
+# issue points at the '='), so deleting that '=' (an assignment inside a condition) never ranks first
+_C_OPERATOR_COST = 0.4
+_REPEAT_COST = 0.2  # each further C-family operator of the same condition
+_C_LOGIC = {"&&": "-and", "||": "-or"}
 _PASTED_CMD_COST = 2.0  # the whole line changes hands: dearer than any one-token slip
 # ``a < f``: what PowerShell's own message asks for, one habit from cmd; deleting the '<' (one token) would
 # pass the file as an argument instead, so these go first
@@ -392,6 +399,66 @@ def _pasted_cmd_line(text: str, tokens: Sequence[Token], i: int) -> list[Rewrite
     return out
 
 
+def _c_operators(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``if ($a == 3 && $b != 2)`` -> ``if ($a -eq 3 -and $b -ne 2)``: comparison and logic operators of
+    C-family languages; every one in the innermost bracket (or line) is the same habit, undone at once."""
+    if _c_operator(text, tokens, i) not in ("-eq", "-ne"):
+        return []  # '&&' and '||' alone chain pipelines, valid PowerShell 7
+    opened = innermost_open(tokens, i, _OPENERS)
+    close = None if opened is None else closing_bracket(tokens, opened, _OPENERS)
+    if opened is None or close is None:
+        lo, hi = _line_start(text, tokens[i].start), _line_end(text, tokens[i].start)
+        span = [k for k in range(len(tokens)) if lo <= tokens[k].start < hi]
+    else:
+        span = list(range(opened + 1, close))
+    found = [(k, op) for k in span if (op := _c_operator(text, tokens, k))]
+    if found[0][0] != i:
+        return []  # proposed once, at the first of them
+    edits = []
+    for k, op in found:
+        start, end = tokens[k].start, tokens[k + (1 if op in ("-eq", "-ne") else 0)].end
+        before = " " if start > 0 and not text[start - 1].isspace() else ""
+        after = " " if end < len(text) and not text[end].isspace() else ""
+        edits.append(TextEdit(start, end, f"{before}{op}{after}"))
+    return [Rewrite(tuple(edits), i, _C_OPERATOR_COST + _REPEAT_COST * (len(edits) - 1))]
+
+
+def _c_operator(text: str, tokens: Sequence[Token], k: int) -> str:
+    """PowerShell's operator for the C-family operator starting at ``tokens[k]``, or ''."""
+    tok = tokens[k]
+    if tok.cls is not TokenClass.OPERATOR:
+        return ""
+    if tok.text in _C_LOGIC:
+        return _C_LOGIC[tok.text]
+    nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+    if tok.text not in ("=", "!") or nxt is None or nxt.text != "=" or nxt.start != tok.end:
+        return ""
+    if tok.text == "=" and (
+        k + 2 < len(tokens) and tokens[k + 2].text == "=" or k > 0 and tokens[k - 1].text == "="
+    ):
+        return ""  # '===' or the second '=' of a pair: not one C operator
+    return "-eq" if tok.text == "=" else "-ne"
+
+
+def _line_start(text: str, offset: int) -> int:
+    """Offset of the start of the line holding ``offset``."""
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _unclosed_string(text: str, tokens: Sequence[Token], i: int, last: int) -> list[Rewrite]:
+    """``$name = "Administrator`` -> ``$name = "Administrator"``: a string that runs on to the end of the
+    script without its closing quote ends where its line ends."""
+    tok = tokens[i]
+    if tok.cls is not TokenClass.STRING or tok.text[0] not in "\"'" or tok.end < len(text.rstrip()):
+        return []
+    if len(tok.text) > 1 and tok.text[-1] == tok.text[0] and tok.text[-2:] != "`" + tok.text[0]:
+        return []  # closed: the last string of the script
+    end = _line_end(text, tok.start)
+    if end <= tok.start + 1:
+        return []
+    return [Rewrite((TextEdit(end, end, tok.text[0]),), i)]
+
+
 def _rule(name: str, doc: str, work: TokenRewrite, cost: float = 1.0) -> Rule[TokenRewrite]:
     return Rule(f"powershell.{name}", "powershell", RuleKind.REWRITE, doc, work, cost=cost)
 
@@ -451,5 +518,16 @@ REWRITES: tuple[Rule[TokenRewrite], ...] = (
         "wrap-piped-statement",
         "foreach (...) { } | measure -> $(foreach (...) { }) | measure: a statement piped",
         _pipe_after_statement,
+    ),
+    _rule(
+        "c-operators",
+        "if ($a == 1 && $b != 2) -> if ($a -eq 1 -and $b -ne 2): C-family comparison and logic operators",
+        _c_operators,
+        _C_OPERATOR_COST,
+    ),
+    _rule(
+        "unclosed-string",
+        '$name = "Administrator -> $name = "Administrator": a string left open, closed at its line end',
+        _unclosed_string,
     ),
 )

@@ -41,6 +41,12 @@ def _proposed(grammar, text):
         ('=IF(ISBLANK(L6) AND(ISBLANK(K6)), "", 1)', '=IF(AND(ISBLANK(L6),ISBLANK(K6)), "", 1)', 1.0),
         ("=IF(A1>5 OR B1<3, 1, 0)", "=IF(OR(A1>5,B1<3), 1, 0)", 1.0),
         ("=A1>5 AND B1<3", "=AND(A1>5,B1<3)", 1.0),
+        ("=IF(A1=>10,1,0)", "=IF(A1>=10,1,0)", 1.0),  # reversed comparisons
+        ("=IF(A1=<10,1,0)", "=IF(A1<=10,1,0)", 1.0),
+        ("=IF(A1==10,1,0)", "=IF(A1=10,1,0)", 1.0),  # C-family comparisons
+        ("=IF(A1!=10,1,0)", "=IF(A1<>10,1,0)", 1.0),
+        ('=IF(A1="Yes,1,0)', '=IF(A1="Yes",1,0)', 1.0),  # an unclosed string, before the separator
+        ('=A1&"total', '=A1&"total"', 1.0),  # ... or at the end of its line
     ],
 )
 def test_proposals(excel, broken, fixed, cost):
@@ -60,6 +66,9 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
     assert _proposed(excel, "=SUM((A1:A3,B1:B3))") == {}  # a union of references is Excel's
     assert _proposed(excel, "=IF(AND(A1,B1),1,0)") == {}  # AND already a function
     assert _proposed(excel, "=SUM(A1 B2)") == {}  # the intersection of two cells: valid
+    assert _proposed(excel, "=IF(A1>=10,A1<=2,A1<>3)") == {}  # Excel's own comparisons
+    # the text of a sheet reference is split by "&", not closed after the cell
+    assert '=SUM(INDIRECT("\'"&E6&"\'!A1"))' not in _proposed(excel, '=SUM(INDIRECT("\'"&E6&"\'!A1))')
 
 
 @pytest.mark.parametrize(
@@ -72,6 +81,11 @@ def test_nothing_to_rewrite_in_ordinary_code(excel):
         ("=COUNTIF(C2:C25>24)", '=COUNTIF(C2:C25,">24")'),
         ('=IF(ISBLANK(L6) AND(ISBLANK(K6)), "", 1)', '=IF(AND(ISBLANK(L6),ISBLANK(K6)), "", 1)'),
         ('=SUMPRODUCT((J3:J9,"a")*(K3:K9,"b"))', '=SUMPRODUCT((J3:J9="a")*(K3:K9="b"))'),
+        ("=IF(A1=>10,1,0)", "=IF(A1>=10,1,0)"),  # not A1>10 nor A1=10: the comparison the user meant
+        ("=IF(A1=<10,1,0)", "=IF(A1<=10,1,0)"),
+        ("=IF(A1==10,1,0)", "=IF(A1=10,1,0)"),
+        ("=IF(A1!=10,1,0)", "=IF(A1<>10,1,0)"),
+        ('=IF(A1="Yes,1,0)', '=IF(A1="Yes",1,0)'),  # not =IF(A1=Yes,1,0): the quote closed, not dropped
     ],
 )
 def test_the_edits_engine_ranks_a_rewrite_as_one_slip(excel, broken, fixed):

@@ -100,6 +100,20 @@ def test_quotes_inside_a_string_get_backticks(ps):
     assert not any("`" in t for t in _proposed(ps, '$f.Invoke("a" "b")'))
 
 
+def test_c_family_operators_become_powershell_operators(ps):
+    assert "if ($count -eq 3) { 1 }" in _proposed(ps, "if ($count == 3) { 1 }")
+    # one habit: every C-family operator of the condition at once, spaced as PowerShell needs
+    assert "if ($a -ne 3 -and $b -eq 2) { 1 }" in _proposed(ps, "if ($a != 3 && $b == 2) { 1 }")
+    assert "$ok = $a -eq $b" in _proposed(ps, "$ok = $a==$b")
+    assert _proposed(ps, "if ($a -eq 3 && $b) { 1 }") == []  # '&&' alone chains pipelines (PowerShell 7)
+
+
+def test_an_unclosed_string_is_closed_at_its_line_end(ps):
+    assert '$name = "Administrator"\n' in _proposed(ps, '$name = "Administrator\n')
+    assert "$n = 'a'\n$m = 'b'" in _proposed(ps, "$n = 'a'\n$m = 'b")
+    assert _proposed(ps, '$s = "a\nb"') == []  # a string over two lines, closed
+
+
 def test_nothing_to_rewrite_in_ordinary_code(ps):
     assert _proposed(ps, 'Write-Host "a" (1)') == []  # a command's argument, not a method call
     assert _proposed(ps, '$a = "x"') == []  # a string inside a statement
@@ -127,6 +141,9 @@ def test_nothing_to_rewrite_in_ordinary_code(ps):
             "$d= (gwmi Win32_ComputerSystem).Domain -ComputerName $pc",
             "$d= (gwmi Win32_ComputerSystem -ComputerName $pc).Domain",
         ),
+        ('if ($count == 3) { "yes" }', 'if ($count -eq 3) { "yes" }'),  # not '$count = 3': an assignment
+        ("while ($i != 3 && $j == 2) { $i++ }", "while ($i -ne 3 -and $j -eq 2) { $i++ }"),
+        ('$name = "Administrator\n', '$name = "Administrator"\n'),  # not a literal quote inside
     ],
 )
 def test_the_edits_engine_ranks_a_rewrite_first(ps, broken, fixed):

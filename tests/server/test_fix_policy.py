@@ -7,7 +7,7 @@ import threading
 from lastfix.grammars import TextEdit, get_grammar
 from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.repair import Candidate, Repairer, RepairSettings
-from lastfix.server.fix_policy import FixPolicy, confident, deleted_tokens, fix_all
+from lastfix.server.fix_policy import FixPolicy, assigns_in_condition, confident, deleted_tokens, fix_all
 
 
 def _cand(score: float, votes: int = 0, distance: int = 1, cost: float = 1.0) -> Candidate:
@@ -70,3 +70,30 @@ def test_fix_all_stops_when_cancelled():
     assert result.fixed == 0 and result.edits == ()
     result = fix_all("=SUM(A1:A3\n", grammar, repair, FixPolicy(), Deadline.after_ms(0))  # out of time
     assert result.fixed == 0 and result.edits == ()
+
+
+def test_a_comparison_never_becomes_an_assignment_in_a_condition():
+    text = "if ($count == 3) { 1 }"
+    assert assigns_in_condition(text, [TextEdit(11, 12, "")])  # '==' -> '='
+    assert not assigns_in_condition(text, [TextEdit(11, 13, "-eq")])
+    assert assigns_in_condition("while ($c -eq 3) { 1 }", [TextEdit(9, 13, " =")])  # '-eq' -> '='
+    assert not assigns_in_condition("$x == 3", [TextEdit(3, 4, "")])  # no condition
+    assert not assigns_in_condition("if ($a) { 1 }", [TextEdit(12, 12, "; $b = 2")])  # no comparison lost
+
+
+def test_fix_all_never_applies_a_comparison_turned_assignment():
+    grammar = get_grammar("powershell")
+    text = "if ($count == 3) { 1 }\n"
+    assignment = Candidate(text.replace("==", "="), (TextEdit(11, 12, ""),), 1, 0, None, "edits", 1.0, 0.5)
+    result = fix_all(text, grammar, lambda t, issue: [assignment], FixPolicy())
+    assert result.text == text and result.fixed == 0 and result.remaining == 1
+    # the same candidate is applied where '=' compares (Excel) or when the rule is switched off
+    allowed = fix_all(
+        text, grammar, lambda t, issue: [assignment], FixPolicy(assignment_languages=frozenset())
+    )
+    assert allowed.fixed == 1 and "$count = 3" in allowed.text
+    # through the engine: '-eq' comes first; with the assignment as runner-up it is no sure thing, so the
+    # fix stays a quick fix; fix on save never writes the assignment
+    grammar, repair = _edits_repair("powershell")
+    assert repair(text, grammar.errors(text)[0])[0].text == "if ($count -eq 3) { 1 }\n"
+    assert fix_all(text, grammar, repair, FixPolicy()).text in (text, "if ($count -eq 3) { 1 }\n")
