@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 
 from lastfix.grammars.base import Grammar, SyntaxIssue
 from lastfix.grammars.errors import ModelLoadError
+from lastfix.grammars.incremental_issues import IncrementalIssues
 
 from .candidate_sources import CandidateSource
 from .deadline import Deadline
@@ -35,6 +36,7 @@ __all__ = [
     "ENGINES",
     "RUNTIME_ENGINES",
     "EngineRecipe",
+    "IssueRepairEngine",
     "LoadedModel",
     "RepairEngine",
     "SourceEngine",
@@ -55,6 +57,17 @@ class RepairEngine(Protocol):
         self, text: str, issue: SyntaxIssue | None = None, *, deadline: Deadline, k: int | None = None
     ) -> list[Candidate]:
         """All errors of ``text`` (``issue``'s window first); ``k`` None: the engine's own."""
+        ...
+
+
+@runtime_checkable
+class IssueRepairEngine(Protocol):
+    """An engine that can repair one error on its own (a quick fix), leaving the other errors as they were."""
+
+    def repair_issue(
+        self, text: str, issue: SyntaxIssue, *, deadline: Deadline, k: int | None = None
+    ) -> list[Candidate]:
+        """Top-k repairs of ``issue``'s window: its errors gone, no error added anywhere."""
         ...
 
 
@@ -101,6 +114,23 @@ class SourceEngine:
         )
         hints = hints_from_issues(issues)
         return rank_repairs(self._grammar, text, done, k, hints, self.policy, self.search, deadline)
+
+    def repair_issue(
+        self, text: str, issue: SyntaxIssue, *, deadline: Deadline, k: int | None = None
+    ) -> list[Candidate]:
+        k = self.k if k is None else k
+        # every statement's errors, not only the first one the parser stops at: the others must stay
+        issues = list(IncrementalIssues(self._grammar).issues(text))
+        if not issues or k <= 0:
+            return []
+        if all(i == issue for i in issues):  # the only error: a fix is one that makes the document valid
+            return self.repair(text, issue, deadline=deadline, k=k)
+        rules = replace(self._rules(k, deadline), rounds=1, scoped=True)
+        done = beam_search(self._grammar, text, issues, issue, PartialRepair(text, ()), rules, deadline)
+        hints = hints_from_issues(issues)
+        return rank_repairs(
+            self._grammar, text, done, k, hints, self.policy, self.search, deadline, accept=lambda t: True
+        )
 
     def _rules(self, k: int, deadline: Deadline) -> SourceWindows:
         """This repair's window rules: each source's first pass leaves the time the later ones need."""

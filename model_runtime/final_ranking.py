@@ -8,7 +8,7 @@ policy ranks by votes alone) let other edit shapes through before a fourth repai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -143,9 +143,12 @@ def rank_repairs(
     policy: ScorePolicy,
     search: SearchSettings,
     deadline: Deadline,
+    accept: Callable[[str], bool] | None = None,
 ) -> list[Candidate]:
-    """The top ``k`` of ``states`` as candidates, best first."""
-    states = [s for s in states if grammar.is_valid(s.text)]  # the oracle has the last word
+    """The top ``k`` of ``states`` as candidates, best first; ``accept`` (default: the document is valid)
+    is the oracle's last word (a quick fix on one error judges the text on that error alone)."""
+    ok = grammar.is_valid if accept is None else accept
+    states = [s for s in states if ok(s.text)]
     if not states:
         return []
     base = grammar.tokenize(original)

@@ -18,6 +18,7 @@ ones get.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from lastfix.grammars.base import Grammar, IssueKind, SyntaxIssue, TextEdit
@@ -25,7 +26,7 @@ from lastfix.grammars.incremental_issues import IncrementalIssues
 
 from .deadline import Deadline
 from .edit_compose import compose_edits
-from .engines import RepairEngine
+from .engines import IssueRepairEngine, RepairEngine
 from .repair_result import Candidate
 
 __all__ = ["LocalSettings", "repair_around", "repair_document", "region_around"]
@@ -91,25 +92,30 @@ def repair_around(
     k: int | None = None,
     settings: LocalSettings = LocalSettings(),
     checker: IncrementalIssues | None = None,
+    scoped: bool = False,
 ) -> list[Candidate]:
     """Top-k repairs of ``issue`` in ``text``: on a region for a large document, else on all of it.
+
+    ``scoped`` (a quick fix): a repair need only remove ``issue``'s own error and add none, the other
+    errors stay; else (fix-all) it must leave a valid document, or region, as the engine repairs all.
 
     Falls back to the whole document when no region reproduces the error on its own (its cause lies
     further away, such as a bracket opened a hundred lines up). ``checker`` (at ``text`` or any other
     version of the document) makes the region and the final checks cheap; it is not moved.
     """
     grammar = engine.grammar
+    repair = _one_error(engine) if scoped else engine.repair
     if len(text) < settings.min_chars:
-        return engine.repair(text, issue, deadline=deadline, k=k)
+        return repair(text, issue, deadline=deadline, k=k)
     probe = checker.copy() if checker is not None else IncrementalIssues(grammar)
     before = probe.issues(text)
     region = region_around(grammar, text, issue, settings, probe.starts(text))
     if region is None:
-        return engine.repair(text, issue, deadline=deadline, k=k)
+        return repair(text, issue, deadline=deadline, k=k)
     start, end = region
     local = _reproduced(grammar.errors(text[start:end]), issue.start - start) or issue.moved(-start)
     out: list[Candidate] = []
-    for cand in engine.repair(text[start:end], local, deadline=deadline, k=k):
+    for cand in repair(text[start:end], local, deadline=deadline, k=k):
         edits = tuple(TextEdit(e.start + start, e.end + start, e.new_text) for e in cand.edits)
         repaired = text[:start] + cand.text + text[end:]
         fixed_end = start + len(cand.text)
@@ -169,6 +175,11 @@ def repair_document(
     if not grammar.is_valid(best.text):
         return []  # the CLI rewrites a file only into one that parses
     return [best] + [c for c in found[1:] if grammar.is_valid(c.text)]
+
+
+def _one_error(engine: RepairEngine) -> Callable[..., list[Candidate]]:
+    """The engine's repair of one error alone, where it has one (else its whole-document repair)."""
+    return engine.repair_issue if isinstance(engine, IssueRepairEngine) else engine.repair
 
 
 def _reproduced(errors: list[SyntaxIssue], at: int) -> SyntaxIssue | None:

@@ -2,8 +2,9 @@
 
 These are the :class:`~window_beam.BeamRules` of every engine made of candidate sources (edits, hybrid,
 diffusion): the window fits the model's canvas, the oracle is the whole document (or, while other windows
-still have errors, this window's errors gone), the sources run in their order with the time the later ones
-need left for them, and a text several sources found is one candidate of all of them.
+still have errors, this window's errors gone; for a quick fix on one error, ``scoped``: that error gone
+and none added, whatever the other windows hold), the sources run in their order with the time the later
+ones need left for them, and a text several sources found is one candidate of all of them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from lastfix.grammars.base import Grammar, SyntaxIssue
+from lastfix.grammars.incremental_issues import IncrementalIssues
 
 from .candidate_sources import CandidateSource, WindowTask
 from .deadline import Deadline
@@ -42,6 +44,7 @@ class SourceWindows:
     untils: Sequence[Deadline]
     until: Deadline  # the sources' whole time (the repair's, less what its ranking keeps)
     rounds: int
+    scoped: bool = False  # a quick fix on one error: one window, judged on that error (_issue_fixed)
 
     def grow(
         self,
@@ -59,7 +62,10 @@ class SourceWindows:
         if window is None:  # a stale issue (the server's) that the grammar no longer reports as such
             window = find_window(grammar, text, tokens, target, self.width)
         single = all(window.start <= i.start <= window.end for i in issues)
-        accept = grammar.is_valid if single else _window_fixed(grammar, window, len(text))
+        if self.scoped:
+            accept = _issue_fixed(grammar, target, text, issues)
+        else:
+            accept = grammar.is_valid if single else _window_fixed(grammar, window, len(text))
         hints = hints_from_issues(window.issues)
         task = WindowTask(grammar, text, tokens, window, target, accept, hints, self.k)
         runs = [source.open(task) for source in self.sources]
@@ -76,10 +82,15 @@ class SourceWindows:
             for cand in run.found():
                 prev = found.get(cand.text)
                 found[cand.text] = cand if prev is None else prev.joined(cand)
-        return [state.then(original, cand) for cand in found.values()]
+        grown = [state.then(original, cand) for cand in found.values()]
+        # scoped: a source's fallback may offer what the window's oracle did not judge
+        return [s for s in grown if accept(s.text)] if self.scoped else grown
 
     def settle(self, grown: list[PartialRepair]) -> tuple[list[PartialRepair], list[PartialRepair]]:
-        """Valid documents are finished; the others stay in the beam."""
+        """Valid documents are finished; the others stay in the beam (scoped: every one is finished, its
+        window's acceptance judged it already)."""
+        if self.scoped:
+            return list(grown), []
         finished: list[PartialRepair] = []
         pending: list[PartialRepair] = []
         for state in grown:
@@ -105,5 +116,34 @@ def _window_fixed(grammar: Grammar, window: Window, length: int) -> Callable[[st
         return not any(
             i.start <= end and max(i.end, i.start) >= window.start for i in grammar.errors(new_text)
         )
+
+    return accept
+
+
+def _issue_fixed(
+    grammar: Grammar, target: SyntaxIssue, text: str, before: Sequence[SyntaxIssue]
+) -> Callable[[str], bool]:
+    """Acceptance of a quick fix on one error: ``target`` is gone (no error left on its span), fewer errors
+    than before, and every error one that was there before (shifted by the edit) or an echo after one."""
+    others = {(i.start, i.message) for i in before if i != target}
+    # each statement parsed on its own: Python's own parser reports only the first error of a document
+    checker = IncrementalIssues(grammar)
+    checker.issues(text)
+
+    def accept(new_text: str) -> bool:
+        delta = len(new_text) - len(text)
+        end = max(target.end, target.start) + max(delta, 0)
+        after = checker.issues(new_text)
+        if len(after) >= len(before):
+            return False
+        kept = False  # an error that stays may change its echoes after it (PowerShell's parser does)
+        for i in after:
+            if i.start <= end and max(i.end, i.start) >= target.start:
+                return False
+            old = (i.start if i.start < target.start else i.start - delta, i.message) in others
+            if not old and not kept:
+                return False
+            kept = kept or old
+        return True
 
     return accept

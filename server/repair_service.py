@@ -143,6 +143,7 @@ class RepairService:
                 deadline=deadline,
                 k=max(2, settings.candidates),
                 checker=doc.tracker,
+                scoped=True,  # a quick fix repairs its own error; the others stay as they are
             )
 
         try:

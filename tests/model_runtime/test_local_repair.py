@@ -3,6 +3,7 @@
 import pytest
 from lastfix.grammars import get_grammar
 from lastfix.grammars.base import apply_edits
+from lastfix.grammars.incremental_issues import IncrementalIssues
 from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.engines import create_engine
 from lastfix.model_runtime.local_repair import LocalSettings, region_around, repair_around, repair_document
@@ -96,3 +97,22 @@ def test_an_error_beside_another_one_still_gets_a_region():
     second = [e for e in grammar.errors(text) if e.message == "missing ')'"][1]  # of $b = (2
     start, end = region_around(grammar, text, second)
     assert start <= second.start < end and end - start < 400
+
+
+_TWO_ERRORS = "def mean(xs)\n    return sum(xs) / len(xs)\n\ntotal = max(1, mean([2, 3])\nprint(total)\n"
+
+
+def test_a_quick_fix_repairs_its_own_error_and_leaves_the_others():
+    grammar = get_grammar("python")
+    engine = _edits(grammar)
+    checker = IncrementalIssues(grammar)
+    first, second = checker.issues(_TWO_ERRORS)
+    own = repair_around(engine, _TWO_ERRORS, first, deadline=_budget(), k=3, checker=checker, scoped=True)
+    assert apply_edits(_TWO_ERRORS, own[0].edits) == _TWO_ERRORS.replace("(xs)\n", "(xs):\n", 1)
+    other = repair_around(engine, _TWO_ERRORS, second, deadline=_budget(), k=3, checker=checker, scoped=True)
+    assert apply_edits(_TWO_ERRORS, other[0].edits) == _TWO_ERRORS.replace("3])", "3]))")
+    for cand in own + other:  # each leaves exactly the other error
+        assert len(checker.issues(cand.text)) == 1
+    # unscoped (fix-all, a whole document): only repairs that leave the document valid
+    whole = repair_around(engine, _TWO_ERRORS, first, deadline=_budget(), k=3, checker=checker)
+    assert whole and all(grammar.is_valid(c.text) for c in whole)
