@@ -131,8 +131,13 @@ async def test_random_edits_and_requests(client: LanguageClient, tmp_path):
             edits, version = edits_of_action(action, doc["uri"])
             assert version == doc["version"]  # made for the text the client has
             if action.kind == types.CodeActionKind.QuickFix:
+                # a quick fix repairs its own error: the document parses, or (other errors left as they
+                # were) the chunk-by-chunk check the diagnostics come from finds fewer errors than before
                 fixed = apply_text_edits(text, edits)
-                assert get_grammar(language).is_valid(fixed), (action.title, text, fixed)
+                grammar = get_grammar(language)
+                assert grammar.is_valid(fixed) or len(IncrementalIssues(grammar).issues(fixed)) < len(
+                    IncrementalIssues(grammar).issues(text)
+                ), (action.title, text, fixed)
                 counts["fixes"] += 1
     assert counts["edits"] > 100 and counts["requests"] > 10, counts
 
