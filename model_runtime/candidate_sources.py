@@ -17,14 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from lastfix.grammars.base import Grammar, SyntaxIssue, Token
+from lastfix.grammars.base import Grammar, SyntaxIssue, TextEdit, Token
 
 from .deadline import Deadline
 from .hints import EditHints
 from .repair_result import PartialRepair
 from .windows import Window
 
-__all__ = ["WindowTask", "CandidateSource", "SourceRun"]
+__all__ = ["WindowTask", "CandidateSource", "SourceRun", "OneShotRun"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +69,25 @@ class CandidateSource(Protocol):
         ...
 
     def open(self, task: WindowTask) -> SourceRun: ...
+
+
+class OneShotRun:
+    """A model source's run on one window: samples once in the first pass, keeps the texts the window's
+    oracle accepts (first one of each text wins), and has nothing to resume or fall back on."""
+
+    def __init__(self, task: WindowTask, made_by: frozenset[str]) -> None:
+        self._task, self._made_by = task, made_by
+        self._found: dict[str, PartialRepair] = {}
+
+    def _keep(self, text: str, edits: tuple[TextEdit, ...], votes: int, noise: float | None) -> None:
+        if text not in self._found and self._task.accept(text):
+            self._found[text] = PartialRepair(text, edits, votes, noise, self._made_by, rules=self._made_by)
+
+    def resume(self, until: Deadline) -> None:
+        return None
+
+    def fallback(self, until: Deadline, others_found: bool) -> None:
+        return None
+
+    def found(self) -> list[PartialRepair]:
+        return list(self._found.values())

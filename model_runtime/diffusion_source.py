@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 
 from lastfix.grammars.base import Grammar, Token
 
-from .candidate_sources import WindowTask
+from .candidate_sources import OneShotRun, WindowTask
 from .deadline import Deadline
 from .diffusion_candidates import DiffusionSample, DiffusionSettings, sample_repairs
 from .noise_table import levels_around, noise_for
-from .repair_result import PartialRepair
 from .windows import Window, error_size
 
 if TYPE_CHECKING:  # onnxruntime stays out of this import
@@ -107,12 +106,12 @@ class DiffusionSource:
         return out
 
 
-class _DiffusionRun:
+class _DiffusionRun(OneShotRun):
     """The sampler on one window: one batched call in the first pass, nothing to resume."""
 
     def __init__(self, source: DiffusionSource, task: WindowTask) -> None:
-        self._source, self._task = source, task
-        self._found: dict[str, PartialRepair] = {}
+        super().__init__(task, _MADE_BY)
+        self._source = source
 
     def propose(self, until: Deadline, others_found: bool) -> None:
         if until.expired():
@@ -122,15 +121,4 @@ class _DiffusionRun:
             allowed = min(allowed, self._source.quick_ms / 1000.0)
         task = self._task
         for s in self._source.sample(task.text, task.tokens, task.window, allowed):
-            if s.text in self._found or not task.accept(s.text):
-                continue
-            self._found[s.text] = PartialRepair(s.text, s.edits, s.votes, s.noise, _MADE_BY, rules=_MADE_BY)
-
-    def resume(self, until: Deadline) -> None:
-        return None
-
-    def fallback(self, until: Deadline, others_found: bool) -> None:
-        return None
-
-    def found(self) -> list[PartialRepair]:
-        return list(self._found.values())
+            self._keep(s.text, s.edits, s.votes, s.noise)

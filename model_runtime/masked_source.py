@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from .candidate_sources import WindowTask
+from .candidate_sources import OneShotRun, WindowTask
 from .deadline import Deadline
 from .masked_repair import MaskedRepairSettings, repair_window
-from .repair_result import PartialRepair
 
 if TYPE_CHECKING:  # onnxruntime stays out of this import
     from .masked_runtime import MaskedRuntime
@@ -46,12 +45,12 @@ class MaskedSource:
         return _MaskedRun(self, task)
 
 
-class _MaskedRun:
+class _MaskedRun(OneShotRun):
     """The masked model on one window: one batched call in the first pass, nothing to resume."""
 
     def __init__(self, source: MaskedSource, task: WindowTask) -> None:
-        self._source, self._task = source, task
-        self._found: dict[str, PartialRepair] = {}
+        super().__init__(task, _MADE_BY)
+        self._source = source
 
     def propose(self, until: Deadline, others_found: bool) -> None:
         source, task = self._source, self._task
@@ -64,15 +63,4 @@ class _MaskedRun:
             task.grammar, source.runtime, task.text, task.tokens, task.window, settings, seed=source.seed
         )
         for s in samples:  # best first: the first accepted text of each kind keeps its place
-            if s.text in self._found or not task.accept(s.text):
-                continue
-            self._found[s.text] = PartialRepair(s.text, s.edits, s.votes, s.ratio, _MADE_BY, rules=_MADE_BY)
-
-    def resume(self, until: Deadline) -> None:
-        return None
-
-    def fallback(self, until: Deadline, others_found: bool) -> None:
-        return None
-
-    def found(self) -> list[PartialRepair]:
-        return list(self._found.values())
+            self._keep(s.text, s.edits, s.votes, s.ratio)
