@@ -21,7 +21,7 @@ from torch import nn
 from .checkpoint import load_checkpoint, load_run
 from .network import CodeFusion
 
-__all__ = ["OPSET", "export_graph", "export_model", "model_config_json"]
+__all__ = ["OPSET", "export_graph", "export_model", "model_config_json", "quantize_graph"]
 
 log = logging.getLogger("lastfix.export")
 
@@ -160,15 +160,20 @@ def export_model(
 
 def _quantize(out: Path) -> None:
     """int8 dynamic quantisation of the weights of both graphs (MatMul/Gemm), in place."""
+    for name in ("denoiser.onnx", "decoder.onnx"):
+        quantize_graph(out / name)
+
+
+def quantize_graph(path: Path) -> None:
+    """int8 dynamic quantisation of one graph's MatMul/Gemm weights, in place."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    for name in ("denoiser.onnx", "decoder.onnx"):
-        tmp = out / (name + ".fp32")
-        proto = onnx.load(str(out / name))
-        # The exporter's intermediate shapes carry the example batch; the quantiser's shape inference
-        # then disagrees with them, so let it infer every intermediate shape afresh.
-        del proto.graph.value_info[:]
-        onnx.save(proto, str(tmp))
-        quantize_dynamic(str(tmp), str(out / name), weight_type=QuantType.QInt8)
-        tmp.unlink()
+    tmp = path.with_name(path.name + ".fp32")
+    proto = onnx.load(str(path))
+    # The exporter's intermediate shapes carry the example batch; the quantiser's shape inference
+    # then disagrees with them, so let it infer every intermediate shape afresh.
+    del proto.graph.value_info[:]
+    onnx.save(proto, str(tmp))
+    quantize_dynamic(str(tmp), str(path), weight_type=QuantType.QInt8)
+    tmp.unlink()

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from lastfix.model_runtime.masked_runtime import MASKED_FORMAT, MASKED_GRAPH
 
-from .export import OPSET
+from .export import export_graph, quantize_graph
 from .masked_network import MaskedDenoiser, mask_id_of
 from .masked_train import MaskedRunConfig, load_masked_run
 
@@ -47,42 +47,11 @@ def masked_config_json(config: MaskedRunConfig, model: MaskedDenoiser, step: int
 
 def _export_graph(model: MaskedDenoiser, path: Path, metadata: str) -> None:
     """masked.onnx with dynamic batch and length, the config in its metadata, checked."""
-    import onnx
-
     c = model.config
     example = torch.randint(0, c.vocab_size + 1, (2, min(8, c.canvas)), dtype=torch.int64)
     batch = torch.export.Dim("batch", min=1, max=4096)
     length = torch.export.Dim("length", min=2, max=c.canvas)
-    torch.onnx.export(
-        model,
-        (example,),
-        str(path),
-        input_names=["x_t"],
-        output_names=["logits"],
-        dynamic_shapes={"x_t": {0: batch, 1: length}},
-        opset_version=OPSET,
-        dynamo=True,
-        external_data=False,
-        verbose=False,
-    )
-    proto = onnx.load(str(path))
-    entry = proto.metadata_props.add()
-    entry.key, entry.value = "lastfix_config", metadata
-    onnx.checker.check_model(proto)
-    onnx.save(proto, str(path))
-
-
-def _quantize(path: Path) -> None:
-    """int8 dynamic quantisation of the MatMul/Gemm weights, in place (as ``export._quantize``)."""
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    tmp = path.with_suffix(".fp32.onnx")
-    proto = onnx.load(str(path))
-    del proto.graph.value_info[:]  # the exporter's example shapes would contradict the quantiser's inference
-    onnx.save(proto, str(tmp))
-    quantize_dynamic(str(tmp), str(path), weight_type=QuantType.QInt8)
-    tmp.unlink()
+    export_graph(model, (example,), path, ["x_t"], ["logits"], metadata, {"x_t": {0: batch, 1: length}})
 
 
 def export_masked(checkpoint_dir: str | Path, out_dir: str | Path, *, quantize: bool = False) -> Path:
@@ -96,7 +65,7 @@ def export_masked(checkpoint_dir: str | Path, out_dir: str | Path, *, quantize: 
     with torch.no_grad():
         _export_graph(model, out / MASKED_GRAPH, text)
     if quantize:
-        _quantize(out / MASKED_GRAPH)
+        quantize_graph(out / MASKED_GRAPH)
     vocab.save(out / "vocab.json")
     (out / "config.json").write_text(text + "\n", encoding="utf-8")
     log.info("exported %s (step %d, %d params) -> %s", checkpoint_dir, step, meta["params"], out)
