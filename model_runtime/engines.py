@@ -106,6 +106,14 @@ class SourceEngine:
         self, text: str, issue: SyntaxIssue | None = None, *, deadline: Deadline, k: int | None = None
     ) -> list[Candidate]:
         k = self.k if k is None else k
+        return self.repair_pool(text, issue, deadline=deadline, k=k)[:k]
+
+    def repair_pool(
+        self, text: str, issue: SyntaxIssue | None = None, *, deadline: Deadline, k: int | None = None
+    ) -> list[Candidate]:
+        """Every valid repair found while searching for the top ``k``, best first: what the bench measures
+        recall on and fits the learned ranking to."""
+        k = self.k if k is None else k
         issues = self._grammar.errors(text)
         if not issues or k <= 0:
             return []
@@ -113,7 +121,10 @@ class SourceEngine:
             self._grammar, text, issues, issue, PartialRepair(text, ()), self._rules(k, deadline), deadline
         )
         hints = hints_from_issues(issues)
-        return rank_repairs(self._grammar, text, done, k, hints, self.policy, self.search, deadline)
+        target = issue if issue is not None else issues[0]
+        return rank_repairs(
+            self._grammar, text, done, None, hints, self.policy, self.search, deadline, issue=target
+        )
 
     def repair_issue(
         self, text: str, issue: SyntaxIssue, *, deadline: Deadline, k: int | None = None
@@ -129,7 +140,16 @@ class SourceEngine:
         done = beam_search(self._grammar, text, issues, issue, PartialRepair(text, ()), rules, deadline)
         hints = hints_from_issues(issues)
         return rank_repairs(
-            self._grammar, text, done, k, hints, self.policy, self.search, deadline, accept=lambda t: True
+            self._grammar,
+            text,
+            done,
+            k,
+            hints,
+            self.policy,
+            self.search,
+            deadline,
+            accept=lambda t: True,
+            issue=issue,
         )
 
     def _rules(self, k: int, deadline: Deadline) -> SourceWindows:

@@ -8,14 +8,15 @@ policy ranks by votes alone) let other edit shapes through before a fourth repai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from lastfix.grammars.base import Grammar, Token
+from lastfix.grammars.base import Grammar, SyntaxIssue, Token
 
 from .deadline import Deadline
 from .hints import EditHints
+from .learned_ranking import Ranker
 from .naturalness import naturalness_scores
 from .ranking import (
     DEFAULT_COSTS,
@@ -29,13 +30,22 @@ from .ranking import (
     token_distance,
     weighted_distance,
 )
+from .repair_features import candidate_features
 from .repair_result import Candidate, PartialRepair
 from .repair_settings import SearchSettings
 
 if TYPE_CHECKING:  # onnxruntime stays out of this import
     from .sampler import DiffusionRuntime
 
-__all__ = ["Judged", "ScorePolicy", "EditCostScore", "VoteScore", "HybridScore", "rank_repairs"]
+__all__ = [
+    "Judged",
+    "ScorePolicy",
+    "EditCostScore",
+    "VoteScore",
+    "HybridScore",
+    "LearnedScore",
+    "rank_repairs",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,8 @@ class Judged:
     tokens: Sequence[Token]
     distance: int
     cost: float
+    lm_gain: float | None  # log P(it) - log P(original) under the n-gram prior (None: no model)
+    features: Mapping[str, float]  # repair_features.candidate_features: what the learned ranking reads
 
 
 class ScorePolicy(Protocol):
@@ -61,6 +73,11 @@ class ScorePolicy(Protocol):
         """Do other edit shapes get a turn before a fourth repair of one shape?"""
         ...
 
+    @property
+    def language_model(self) -> DiffusionRuntime | None:
+        """The model whose n-gram prior gives each candidate's ``lm`` feature (None: no model)."""
+        ...
+
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
     ) -> list[float]: ...
@@ -72,6 +89,7 @@ class EditCostScore:
 
     time_share: float = 0.0
     diversify: bool = True
+    language_model: None = None
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -85,6 +103,7 @@ class VoteScore:
 
     time_share: float = 0.0
     diversify: bool = False  # the paper's protocol ranks by votes alone
+    language_model: None = None
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -106,15 +125,14 @@ class HybridScore:
     def time_share(self) -> float:
         return self.naturalness_share if self.weights.naturalness > 0 else 0.0
 
+    @property
+    def language_model(self) -> DiffusionRuntime:
+        return self.runtime
+
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
     ) -> list[float]:
-        ngram, vocab = self.runtime.ngram, self.runtime.vocab
-        gain = (
-            {j.state.text: ngram_gain(ngram, vocab, base, j.tokens) for j in judged}
-            if ngram is not None
-            else {}
-        )
+        gain = {j.state.text: j.lm_gain or 0.0 for j in judged}
         natural: dict[str, float] = {}
         if self.weights.naturalness and not deadline.cancelled():
             natural = naturalness_scores(grammar, self.runtime, [j.state for j in judged], self.seed)
@@ -134,28 +152,53 @@ class HybridScore:
         ]
 
 
+@dataclass(frozen=True)
+class LearnedScore:
+    """The fitted noisy-channel score (``learned_ranking.Ranker``) over every candidate's features."""
+
+    runtime: DiffusionRuntime | None  # the n-gram prior of the ``lm`` feature (None: the feature is absent)
+    ranker: Ranker
+    time_share: float = 0.0
+    diversify: bool = True
+
+    @property
+    def language_model(self) -> DiffusionRuntime | None:
+        return self.runtime
+
+    def scores(
+        self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
+    ) -> list[float]:
+        return [self.ranker.score(j.features) for j in judged]
+
+
 def rank_repairs(
     grammar: Grammar,
     original: str,
     states: Sequence[PartialRepair],
-    k: int,
+    k: int | None,
     hints: EditHints,
     policy: ScorePolicy,
     search: SearchSettings,
     deadline: Deadline,
     accept: Callable[[str], bool] | None = None,
+    issue: SyntaxIssue | None = None,
 ) -> list[Candidate]:
-    """The top ``k`` of ``states`` as candidates, best first; ``accept`` (default: the document is valid)
-    is the oracle's last word (a quick fix on one error judges the text on that error alone)."""
+    """The top ``k`` of ``states`` (None: all of them) as candidates, best first; ``accept`` (default: the
+    document is valid) is the oracle's last word (a quick fix on one error judges the text on that error
+    alone); ``issue`` is the error the repair was for (None: the original's first), where the error
+    model measures positions from."""
     ok = grammar.is_valid if accept is None else accept
     states = [s for s in states if ok(s.text)]
     if not states:
         return []
     base = grammar.tokenize(original)
+    if issue is None:
+        issue = next(iter(grammar.errors(original)), None)
     base_texts = [t.text for t in base]
     cost_base = grammar.cost_tokens(base)
     tidy = search.tidy_parens
     base_redundant = redundant_parens(base) if tidy else 0
+    lm = policy.language_model
     judged: list[Judged] = []
     for s in states:
         toks = grammar.tokenize(s.text)
@@ -166,8 +209,23 @@ def rank_repairs(
             cost = s.cost
         added = max(0, redundant_parens(toks) - base_redundant) if tidy else 0
         cost += DEFAULT_COSTS.redundant_parens * added
-        if cost <= search.max_cost:  # a fix, not a rewrite
-            judged.append(Judged(s, toks, token_distance(base_texts, [t.text for t in toks]), cost))
+        if cost > search.max_cost:  # a rewrite, not a fix
+            continue
+        gain = ngram_gain(lm.ngram, lm.vocab, base, toks) if lm is not None and lm.ngram is not None else None
+        features = candidate_features(
+            original,
+            base,
+            toks,
+            issue,
+            hints,
+            cost=cost,
+            votes=s.votes,
+            sources=s.sources,
+            rules=s.rules,
+            lm_gain=gain,
+        )
+        distance = token_distance(base_texts, [t.text for t in toks])
+        judged.append(Judged(s, toks, distance, cost, gain, features))
     if not judged:
         return []
     out = [
@@ -181,13 +239,14 @@ def rank_repairs(
             score,
             j.cost,
             j.state.rules,
+            j.features,
         )
         for j, score in zip(judged, policy.scores(grammar, base, judged, deadline), strict=True)
     ]
-    out.sort(key=lambda c: -c.score)
+    out.sort(key=lambda c: -c.score)  # stable: equal scores keep the sources' order
     if policy.diversify:
         out = diversify(out, lambda c: edit_shape(c.edits), search.per_shape)
-    return out[:k]
+    return out if k is None else out[:k]
 
 
 def _source(state: PartialRepair) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from lastfix.grammars.base import TextEdit
 
@@ -26,6 +28,8 @@ class Candidate:
     # what made it: the named rules of the symbolic search ("search" for its plain token edits) and
     # "diffusion" for the sampler, over every window the repair went through
     rules: frozenset[str] = frozenset()
+    # what the learned ranking read of it (repair_features.candidate_features); the bench fits on these
+    features: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}), compare=False)
 
 
 @dataclass(frozen=True)
