@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from lastfix.grammars.base import Grammar
 from lastfix.grammars.errors import InputError
@@ -30,10 +30,12 @@ from lastfix.model_runtime.engines import (
     create_engine,
 )
 from lastfix.model_runtime.noise_table import SWEEP_LEVELS
-from lastfix.model_runtime.ranking import token_distance
+from lastfix.model_runtime.ranking import edit_shape, token_distance
+from lastfix.model_runtime.repair_result import Candidate
 from lastfix.model_runtime.repair_settings import RepairSettings, budget_ms
 from lastfix.model_runtime.windows import error_size, find_windows
 
+from .cross_validation import PoolRecord
 from .metrics import Judgement, at_k, judge_all, latency_summary, pooling
 from .seq2seq_engine import BENCH_ENGINES
 
@@ -84,6 +86,8 @@ class RecordResult:
     ms: float
     rules: tuple[str, ...] = ()  # what made the top-1 candidate (sorted rule names)
     fired: tuple[str, ...] = ()  # what made any of the candidates (sorted rule names)
+    capped: bool = False  # the wall-clock cap ran out during the repair (its result may depend on load)
+    pool: PoolRecord | None = None  # every valid candidate found, when the engine exposes them
 
 
 def load_records(path: str | Path, limit: int | None = None) -> list[dict[str, str]]:
@@ -171,24 +175,50 @@ def run_engine(
     budget = budget_ms(grammar.name, settings.time_budget_ms)
     out: list[RecordResult] = []
     for i, rec in enumerate(records):
+        deadline = Deadline.after_ms(budget)
         t0 = time.perf_counter()
-        cands = repair_engine.repair(rec["broken"], deadline=Deadline.after_ms(budget))
+        if isinstance(repair_engine, PoolingEngine):
+            pool = repair_engine.repair_pool(rec["broken"], deadline=deadline, k=settings.k)
+        else:
+            pool = repair_engine.repair(rec["broken"], deadline=deadline, k=settings.k)
         ms = (time.perf_counter() - t0) * 1000.0
+        capped = deadline.expired()
+        cands = pool[: settings.k]
         texts = tuple(c.text for c in cands)
+        judged = tuple(judge_all(grammar, rec["broken"], rec["fixed"], [c.text for c in pool]))
         out.append(
             RecordResult(
                 rec["id"],
                 texts,
                 tuple(c.noise for c in cands),
-                tuple(judge_all(grammar, rec["broken"], rec["fixed"], texts)),
+                judged[: settings.k],
                 ms,
                 tuple(sorted(cands[0].rules)) if cands else (),
                 tuple(sorted(set().union(*(c.rules for c in cands)))),
+                capped,
+                _pool_record(rec["id"], pool, judged) if isinstance(repair_engine, PoolingEngine) else None,
             )
         )
         if progress is not None:
             progress(i + 1, len(records))
     return out
+
+
+@runtime_checkable
+class PoolingEngine(Protocol):
+    """An engine that can give every valid candidate it found, not only its top k."""
+
+    def repair_pool(self, text: str, *, deadline: Deadline, k: int | None = None) -> list[Candidate]: ...
+
+
+def _pool_record(record_id: str, pool: Sequence[Candidate], judged: Sequence[Judgement]) -> PoolRecord:
+    return PoolRecord(
+        record_id,
+        tuple(c.features for c in pool),
+        tuple(judged),
+        tuple(c.rules for c in pool),
+        tuple(edit_shape(c.edits) for c in pool),
+    )
 
 
 def _metrics(results: Sequence[RecordResult], k: int) -> dict[str, float]:
@@ -202,6 +232,8 @@ def _metrics(results: Sequence[RecordResult], k: int) -> dict[str, float]:
         "close@1": at_k(js, "close", 1),
         "close@k": at_k(js, "close", k),
         "no_candidate": (sum(1 for r in results if not r.outputs) / len(results)) if results else 0.0,
+        # records whose repair ran into the wall-clock cap: only these may answer differently under load
+        "capped": (sum(1 for r in results if r.capped) / len(results)) if results else 0.0,
     }
     return {key: round(v, 4) for key, v in m.items()}
 
@@ -258,6 +290,7 @@ def engine_block(
                 "top1": r.outputs[0] if r.outputs else None,
                 "ms": round(r.ms, 1),
                 "rules": list(r.rules),
+                "capped": r.capped,
             }
             for r in results
         ],

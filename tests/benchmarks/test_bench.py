@@ -9,7 +9,17 @@ from lastfix.cli import main
 from lastfix.cli.bench import format_table
 from tests.model_training.tiny_model import tiny_excel_model
 
-_METRICS = {"exact@1", "exact@k", "sketch@1", "sketch@k", "valid@1", "close@1", "close@k", "no_candidate"}
+_METRICS = {
+    "exact@1",
+    "exact@k",
+    "sketch@1",
+    "sketch@k",
+    "valid@1",
+    "close@1",
+    "close@k",
+    "no_candidate",
+    "capped",
+}
 
 
 def test_bench_edits_writes_the_scoreboard_and_report_renders_it(shared, tmp_path, capsys):
@@ -45,7 +55,7 @@ def test_bench_edits_writes_the_scoreboard_and_report_renders_it(shared, tmp_pat
     records = report["records"]
     assert [r["id"] for r in records] == [f"excel-{n}" for n in range(200, 206)]
     for r in records:
-        assert set(r) == {"id", "top1", "ms", "rules"} and r["ms"] >= 0
+        assert set(r) == {"id", "top1", "ms", "rules", "capped"} and r["ms"] >= 0
         assert r["rules"] == sorted(r["rules"]) and (r["top1"] is None) == (r["rules"] == [])
     assert any(r["rules"] for r in records)
     assert "edits" in capsys.readouterr().out  # the one-screen table
