@@ -17,6 +17,7 @@ from lastfix.grammars.base import Grammar, SyntaxIssue, Token
 from .deadline import Deadline
 from .hints import EditHints
 from .learned_ranking import Ranker
+from .masked_likelihood import masked_gains
 from .naturalness import naturalness_scores
 from .ranking import (
     DEFAULT_COSTS,
@@ -199,7 +200,7 @@ def rank_repairs(
     tidy = search.tidy_parens
     base_redundant = redundant_parens(base) if tidy else 0
     lm = policy.language_model
-    judged: list[Judged] = []
+    priced: list[tuple[PartialRepair, Sequence[Token], float]] = []
     for s in states:
         toks = grammar.tokenize(s.text)
         cost = weighted_distance(cost_base, grammar.cost_tokens(toks), hints=hints)
@@ -209,13 +210,18 @@ def rank_repairs(
             cost = s.cost
         added = max(0, redundant_parens(toks) - base_redundant) if tidy else 0
         cost += DEFAULT_COSTS.redundant_parens * added
-        if cost > search.max_cost:  # a rewrite, not a fix
-            continue
-        gain = ngram_gain(lm.ngram, lm.vocab, base, toks) if lm is not None and lm.ngram is not None else None
+        if cost <= search.max_cost:  # a fix, not a rewrite
+            priced.append((s, toks, cost))
+    masked: list[float | None] = [None] * len(priced)
+    if lm is not None and lm.masked is not None and not deadline.cancelled():
+        masked = masked_gains(lm.masked, base, [p[1] for p in priced])
+    judged: list[Judged] = []
+    for (s, cand, cost), masked_gain in zip(priced, masked, strict=True):
+        gain = ngram_gain(lm.ngram, lm.vocab, base, cand) if lm is not None and lm.ngram is not None else None
         features = candidate_features(
             original,
             base,
-            toks,
+            cand,
             issue,
             hints,
             cost=cost,
@@ -223,9 +229,10 @@ def rank_repairs(
             sources=s.sources,
             rules=s.rules,
             lm_gain=gain,
+            masked_gain=masked_gain,
         )
-        distance = token_distance(base_texts, [t.text for t in toks])
-        judged.append(Judged(s, toks, distance, cost, gain, features))
+        distance = token_distance(base_texts, [t.text for t in cand])
+        judged.append(Judged(s, cand, distance, cost, gain, features))
     if not judged:
         return []
     out = [

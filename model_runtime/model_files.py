@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT_VERSION",
     "MODEL_FILES",
+    "MASKED_DIR",
     "InferenceSettings",
     "ModelFiles",
     "read_model_dir",
@@ -40,6 +41,8 @@ __all__ = [
 log = logging.getLogger("lastfix.model")
 
 FORMAT_VERSION = 1
+# a masked diffusion model shipped beside the continuous one: the learned ranking's log P(fixed)
+MASKED_DIR = "masked"
 MODEL_FILES = ("config.json", "vocab.json", "embedding.npy", "denoiser.onnx", "decoder.onnx")
 DEFAULT_NOISE_TABLE: dict[str, Any] = {"buckets": [[1, 0.1], [3, 0.2], [6, 0.3]], "default": 0.5}
 
@@ -166,6 +169,8 @@ def load_model(
     directory: str | Path, device: str = "auto", *, threads: int | None = None
 ) -> DiffusionRuntime:
     """A ready :class:`~model_runtime.sampler.DiffusionRuntime`; raises ModelLoadError."""
+    from .learned_ranking import RANKER_FILE, load_ranker
+    from .masked_runtime import load_masked_model
     from .sampler import DiffusionRuntime
 
     files = read_model_dir(directory)
@@ -179,4 +184,7 @@ def load_model(
             "(no GPU, or CUDA 12/cuDNN 9 libraries missing); use device 'cpu'"
         )
     log.info("model %s: %s on %s", files.config.get("language"), files.directory, provider)
-    return DiffusionRuntime(files, denoiser, decoder, provider)
+    masked_dir = files.directory / MASKED_DIR
+    masked = load_masked_model(masked_dir, device, threads=threads) if masked_dir.is_dir() else None
+    ranker = load_ranker(files.directory / RANKER_FILE)
+    return DiffusionRuntime(files, denoiser, decoder, provider, masked=masked, ranker=ranker)

@@ -192,13 +192,17 @@ def candidate_features(
     sources: frozenset[str],
     rules: frozenset[str],
     lm_gain: float | None,
+    masked_gain: float | None = None,
 ) -> dict[str, float]:
     """Every feature the learned ranking reads: the error model's (:func:`edit_features`), the language
-    model's gain (log P(candidate) - log P(broken), None: no model), and what made the candidate."""
+    models' gains (log P(candidate) - log P(broken) under the n-gram prior and the masked diffusion model;
+    None: no such model), and what made the candidate."""
     feats = dict(edit_features(text, base, cand, issue, hints))
     feats["cost"] = cost  # the hand-set prior (ranking.EditCosts), kept as one fitted feature
     if lm_gain is not None:
         feats["lm"] = max(-_LM_CLIP, min(_LM_CLIP, lm_gain))
+    if masked_gain is not None:
+        feats["masked"] = max(-_LM_CLIP, min(_LM_CLIP, masked_gain))
     if votes:
         feats["votes"] = math.log2(1 + votes)
     if len(sources) > 1:

@@ -11,7 +11,7 @@ Deterministic under a seed (numpy Generator); the noise can also be passed in (p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from lastfix.grammars.errors import InferenceError
@@ -20,6 +20,10 @@ from lastfix.grammars.vocab import Vocabulary
 from .canvas import layout
 from .model_files import DEFAULT_NOISE_TABLE, InferenceSettings, ModelFiles
 from .schedule import alpha_bars, respaced, timestep_of
+
+if TYPE_CHECKING:
+    from .learned_ranking import Ranker
+    from .masked_runtime import MaskedRuntime
 
 __all__ = ["SampleResult", "DiffusionRuntime"]
 
@@ -34,7 +38,16 @@ class SampleResult:
 class DiffusionRuntime:
     """One exported model: its vocabulary, schedule, and the two ONNX sessions (N, and H∘D)."""
 
-    def __init__(self, files: ModelFiles, denoiser: Any, decoder: Any, provider: str) -> None:
+    def __init__(
+        self,
+        files: ModelFiles,
+        denoiser: Any,
+        decoder: Any,
+        provider: str,
+        *,
+        masked: MaskedRuntime | None = None,
+        ranker: Ranker | None = None,
+    ) -> None:
         config = files.config
         self.language: str = str(config["language"])
         self.vocab: Vocabulary = files.vocab
@@ -45,6 +58,9 @@ class DiffusionRuntime:
         self.settings = InferenceSettings.from_json(config.get("inference", {}))
         self.config = config
         self.ngram = files.ngram  # the corpus prior the ranking adds to the model's own naturalness
+        # the masked diffusion model shipped beside it (its ``masked/`` folder): log P(fixed) of the ranking
+        self.masked = masked
+        self.ranker = ranker  # the learned ranking fitted for this model's features (its ranker.json)
         self.E = files.embedding  # [V, d]
         self.d = int(self.E.shape[1])
         self.T = int(config["schedule"]["T"])

@@ -1,0 +1,71 @@
+"""log P(fixed) from the masked diffusion model: how much more natural a candidate is than the input.
+
+The learned ranking's language-model half (issue 16, point 2). For each candidate the tokens it changes,
+plus ``margin`` tokens either side whose context changed, are scored by the model's pseudo-likelihood
+(each cell masked alone, everything else visible) in a window of the document around the change, once in
+the candidate and once in the input; the gain is the difference plus a per-token credit for the tokens
+the candidate adds (without it a likelihood prefers deleting what the user typed: every token costs
+probability). All rows go through the model in one batch per length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lastfix.grammars.base import Token, common_ends
+
+from .masked_repair import window_scores
+from .masked_runtime import MaskedRuntime
+
+__all__ = ["masked_gains"]
+
+
+def _same(a: Token, b: Token) -> bool:
+    return a.text == b.text and a.cls == b.cls
+
+
+def masked_gains(
+    runtime: MaskedRuntime,
+    base: Sequence[Token],
+    candidates: Sequence[Sequence[Token]],
+    *,
+    margin: int = 2,
+    context: int = 20,
+) -> list[float | None]:
+    """Per candidate, PLL(its changed stretch) - PLL(the input's) + credit * added tokens (None: the
+    change does not fit the model's canvas)."""
+    credit = float(runtime.config.get("repair", {}).get("length_credit", 0.0))
+    room = runtime.canvas - 1  # cells for tokens (one for EOS)
+    rows: list[list[str]] = []
+    spans: list[tuple[int, int]] = []
+    plan: list[tuple[int, int] | None] = []  # per candidate: its two rows' indices in ``rows``
+    vocab = runtime.vocab
+    for cand in candidates:
+        lo, hi_a, hi_b = common_ends(base, cand, _same)
+        a, b = max(0, lo - margin), min(len(base), hi_a + margin)  # scored stretch of the input
+        b_c = min(len(cand), hi_b + margin)  # and of the candidate (same start, same tail)
+        start = max(0, a - context)
+        end_a, end_b = min(len(base), b + context), min(len(cand), b_c + context)
+        if max(end_a, end_b) - start > room:  # trim the context, never the stretch
+            over = max(end_a, end_b) - start - room
+            start = min(a, start + over)
+            end_a, end_b = min(end_a, start + room), min(end_b, start + room)
+        if b_c - start > room or b - start > room or start > a:
+            plan.append(None)
+            continue
+        plan.append((len(rows), len(rows) + 1))
+        rows.append(vocab.symbols_of(base[start:end_a]))
+        spans.append((a - start, b - start))
+        rows.append(vocab.symbols_of(cand[start:end_b]))
+        spans.append((a - start, b_c - start))
+    if not rows:
+        return [None] * len(candidates)
+    scores = window_scores(runtime, rows, spans)
+    out: list[float | None] = []
+    for cand, p in zip(candidates, plan, strict=True):
+        if p is None:
+            out.append(None)
+            continue
+        added = len(cand) - len(base)
+        out.append(float(scores[p[1]] - scores[p[0]]) + credit * added)
+    return out
