@@ -5,6 +5,14 @@ file, code action latency (p50/p95) per language on the broken snippets of the d
 server's resident memory once every language's model is loaded. A script, not a timed test: speed is
 measured, never asserted. Prints a table and writes JSON (``--out``).
 
+More sections on request (``--sections``, issue 18): ``saves`` times fix on save (willSaveWaitUntil) on a
+file of a hundred lines or more with one slip (``--save-file``, else corpus statements with the
+language's broken example in the middle), warm, and counts the saves that returned an edit that parses;
+``first-use`` starts a fresh server per language and times its first quick fix right after the first
+diagnostics (what the background warm-up saves); ``big-document`` times the first diagnostics of a
+``--big-mb`` document and its keystrokes' diagnostics after; ``busy-diagnostics`` times keystroke
+diagnostics in the 1,000-line file while quick fixes for another document run.
+
 Everything per language comes from its record (``grammars/<language>/__init__.py``: language id,
 extension, the broken example) and from its data beside the checkout (``shared/corpora/<language>``
 for the 1,000-line document, ``shared/benchmarks/<language>/dev.jsonl`` for the snippets), so a new
@@ -23,14 +31,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lastfix.grammars import LANGUAGES, get_grammar, get_language
+from lastfix.grammars import LANGUAGES, get_grammar, get_language, language_for_path
 from lastfix.grammars.source_files import shared_dir
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-__all__ = ["main", "large_document", "with_broken_line"]
+__all__ = ["main", "large_document", "with_broken_line", "SECTIONS"]
 
 LARGE_LINES = 1000
+SAVE_LINES = 120  # the default fix-on-save document: this many corpus lines around one broken line
+SECTIONS = (
+    "diagnostics",
+    "code-actions",
+    "large-file",
+    "saves",
+    "first-use",
+    "big-document",
+    "busy-diagnostics",
+)
+DEFAULT_SECTIONS = ("diagnostics", "code-actions", "large-file")
 
 
 def _shared() -> Path:
@@ -140,6 +159,10 @@ class _Bench:
         def on_progress(params: types.WorkDoneProgressCreateParams) -> None:
             return None
 
+        @client.feature(types.PROGRESS)
+        def on_progress_report(params: types.ProgressParams) -> None:
+            return None
+
         @client.feature(types.WINDOW_SHOW_MESSAGE)
         def on_message(params: types.ShowMessageParams) -> None:
             print(f"  server says: {params.message}", file=sys.stderr)
@@ -185,6 +208,50 @@ class _Bench:
                 ],
             )
         )
+
+
+def _apply_lsp_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """``text`` with LSP edits applied (UTF-16 positions, ``\n`` line breaks)."""
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+
+    def offset(pos: types.Position) -> int:
+        if pos.line >= len(starts):
+            return len(text)
+        line = starts[pos.line]
+        units = text[line:].split("\n", 1)[0].encode("utf-16-le")[: 2 * pos.character]
+        return line + len(units.decode("utf-16-le", "ignore"))
+
+    spans = sorted(((offset(e.range.start), offset(e.range.end), e.new_text) for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+async def _save_latency(bench: _Bench, language: str, text: str, saves: int) -> dict[str, Any]:
+    """Fix on save of ``text``: one untimed save (warm), then ``saves`` timed ones; how many returned an
+    edit, and an edit after which the document parses."""
+    uri = f"file:///bench/save{_extension(language)}"
+    bench.open(uri, language, text)
+    await bench.wait_version(uri, 1)
+    grammar = get_grammar(language)
+    params = types.WillSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), reason=types.TextDocumentSaveReason.Manual
+    )
+    await bench.client.text_document_will_save_wait_until_async(params)
+    times, returned, valid = [], 0, 0
+    for _ in range(saves):
+        start = time.perf_counter()
+        edits = await bench.client.text_document_will_save_wait_until_async(params)
+        times.append((time.perf_counter() - start) * 1000)
+        if edits:
+            returned += 1
+            valid += grammar.is_valid(_apply_lsp_edits(text, list(edits)))
+    bench.client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    out: dict[str, Any] = _summary(times)
+    out.update(lines=text.count("\n"), edit_returned=returned, parses_after=valid)
+    return out
 
 
 async def _diagnostics_latency(
@@ -273,6 +340,83 @@ async def _code_action_latency(bench: _Bench, language: str, limit: int) -> dict
     return out
 
 
+async def _big_document(bench: _Bench, language: str, megabytes: float, rounds: int) -> dict[str, Any]:
+    """A document of ``megabytes`` (the 1,000-line one repeated): its first diagnostics after opening,
+    then keystrokes (a character typed and removed in its middle line) to their diagnostics."""
+    block = "".join(large_document(language))
+    text = block * max(1, int(megabytes * 1_000_000 / len(block.encode("utf-8"))))
+    uri = f"file:///bench/huge{_extension(language)}"
+    start = time.perf_counter()
+    bench.open(uri, language, text)
+    _, arrived = await bench.wait_version(uri, 1, timeout=120)
+    first = (arrived - start) * 1000
+    line = text.count("\n") // 2
+    times, version = [], 1
+    for _ in range(rounds):
+        for new, length in (("x", 0), ("", 1)):
+            version += 1
+            start = time.perf_counter()
+            bench.change(uri, version, line, 1, new, length)
+            _, arrived = await bench.wait_version(uri, version, timeout=120)
+            times.append((arrived - start) * 1000)
+    bench.client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    out: dict[str, Any] = {
+        "megabytes": round(len(text.encode("utf-8")) / 1e6, 2),
+        "first_ms": round(first, 1),
+    }
+    out["keystroke"] = _summary(times)
+    return out
+
+
+async def _busy_diagnostics(bench: _Bench, language: str, rounds: int) -> dict[str, Any]:
+    """Keystroke diagnostics in the 1,000-line file while quick fixes for another document keep the
+    repair workers busy: diagnostics run in their own thread and must not wait for repairs."""
+    busy_uri = f"file:///bench/busy{_extension(language)}"
+    snippet = get_language(language).broken_example + "\n"
+    bench.open(busy_uri, language, snippet)
+    await bench.wait_version(busy_uri, 1)
+    stop = asyncio.Event()
+    repairs = 0
+
+    async def keep_repairing() -> None:
+        nonlocal repairs
+        version = 1
+        while not stop.is_set():
+            diags, _ = await bench.wait_version(busy_uri, version)
+            if diags:
+                await _quick_fixes(bench, busy_uri, diags[0])
+                repairs += 1
+            version += 1  # a new version each time: no answer from the cache
+            bench.change(busy_uri, version, 0, 0, " " if version % 2 else "", 0 if version % 2 else 1)
+
+    task = asyncio.ensure_future(keep_repairing())
+    try:
+        await asyncio.sleep(0.5)
+        summary = await _diagnostics_latency(bench, language, rounds, "x")
+    finally:
+        stop.set()
+        await task
+    summary["quick_fixes_meanwhile"] = repairs
+    return summary
+
+
+async def _first_use(language: str, args: argparse.Namespace) -> dict[str, Any]:
+    """A fresh server: open the language's broken example, and ask for its quick fix as soon as its
+    diagnostics arrive (then once more, warm)."""
+    client, bench, _ = await _start(args)
+    uri = f"file:///bench/first-use{_extension(language)}"
+    bench.open(uri, language, get_language(language).broken_example + "\n")
+    diags, _ = await bench.wait_version(uri, 1)
+    first, fixes = await _quick_fixes(bench, uri, diags[0])
+    bench.change(uri, 2, 0, 0, " ")
+    diags, _ = await bench.wait_version(uri, 2)
+    warm, _ = await _quick_fixes(bench, uri, diags[0])
+    await _stop(client)
+    return {"first_ms": round(first, 1), "first_fixes": len(fixes), "warm_ms": round(warm, 1)}
+
+
 def _rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -283,15 +427,17 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-async def _run(args: argparse.Namespace) -> dict[str, Any]:
+async def _start(args: argparse.Namespace) -> tuple[LanguageClient, _Bench, dict[str, Any]]:
+    """A started and initialized server, and its settings."""
     client = LanguageClient("lastfix-bench", "1")
     bench = _Bench(client)
     cmd = [sys.executable, "-m", "lastfix", "serve", "--log-level", "WARNING"]
-    started = time.perf_counter()
     await client.start_io(*cmd)
     options: dict[str, Any] = {"diagnosticsDelayMs": args.delay_ms, "timeBudgetMs": args.time_budget_ms}
     if args.model_dir:
         options["modelDir"] = args.model_dir
+    if "saves" in args.sections:
+        options["fixOnSave"] = True
     await client.initialize_async(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
@@ -301,6 +447,27 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         )
     )
     client.initialized(types.InitializedParams())
+    return client, bench, options
+
+
+async def _stop(client: LanguageClient) -> None:
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+
+
+def _save_documents(args: argparse.Namespace) -> dict[str, str]:
+    """language -> the document fix on save is timed on: ``--save-file``, else from the corpus."""
+    files = {language_for_path(path): Path(path).read_text(encoding="utf-8") for path in args.save_file}
+    return {
+        language: files.get(language) or with_broken_line(large_document(language, SAVE_LINES), language)
+        for language in args.languages
+    }
+
+
+async def _run(args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    client, bench, options = await _start(args)
     first_language = args.languages[0]
     first_uri = f"file:///bench/first{_extension(first_language)}"
     bench.open(first_uri, first_language, get_language(first_language).broken_example + "\n")
@@ -311,22 +478,39 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
         "start_to_first_diagnostics_ms": round((first - started) * 1000, 1),
         "rss_mb_start": _rss_mb(pid) if pid else None,
     }
+    sections = set(args.sections)
+    saves = _save_documents(args) if "saves" in sections else {}
     for language in args.languages:
-        print(f"{language}: diagnostics latency ...", file=sys.stderr)
-        report.setdefault(language, {})["diagnostics_after_edit_1000_lines"] = await _diagnostics_latency(
-            bench, language, args.rounds
-        )
-        report[language]["diagnostics_after_keystroke_1000_lines"] = await _diagnostics_latency(
-            bench, language, args.rounds, "x"
-        )
-        print(f"{language}: code action latency ...", file=sys.stderr)
-        report[language]["code_action"] = await _code_action_latency(bench, language, args.snippets)
-        print(f"{language}: code action in a 1,000-line file ...", file=sys.stderr)
-        report[language]["code_action_1000_lines"] = await _large_file_code_action(bench, language, 5)
+        out = report.setdefault(language, {})
+        if "diagnostics" in sections:
+            print(f"{language}: diagnostics latency ...", file=sys.stderr)
+            out["diagnostics_after_edit_1000_lines"] = await _diagnostics_latency(
+                bench, language, args.rounds
+            )
+            out["diagnostics_after_keystroke_1000_lines"] = await _diagnostics_latency(
+                bench, language, args.rounds, "x"
+            )
+        if "code-actions" in sections:
+            print(f"{language}: code action latency ...", file=sys.stderr)
+            out["code_action"] = await _code_action_latency(bench, language, args.snippets)
+        if "large-file" in sections:
+            print(f"{language}: code action in a 1,000-line file ...", file=sys.stderr)
+            out["code_action_1000_lines"] = await _large_file_code_action(bench, language, 5)
+        if "saves" in sections:
+            print(f"{language}: fix on save ...", file=sys.stderr)
+            out["fix_on_save"] = await _save_latency(bench, language, saves[language], args.saves)
+        if "busy-diagnostics" in sections:
+            print(f"{language}: diagnostics while repairing ...", file=sys.stderr)
+            out["diagnostics_while_repairing"] = await _busy_diagnostics(bench, language, args.rounds)
+        if "big-document" in sections:
+            print(f"{language}: a {args.big_mb} MB document ...", file=sys.stderr)
+            out["big_document"] = await _big_document(bench, language, args.big_mb, 5)
     report["rss_mb_models_loaded"] = _rss_mb(pid) if pid else None
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
+    await _stop(client)
+    if "first-use" in sections:
+        for language in args.languages:
+            print(f"{language}: first quick fix of a fresh server ...", file=sys.stderr)
+            report[language]["first_use"] = await _first_use(language, args)
     return report
 
 
@@ -340,6 +524,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--delay-ms", type=int, default=0, help="the server's diagnostics debounce")
     parser.add_argument("--time-budget-ms", type=int, help="lastfix.timeBudgetMs (default: the language's)")
     parser.add_argument("--model-dir", help="lastfix.modelDir (default: the shipped models)")
+    parser.add_argument(
+        "--sections", nargs="+", choices=SECTIONS, default=list(DEFAULT_SECTIONS), help="what to measure"
+    )
+    parser.add_argument("--saves", type=int, default=20, help="timed saves per language (section saves)")
+    parser.add_argument(
+        "--save-file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="the document fix on save is timed on, for its language (repeatable; default: corpus lines)",
+    )
+    parser.add_argument("--big-mb", type=float, default=2.0, help="size of the big document (megabytes)")
     parser.add_argument("--out", help="write the JSON report here")
     args = parser.parse_args(argv)
     report = asyncio.run(_run(args))
