@@ -197,6 +197,7 @@ def test_sweep_all_engines_plots_and_calibrate(shared, tmp_path):
             "300",
             "--model",
             str(model),
+            "--in-place",
         ]
     )
     assert rc == 0
