@@ -28,10 +28,14 @@ class Progress:
         self.terms_sum = torch.zeros(len(TERM_NAMES), device=run.dev)
         self.window_start, self.window_steps, self.rate = time.monotonic(), 0, 0.0
         self.last_terms: dict[str, float] = {}
+        # the whole call: steps taken and seconds spent on them (evaluations and checkpoints left out)
+        self.started, self.steps, self.other_s = time.monotonic(), 0, 0.0
+        self.samples_per_step = run.config.train.batch * run.world
 
     def add(self, run: TrainRun, terms: torch.Tensor) -> None:
         """Count the step ``run`` just took."""
         self.window_steps += 1
+        self.steps += 1
         self.terms_sum += terms
         if run.step % run.config.train.log_every == 0 and run.main:
             self._report(run)
@@ -39,8 +43,19 @@ class Progress:
             self.bar.update(1)
 
     def leave_out(self, seconds: float) -> None:
-        """Time spent on something else (evaluation): samples/s counts training time only."""
+        """Time spent on something else (evaluation, a checkpoint): samples/s counts training time only."""
         self.window_start += seconds
+        self.other_s += seconds
+
+    @property
+    def training_s(self) -> float:
+        """Seconds this call spent on training steps so far."""
+        return max(time.monotonic() - self.started - self.other_s, 0.0)
+
+    @property
+    def mean_rate(self) -> float:
+        """Samples per second over all of this call's training time (0.0 before the first step)."""
+        return self.steps * self.samples_per_step / max(self.training_s, 1e-9) if self.steps else 0.0
 
     def close(self) -> None:
         if self.bar is not None:

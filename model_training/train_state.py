@@ -16,13 +16,13 @@ from lastfix.grammars.vocab import Vocabulary
 
 from .checkpoint import load_checkpoint, save_checkpoint
 from .config import RunConfig
-from .evaluate import reconstruction, repair_rate
+from .evaluate import NOISE_LEVELS, reconstruction, repair_rate
 from .losses import LossModule
 from .network import CodeFusion
 from .schedule import Schedule
 from .train_process import pick_device
 
-__all__ = ["BatchFn", "TrainData", "TrainRun", "build_run", "save_run", "evaluate_run"]
+__all__ = ["BatchFn", "TrainData", "TrainRun", "Evaluation", "build_run", "save_run", "evaluate_run"]
 
 log = logging.getLogger("lastfix.train")
 
@@ -142,21 +142,53 @@ def save_run(run: TrainRun) -> None:
     log.info("checkpoint step=%d -> %s", run.step, run.out)
 
 
-def evaluate_run(run: TrainRun) -> dict[str, float]:
-    """Reconstruction (and repair) rates on the held-apart data, appended to ``metrics.jsonl`` (rank 0)."""
+@dataclass(frozen=True)
+class Evaluation:
+    """What one evaluation measured; ``complete`` is False when its time ran out before the last level."""
+
+    metrics: dict[str, float]
+    complete: bool = True
+    seconds: float = 0.0
+
+
+def evaluate_run(run: TrainRun, until: float | None = None) -> Evaluation:
+    """Reconstruction (and repair) rates on the held-apart data, appended to ``metrics.jsonl`` (rank 0).
+
+    ``until`` (``time.monotonic()`` seconds) bounds it: the noise levels run one at a time, and a level
+    that the time of the levels before says would end past ``until`` is not started (each level draws
+    its noise from the same seed, so the levels that run give the figures an unbounded one would).
+    """
     data, seed = run.data, run.config.train.seed
     if not run.main or len(data.eval_index) == 0:
-        return {}
-    metrics = reconstruction(
-        run.model, run.schedule, [data.rows[int(i)] for i in data.eval_index], run.vocab, seed=seed
-    )
-    if data.repair_eval is not None:
+        return Evaluation({})
+    started = time.monotonic()
+    rows = [data.rows[int(i)] for i in data.eval_index]
+    metrics: dict[str, float] = {}
+    complete = True
+    for n, level in enumerate(NOISE_LEVELS):
+        spent = time.monotonic() - started
+        if until is not None and n > 0 and time.monotonic() + spent / n > until:
+            complete = False
+            break
+        metrics.update(reconstruction(run.model, run.schedule, rows, run.vocab, levels=(level,), seed=seed))
+    if data.repair_eval is not None and complete and (until is None or time.monotonic() < until):
         metrics.update(
             repair_rate(
                 run.model, run.schedule, data.repair_eval[0], data.repair_eval[1], run.vocab, seed=seed
             )
         )
-    with (run.out / "metrics.jsonl").open("a", encoding="utf-8") as f:
-        f.write(json.dumps({"step": run.step, "stage": run.stage, **metrics}) + "\n")
-    log.info("eval step=%d %s", run.step, " ".join(f"{k}={v:.3f}" for k, v in metrics.items()))
-    return metrics
+    elif data.repair_eval is not None:
+        complete = False
+    seconds = time.monotonic() - started
+    if metrics:
+        with (run.out / "metrics.jsonl").open("a", encoding="utf-8") as f:
+            record = {"step": run.step, "stage": run.stage, **metrics}
+            f.write(json.dumps(record if complete else {**record, "partial": True}) + "\n")
+    log.info(
+        "eval step=%d %s%s (%.1f s)",
+        run.step,
+        " ".join(f"{k}={v:.3f}" for k, v in metrics.items()),
+        "" if complete else " [time up: the levels not shown were skipped]",
+        seconds,
+    )
+    return Evaluation(metrics, complete, seconds)

@@ -26,7 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", required=True, metavar="DIR", help="checkpoint directory (train.log, metrics)"
     )
     length = parser.add_mutually_exclusive_group()
-    length.add_argument("--minutes", type=float, help="train for this many minutes of wall clock")
+    length.add_argument(
+        "--minutes",
+        type=float,
+        help="train for this many minutes of wall clock, then evaluate once more (announced; at most "
+        "--eval-seconds)",
+    )
     length.add_argument("--steps", type=int, help="train until this many steps in total (resumed ones count)")
     parser.add_argument("--resume", action="store_true", help="continue the checkpoint in --out exactly")
     parser.add_argument(
@@ -42,6 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=(),
         metavar="PAIRS.jsonl",
         help='repair stage: JSONL of {"broken", "fixed"} added to the rule-based corruptions',
+    )
+    parser.add_argument(
+        "--eval-seconds",
+        type=float,
+        metavar="S",
+        help="time bound of the final evaluation (default with --minutes: 5%% of them, 30 s at least; "
+        "with --steps: none)",
     )
     parser.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
     parser.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:1, ...")
@@ -71,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
 
     from .corpus import require_corpus
 
+    if args.minutes is not None and args.minutes <= 0:
+        raise InputError("--minutes must be positive")
+    if args.eval_seconds is not None and args.eval_seconds < 0:
+        raise InputError("--eval-seconds must be 0 or more")
     if args.threads:
         torch.set_num_threads(args.threads)
     grammar = get_grammar(args.lang)
@@ -111,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         f"lastfix train: {len(encoded.ids):,} snippets ({encoded.skipped:,} too long for the canvas), "
         f"vocabulary {len(vocab)}, held apart {len(eval_index)}; logging to {out / 'train.log'}"
     )
+    print(f"lastfix train: {_length(args)}", flush=True)
     result = train(
         config,
         vocab,
@@ -124,15 +141,31 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         # a bar only on a terminal: redrawn into a log file it is a line per step (train.log has the figures)
         progress=not args.no_progress and sys.stderr.isatty(),
+        eval_seconds=args.eval_seconds,
+        announce=lambda message: print(f"lastfix train: {message}", flush=True),
     )
     print(
-        f"lastfix train: step {result.step}, {result.samples_per_s:.0f} samples/s"
+        f"lastfix train: step {result.step}, {result.samples_per_s:.1f} samples/s over "
+        f"{result.training_s:.1f} s of training"
         + ("" if not result.metrics else " | " + " ".join(f"{k}={v:.3f}" for k, v in result.metrics.items()))
     )
     print(
         f"lastfix train: checkpoint in {out}; export with `lastfix export --checkpoint {out} --out MODEL_DIR`"
     )
     return 0
+
+
+def _length(args: argparse.Namespace) -> str:
+    """What the run will do, said before it starts."""
+    from lastfix.model_training.train import eval_budget_s
+
+    budget = eval_budget_s(args.minutes, args.eval_seconds)
+    evaluation = "then a final evaluation" + ("" if budget is None else f" of at most {budget:.3g} s")
+    if args.minutes is not None:
+        return f"training for {args.minutes:g} min, {evaluation}"
+    if args.steps is not None:
+        return f"training until step {args.steps}, {evaluation}"
+    return f"training 1000 more steps, {evaluation}"
 
 
 def _overridden(config, overrides):  # type: ignore[no-untyped-def]

@@ -46,3 +46,33 @@ def test_resume_continues_the_same_run_exactly(tmp_path):
     assert a["step"] == b["step"] == 12
     for k, v in a["model"].items():
         assert torch.allclose(v, b["model"][k], atol=1e-6), k
+
+
+def test_a_run_in_minutes_stops_announces_a_bounded_evaluation_and_reports_its_throughput(tmp_path):
+    vocab = toy_vocab()
+    cfg = tiny_config("toy", len(vocab), canvas=16)
+    # fewer steps than one log window: the throughput must still be measured (issue 17: "0 samples/s")
+    cfg = dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, log_every=10**6))
+    heard: list[str] = []
+    data = _data(vocab)
+    result = train(
+        cfg, vocab, data, tmp_path, minutes=0.02, eval_seconds=0, announce=heard.append, progress=False
+    )
+    assert result.step > 0 and result.samples_per_s > 0 and result.training_s > 0
+    assert heard[0].startswith(f"stopped training at step {result.step} after ")
+    assert heard[1] == "evaluating on 40 held-apart snippets (at most 0 s)"
+    # a bound of 0 s lets the first noise level run and no other: the figures say which ones were measured
+    assert not result.eval_complete and list(result.metrics) == ["exact@0.1"]
+    record = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])
+    assert record["partial"] is True and "exact@0.3" not in record
+    log = (tmp_path / "train.log").read_text()
+    assert all(message in log for message in heard)
+
+
+def test_a_bounded_evaluation_gives_the_figures_of_an_unbounded_one(tmp_path):
+    vocab = toy_vocab()
+    cfg = tiny_config("toy", len(vocab), canvas=16)
+    cfg = dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, eval_every=10**6))
+    a = train(cfg, vocab, _data(vocab), tmp_path / "a", steps=20, progress=False)
+    b = train(cfg, vocab, _data(vocab), tmp_path / "b", steps=20, eval_seconds=600, progress=False)
+    assert a.eval_complete and b.eval_complete and a.metrics == b.metrics and len(a.metrics) == 5

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -145,3 +146,19 @@ def test_ddp_two_processes_on_cpu(corpus_dir, tmp_path):
     assert load_checkpoint(out)["step"] == 3
     assert "world=2" in (out / "train.log").read_text()
     assert json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 3
+
+
+def test_minutes_stop_then_an_announced_bounded_evaluation_and_its_throughput(corpus_dir, tmp_path, capsys):
+    out = tmp_path / "timed"
+    args = ["train", "--lang", "excel", "--corpus", str(corpus_dir), "--out", str(out), "--minutes", "0.05"]
+    assert main([*args, "--eval-seconds", "20", *TINY]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    said = [line.removeprefix("lastfix train: ") for line in lines]
+    assert "training for 0.05 min, then a final evaluation of at most 20 s" in said
+    stop = next(i for i, line in enumerate(said) if line.startswith("stopped training at step "))
+    assert said[stop + 1] == "evaluating on 10 held-apart snippets (at most 20 s)"
+    assert said[stop + 2].startswith("evaluation done in ")
+    m = re.search(r"step (\d+), ([\d.]+) samples/s over ([\d.]+) s of training", lines[stop + 3])
+    assert m is not None and int(m[1]) == load_checkpoint(out)["step"] and float(m[2]) > 0
+    assert 0 < float(m[3]) < 0.05 * 60 + 5  # the steps alone; the evaluation is not training time
+    assert "evaluating on 10 held-apart snippets" in (out / "train.log").read_text()
