@@ -12,8 +12,8 @@ import builtins
 from collections.abc import Sequence
 from typing import Any
 
-from ..base import SKETCH_ANONYMISED, Grammar, SyntaxIssue, TextEdit, Token, TokenClass, placeholder
-from ..rules import Rule
+from ..base import SKETCH_ANONYMISED, Grammar, Rewrite, SyntaxIssue, TextEdit, Token, TokenClass, placeholder
+from ..rules import Rule, enabled, run_rewrites
 from . import LANGUAGE
 from .edits import python_edits
 from .edits import separator as python_separator
@@ -33,6 +33,7 @@ from .lexer import (
 )
 from .newer_syntax import TOLERANCES, PythonVersion, parse_version
 from .parse import IncrementalDocument, PythonParser
+from .rewrites import REWRITES
 from .statements import statement_spans
 
 __all__ = ["PythonGrammar", "PYTHON_BUILTINS"]
@@ -64,6 +65,7 @@ class PythonGrammar(Grammar):
         self._parser = PythonParser()
         target = PythonSyntax().target if target_version is None else parse_version(target_version)
         self._syntax = PythonSyntax(target, off)
+        self._rewrites = enabled(REWRITES, off)
 
     @property
     def target_version(self) -> PythonVersion:
@@ -75,7 +77,10 @@ class PythonGrammar(Grammar):
         return PythonGrammar(target_version, self._syntax.off)
 
     def rules(self) -> tuple[Rule[Any], ...]:
-        return tuple(r for r in TOLERANCES if r.name not in self._syntax.off)
+        return self._rewrites + tuple(r for r in TOLERANCES if r.name not in self._syntax.off)
+
+    def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
+        return run_rewrites(self._rewrites, (), text, tokens, first, last)
 
     def _without(self, off: frozenset[str]) -> Grammar:
         return PythonGrammar(self._syntax.target, self._syntax.off | off)
