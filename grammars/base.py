@@ -109,6 +109,17 @@ class SyntaxIssue:
     argument: int | None = None  # 1-based position of the argument concerned (Excel's entry checks)
     expected_argument: str | None = None  # what belongs there, in words: "reference", "operand"
     function: str | None = None  # the function whose call is wrong ("IF")
+    # Where a repair should look when that is not where the message points, as (start, end) offsets from
+    # ``start``, so that moving the issue moves it too. Python: CPython points at an unclosed call's
+    # ``(``, while the slip lies where tree-sitter's error is (issue 17, point 5). None: the issue's span.
+    focus: tuple[int, int] | None = None
+
+    @property
+    def repair_span(self) -> tuple[int, int]:
+        """(start, end) in the text that a repair centres on: the focus when set, else the issue's span."""
+        if self.focus is None:
+            return self.start, self.end
+        return self.start + self.focus[0], self.start + self.focus[1]
 
     def moved(self, offset: int) -> SyntaxIssue:
         """The same issue ``offset`` code points further on (dataclasses.replace is slow on a hot path:
@@ -123,6 +134,7 @@ class SyntaxIssue:
             self.argument,
             self.expected_argument,
             self.function,
+            self.focus,
         )
 
 

@@ -3,6 +3,10 @@
 The window is the enclosing statement (formula, command, Python statement) grown by whole neighbouring
 statements while it fits the model's canvas: the paper repairs whole snippets of at most n tokens, and the
 statements around an error are the context the model needs. Tokens outside the window are never edited.
+
+A window is placed on an issue's repair span (``SyntaxIssue.repair_span``): its focus when the grammar
+sets one apart from where the message points (Python: CPython's point for the user, the statement-based
+detection for the repair), else the issue's own span.
 """
 
 from __future__ import annotations
@@ -51,14 +55,12 @@ def _gap_of(tokens: Sequence[Token], offset: int) -> int:
     return bisect.bisect_right(ends, offset)
 
 
-def _statement_range(statements: Sequence[tuple[int, int]], issue: SyntaxIssue) -> tuple[int, int]:
-    """Indices [i, j) of the statements the issue touches; the nearest one when it falls between them."""
-    touching = [
-        i for i, (s, e) in enumerate(statements) if s <= max(issue.end, issue.start) and e >= issue.start
-    ]
+def _statement_range(statements: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """Indices [i, j) of the statements the span touches; the nearest one when it falls between them."""
+    touching = [i for i, (s, e) in enumerate(statements) if s <= max(end, start) and e >= start]
     if touching:
         return touching[0], touching[-1] + 1
-    before = [i for i, (s, _) in enumerate(statements) if s <= issue.start]
+    before = [i for i, (s, _) in enumerate(statements) if s <= start]
     i = before[-1] if before else 0
     return i, i + 1
 
@@ -81,16 +83,18 @@ def find_window(
     grow: bool = True,
     statements: Sequence[tuple[int, int]] | None = None,
 ) -> Window:
-    """The window of one issue: its statement(s), grown by whole statements up to ``max_tokens`` tokens."""
+    """The window of one issue: the statement(s) of its repair span, grown by whole statements up to
+    ``max_tokens`` tokens; its text span covers where the issue points too."""
     max_tokens = max(1, max_tokens)
     stmts = sorted(statements if statements is not None else grammar.statements(text))
-    focus = _gap_of(tokens, issue.start)
-    focus_end = max(focus, _gap_of(tokens, max(issue.end, issue.start)))
+    at, until = issue.repair_span
+    focus = _gap_of(tokens, at)
+    focus_end = max(focus, _gap_of(tokens, max(until, at)))
     if not stmts:
         first, last = 0, len(tokens)
         lo = hi = -1
     else:
-        lo, hi = _statement_range(stmts, issue)
+        lo, hi = _statement_range(stmts, at, until)
         first, last = _token_range(tokens, stmts[lo][0], stmts[hi - 1][1])
     # The error may sit on tokens the statement spans leave out (trailing junk after the last statement).
     first = min(first, max(0, focus - 1))
@@ -101,10 +105,16 @@ def find_window(
         last = min(len(tokens), first + max_tokens)
     elif grow and stmts:
         first, last = _grow(tokens, stmts, lo, hi, first, last, max_tokens)
-    start = tokens[first].start if first < last else min(issue.start, len(text))
-    end = tokens[last - 1].end if first < last else min(max(issue.end, issue.start), len(text))
+    start = tokens[first].start if first < last else min(at, len(text))
+    end = tokens[last - 1].end if first < last else min(max(until, at), len(text))
     return Window(
-        first, last, min(start, issue.start), max(end, min(issue.end, len(text))), focus, focus_end, (issue,)
+        first,
+        last,
+        min(start, at, issue.start),
+        max(end, min(until, len(text)), min(issue.end, len(text))),
+        focus,
+        focus_end,
+        (issue,),
     )
 
 
@@ -120,7 +130,7 @@ def find_windows(
     """One window per group of issues; issues whose windows overlap share one (document order)."""
     stmts = grammar.statements(text)
     windows: list[Window] = []
-    for issue in sorted(issues, key=lambda i: (i.start, i.end)):
+    for issue in sorted(issues, key=lambda i: i.repair_span):
         w = find_window(grammar, text, tokens, issue, max_tokens, grow=False, statements=stmts)
         if windows and w.first < windows[-1].last:
             prev = windows[-1]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from lastfix.grammars import LANGUAGES, get_language
+from lastfix.grammars import LANGUAGES, Grammar, get_grammar, get_language
 
 __all__ = [
     "SECTION",
@@ -57,9 +57,19 @@ class Settings:
         None  # a folder of <language>/ model dirs, or one per language
     )
     diagnostics_delay_ms: int = 50  # debounce of diagnostics after a change
+    # the Python the code is written for ("3.12"): newer syntax is an error (PythonGrammar.for_version)
+    python_target_version: str = "3.12"
 
     def enabled(self, language: str | None) -> bool:
         return language is not None and self.enable.get(language, False)
+
+    def grammar(self, language: str) -> Grammar:
+        """The grammar of ``language`` these settings ask for (Python: for ``python_target_version``)."""
+        grammar = get_grammar(language)
+        for_version = getattr(grammar, "for_version", None)
+        if for_version is None or language != "python":
+            return grammar
+        return for_version(self.python_target_version)  # type: ignore[no-any-return]
 
 
 # camelCase key -> (field name, validator returning the parsed value or raising ValueError)
@@ -102,6 +112,18 @@ def _enable(v: Any) -> Mapping[str, bool]:
     raise ValueError("expected true/false or an object {language: true/false}")
 
 
+def _python_version(v: Any) -> str:
+    from lastfix.grammars.python.newer_syntax import parse_version
+    from lastfix.grammars.python.target_syntax import OLDEST_TARGET, TARGET_VERSIONS, version_name
+
+    version = parse_version(v) if isinstance(v, str) else None
+    if version is None or version < OLDEST_TARGET or version[0] != 3:
+        raise ValueError(
+            f"expected a Python version from {TARGET_VERSIONS[0]} on, such as {TARGET_VERSIONS[-1]}"
+        )
+    return version_name(version)
+
+
 def _device(v: Any) -> str:
     if v in DEVICES:
         return str(v)
@@ -131,6 +153,7 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "timeBudgetMs": ("time_budget_ms", _or_none(_int_in(*INTEGER_RANGES["timeBudgetMs"]))),
     "modelDir": ("model_dir", _model_dir),
     "diagnosticsDelayMs": ("diagnostics_delay_ms", _int_in(*INTEGER_RANGES["diagnosticsDelayMs"])),
+    "python.targetVersion": ("python_target_version", _python_version),
 }
 # camelCase key under ``lastfix`` -> the Settings field it sets: every setting the server reads
 SETTING_FIELDS: Mapping[str, str] = MappingProxyType({key: name for key, (name, _) in _FIELDS.items()})
@@ -158,6 +181,9 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
     values = section_of(raw)
     if values is None:
         return base, []
+    nested = values.get("python")
+    if isinstance(nested, Mapping):  # VS Code's object for lastfix.python.*: its keys are dotted ones
+        values = {**values, **{f"python.{k}": v for k, v in nested.items()}}
     changes: dict[str, Any] = {}
     warnings: list[str] = []
     for key, value in values.items():

@@ -19,6 +19,9 @@ export const GRAMMAR_OF: Readonly<Record<LanguageId, string>> = {
 export const DEVICES = ['auto', 'cpu', 'cuda'] as const;
 export type Device = (typeof DEVICES)[number];
 
+/** The Python versions code may be written for (server: grammars/python/target_syntax.py TARGET_VERSIONS). */
+export const PYTHON_VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'] as const;
+
 /** Everything the extension knows from `lastfix.*`, validated; `[]`/`''` mean "not set". */
 export interface ExtensionSettings {
     readonly enable: Readonly<Record<LanguageId, boolean>>;
@@ -31,6 +34,8 @@ export interface ExtensionSettings {
     /** A folder of `<language>/` model folders, or one folder per grammar name; `''` = shipped models. */
     readonly modelDir: string | Readonly<Record<string, string>>;
     readonly diagnosticsDelayMs: number;
+    /** The Python the code is written for: newer syntax is an error. */
+    readonly 'python.targetVersion': string;
     readonly serverCommand: readonly string[];
     readonly interpreter: string;
 }
@@ -48,6 +53,7 @@ export interface ServerSettings {
     timeBudgetMs: number | null;
     modelDir: string | Record<string, string> | null;
     diagnosticsDelayMs: number;
+    'python.targetVersion': string;
 }
 
 /** One settings scope, e.g. `workspace.getConfiguration('lastfix', {languageId})`. */
@@ -79,6 +85,7 @@ export const DEFAULTS: ExtensionSettings = {
     timeBudgetMs: null,
     modelDir: '',
     diagnosticsDelayMs: 50,
+    'python.targetVersion': '3.12',
     serverCommand: [],
     interpreter: '',
 };
@@ -121,6 +128,7 @@ export function readSettings(source: ConfigurationSource, vars: PathVariables): 
                 DEFAULTS.diagnosticsDelayMs,
                 warnings,
             ),
+            'python.targetVersion': pythonVersionOr(root.get('python.targetVersion'), warnings),
             serverCommand,
             interpreter: expandPath(stringOr('interpreter', root.get('interpreter'), warnings), vars),
         },
@@ -141,6 +149,7 @@ export function toServerSettings(settings: ExtensionSettings): ServerSettings {
         timeBudgetMs: settings.timeBudgetMs,
         modelDir: settings.modelDir === '' ? null : typeof settings.modelDir === 'string' ? settings.modelDir : { ...settings.modelDir },
         diagnosticsDelayMs: settings.diagnosticsDelayMs,
+        'python.targetVersion': settings['python.targetVersion'],
     };
 }
 
@@ -180,6 +189,15 @@ export function expandPath(value: string, vars: PathVariables): string {
     let out = value.replace(/^~(?=$|[/\\])/, vars.userHome).replaceAll('${userHome}', vars.userHome);
     if (vars.workspaceFolder !== undefined) out = out.replaceAll('${workspaceFolder}', vars.workspaceFolder);
     return out;
+}
+
+function pythonVersionOr(value: unknown, warnings: string[]): string {
+    if (value === undefined || value === null) return DEFAULTS['python.targetVersion'];
+    if (typeof value === 'string' && (PYTHON_VERSIONS as readonly string[]).includes(value)) return value;
+    const valid = PYTHON_VERSIONS.join(', ');
+    const fallback = DEFAULTS['python.targetVersion'];
+    warnings.push(`lastfix.python.targetVersion: expected one of ${valid}, got ${JSON.stringify(value)}; using ${fallback}`);
+    return fallback;
 }
 
 function enabledFor(lang: LanguageId, value: unknown, warnings: string[]): boolean {

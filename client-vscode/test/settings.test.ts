@@ -55,6 +55,14 @@ describe('readSettings', () => {
         }
     });
 
+    test('the Python target version is one of PYTHON_VERSIONS, else the default with a warning', () => {
+        assert.equal(read({ values: { 'python.targetVersion': '3.11' } }).settings['python.targetVersion'], '3.11');
+        const { settings, warnings } = read({ values: { 'python.targetVersion': '2.7' } });
+        assert.equal(settings['python.targetVersion'], '3.12');
+        assert.match(warnings.join('\n'), /^lastfix\.python\.targetVersion: expected one of 3\.8, .*3\.14, got "2\.7"/m);
+        assert.equal(toServerSettings(read({ values: { 'python.targetVersion': '3.9' } }).settings)['python.targetVersion'], '3.9');
+    });
+
     test('the warnings list the languages of LANGUAGE_IDS and GRAMMAR_OF', () => {
         const { warnings } = read({ values: { enable: 'yes', modelDir: { cobol: '/m' } } });
         assert.ok(
@@ -124,6 +132,7 @@ describe('toServerSettings', () => {
             timeBudgetMs: 800,
             modelDir: null,
             diagnosticsDelayMs: 0,
+            'python.targetVersion': '3.12',
         });
     });
 

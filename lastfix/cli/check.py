@@ -12,7 +12,7 @@ from lastfix.grammars.errors import InputError
 from lastfix.grammars.incremental_issues import IncrementalIssues
 from lastfix.grammars.source_files import read_source, read_source_lines
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "run", "add_python_version", "grammar_for"]
 
 # A message quoting the user's text can hold its line breaks (PowerShell: unexpected '"x<LF>y"'); one
 # error is one line of output, so they print escaped, as a string literal would show them.
@@ -40,29 +40,61 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='FILE is JSONL of {"text": ...} or {"broken": ...}, read line by line (any size); print one '
         "JSON result per line as it goes",
     )
+    add_python_version(parser)
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to check (- for standard input)")
+
+
+def add_python_version(parser: argparse.ArgumentParser) -> None:
+    """``--python-version 3.X``, shared by ``check`` and ``repair``."""
+    parser.add_argument(
+        "--python-version",
+        metavar="3.X",
+        help="Python files: the version the code is written for, as ruff's target-version (default: "
+        "3.12); syntax newer than it is an error, syntax up to it that the running Python cannot "
+        "read is judged by tree-sitter",
+    )
+
+
+def grammar_for(language: str, python_version: str | None) -> Grammar:
+    """The grammar of ``language``; for Python, of code written for ``python_version`` when given."""
+    grammar = get_grammar(language)
+    if python_version is None or language != "python":
+        return grammar
+    from lastfix.grammars.python.grammar import PythonGrammar
+    from lastfix.grammars.python.newer_syntax import parse_version
+    from lastfix.grammars.python.target_syntax import OLDEST_TARGET, version_name
+
+    try:
+        version = parse_version(python_version)
+    except ValueError as e:
+        raise InputError(f"--python-version: {e}") from None
+    if version < OLDEST_TARGET or version[0] != 3:
+        raise InputError(
+            f"--python-version {python_version}: lastfix knows Python {version_name(OLDEST_TARGET)} and newer"
+        )
+    assert isinstance(grammar, PythonGrammar)
+    return grammar.for_version(version)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.jsonl:
         if not args.lang:
             raise InputError("--jsonl needs --lang")
-        return _check_jsonl(args.lang, args.files)
+        return _check_jsonl(grammar_for(args.lang, args.python_version), args.files)
     found = False
     for path in args.files:
         language = args.lang or language_for_path(path)
         text = read_source(path)
         # chunk by chunk, as the editor's diagnostics: the same errors in the terminal and the editor
-        for issue in IncrementalIssues(get_grammar(language)).issues(text):
+        for issue in IncrementalIssues(grammar_for(language, args.python_version)).issues(text):
             line, col = line_col(text, issue.start)
             print(f"{path}:{line + 1}:{col + 1}: {issue.message.translate(_LINE_BREAK_ESCAPES)}")
             found = True
     return 1 if found else 0
 
 
-def _check_jsonl(language: str, paths: list[str]) -> int:
+def _check_jsonl(grammar: Grammar, paths: list[str]) -> int:
     """Each record's result written as soon as it is known: memory is one record's, whatever the file."""
-    grammar = get_grammar(language)
     found = refused = False
     for path in paths:
         for line in read_source_lines(path):

@@ -88,3 +88,32 @@ def test_a_message_quoting_a_line_break_prints_on_one_line(tmp_path):
         "--jsonl", "--lang", "powershell", "-", stdin=json.dumps({"text": '$a = (1 "x\ny")'}).encode()
     )
     assert json.loads(r.stdout)["errors"][0]["message"] == "unexpected '\"x\ny\"'"
+
+
+def test_python_version_makes_newer_syntax_an_error_and_older_targets_are_refused(tmp_path):
+    """Issue 17, point 4: code for 3.12 is valid by default and under --python-version 3.12, an error
+    under 3.11, whatever Python runs lastfix; the same flag for lastfix repair."""
+    f = tmp_path / "generic.py"
+    f.write_text("type Pair = tuple[int, int]\n\ndef first[T](xs: list[T]) -> T:\n    return xs[0]\n")
+    for flags in ([], ["--python-version", "3.12"]):
+        r = lastfix(*flags, str(f))
+        assert r.returncode == 0 and r.stdout == b"", r.stdout
+    r = lastfix("--python-version", "3.11", str(f))
+    assert r.returncode == 1
+    assert r.stdout.decode().splitlines() == [
+        f"{f}:1:1: type alias statements need Python 3.12 (the target version is 3.11)",
+        f"{f}:3:10: type parameter lists need Python 3.12 (the target version is 3.11)",
+    ]
+    r = lastfix(
+        "--python-version", "3.11", "--jsonl", "--lang", "python", "-", stdin=b'{"text": "type X = int\\n"}\n'
+    )
+    assert json.loads(r.stdout)["valid"] is False
+    r = lastfix("--python-version", "2.7", str(f))
+    assert r.returncode == 2 and b"3.8 and newer" in r.stderr
+    repair = subprocess.run(
+        [sys.executable, "-m", "lastfix", "repair", "--engine", "edits", "--python-version", "3.12", str(f)],
+        capture_output=True,
+        env=ENV,
+        timeout=120,
+    )
+    assert repair.returncode == 0 and b"no syntax errors" in repair.stderr

@@ -71,3 +71,41 @@ def test_proximity_is_measured_to_the_edges_of_the_error_span():
     after_1 = next(i for i, t in enumerate(tokens) if t.text == "1") + 1
     assert w.gap_proximity(after_2) < w.gap_proximity(after_1)
     assert w.gap_proximity(w.focus) == w.gap_proximity(w.focus_end) == 0
+
+
+def test_a_repair_focus_places_the_window_where_the_message_does_not_point():
+    """Issue 17, point 5: the diagnostic shows CPython's point, the window sits on the repair focus."""
+    g = get_grammar("python")
+    text = "a = 1\n\n\nb = (2\n\n\nc = 3\n"
+    tokens = g.tokenize(text)
+    shown = SyntaxIssue(0, 1, "shown at the first statement")
+    focused = SyntaxIssue(
+        0, 1, "shown at the first statement", focus=(text.index("(") - 0, text.index("2") + 1)
+    )
+    assert focused.repair_span == (text.index("("), text.index("2") + 1) and shown.repair_span == (0, 1)
+    plain = find_window(g, text, tokens, shown, 64, grow=False)
+    moved = find_window(g, text, tokens, focused, 64, grow=False)
+    assert _window_text(text, tokens, plain) == "a = 1"
+    assert _window_text(text, tokens, moved).startswith("b = (2")
+    assert tokens[moved.focus].text == "(" and moved.start == 0  # the window's text still covers the point
+    (group,) = [w for w in find_windows(g, text, tokens, [focused], 64, grow=False)]
+    assert (group.first, group.focus) == (moved.first, moved.focus)
+
+
+def test_the_focus_moves_with_its_issue():
+    issue = SyntaxIssue(10, 11, "x", focus=(-4, 2))
+    assert issue.repair_span == (6, 12)
+    assert issue.moved(100).repair_span == (106, 112) and issue.moved(100).focus == (-4, 2)
+
+
+def test_an_unclosed_python_bracket_is_shown_at_cpythons_point_and_repaired_at_tree_sitters():
+    """CPython points at the inner ``(`` of an unclosed call; the repair looks where tree-sitter stumbled,
+    as the statement-based detection before issue 17 did. Other kinds keep CPython's point for both."""
+    g = get_grammar("python")
+    text = "x = foo(bar(1, 2)\ny = 3\nz = 4\n"
+    (issue,) = g.errors(text)
+    assert issue.message == "'(' was never closed" and text[issue.start] == "("
+    start, end = issue.repair_span
+    assert start > issue.start and text[start:end].startswith("bar(1, 2)")
+    (colon,) = g.errors("def mean(xs)\n    return sum(xs) / len(xs)\n")
+    assert colon.message == "expected ':'" and colon.focus is None

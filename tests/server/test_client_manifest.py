@@ -73,7 +73,9 @@ def ts_grammar_of() -> dict[str, str]:
 
 def ts_defaults() -> dict[str, Any]:
     body = ts_block(r"^export const DEFAULTS: ExtensionSettings = \{\n(.*?)^\};")
-    return {m[0]: ts_literal(m[1]) for m in re.findall(r"^\s+([A-Za-z]\w*): (.+),$", body, re.MULTILINE)}
+    # a dotted key ('python.targetVersion') is quoted
+    pairs = re.findall(r"^\s+'?([A-Za-z][\w.]*)'?: (.+),$", body, re.MULTILINE)
+    return {key: ts_literal(value) for key, value in pairs}
 
 
 def ts_ranges() -> dict[str, tuple[int, int]]:
@@ -93,7 +95,7 @@ def ts_ranges() -> dict[str, tuple[int, int]]:
 
 def ts_server_keys() -> list[str]:
     body = ts_block(r"^export interface ServerSettings \{\n(.*?)^\}")
-    return re.findall(r"^\s+(\w+)\??:", body, re.MULTILINE)
+    return re.findall(r"^\s+'?([A-Za-z][\w.]*)'?\??:", body, re.MULTILINE)
 
 
 # ----- languages -------------------------------------------------------------------------------------
@@ -171,6 +173,18 @@ def test_every_ranged_setting_of_the_client_is_ranged_in_the_server() -> None:
 def test_devices_agree() -> None:
     assert tuple(PROPERTIES["lastfix.device"]["enum"]) == DEVICES
     assert tuple(ts_strings(ts_block(r"^export const DEVICES = \[([^\]]*)\] as const;"))) == DEVICES
+
+
+def test_python_target_versions_agree() -> None:
+    from lastfix.grammars.python.target_syntax import TARGET_VERSIONS
+
+    assert tuple(PROPERTIES["lastfix.python.targetVersion"]["enum"]) == TARGET_VERSIONS
+    assert (
+        tuple(ts_strings(ts_block(r"^export const PYTHON_VERSIONS = \[([^\]]*)\] as const;")))
+        == TARGET_VERSIONS
+    )
+    for version in TARGET_VERSIONS:
+        assert parsed("python.targetVersion", version) == version
 
 
 def test_settings_defaults_are_the_dataclass_fields() -> None:
