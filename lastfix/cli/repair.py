@@ -3,6 +3,9 @@
 Exit status: 0 repaired (or nothing to repair), 1 no valid fix found (the file is left untouched),
 2 usage errors, unreadable input, or a missing/corrupt model (one message on stderr, no traceback).
 ``--in-place`` keeps the original as ``FILE.orig`` (``FILE.orig.1``, ... if that exists already).
+
+A large file is repaired error by error on small blocks around each (:mod:`.repair_blocks`), each error
+with the whole budget, with a progress line on stderr when it is a terminal or with ``--progress``.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import argparse
 import difflib
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from .check import add_python_version, grammar_for
 
 __all__ = ["add_arguments", "run", "backup_path"]
 
@@ -37,8 +43,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget-ms",
         type=int,
-        help="time budget of the repair (default: the language's, 1000 ms; PowerShell 250 ms)",
+        help="time budget of the repair, in a large file of each error's (default: the language's, "
+        "1000 ms; PowerShell 250 ms)",
     )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="report progress through a large file on stderr (default: only when stderr is a terminal)",
+    )
+    add_python_version(parser)
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print every candidate with its edits as JSON")
     out.add_argument("--diff", action="store_true", help="print a unified diff of the best repair")
@@ -51,12 +64,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from lastfix.grammars import get_grammar, language_for_path
+    from lastfix.grammars import language_for_path
     from lastfix.grammars.errors import InputError
     from lastfix.grammars.source_files import read_source
     from lastfix.model_runtime.deadline import Deadline
     from lastfix.model_runtime.engines import RUNTIME_ENGINES, create_engine
-    from lastfix.model_runtime.local_repair import repair_document
+    from lastfix.model_runtime.local_repair import LocalSettings, repair_document
     from lastfix.model_runtime.model_resolver import choose_model, require_model
     from lastfix.model_runtime.repair_settings import RepairSettings, budget_ms
 
@@ -67,12 +80,21 @@ def run(args: argparse.Namespace) -> int:
     if args.lang is None and args.file == "-":
         raise InputError("reading standard input: pass --lang (python, powershell, excel)")
     language = args.lang or language_for_path(args.file)
-    grammar = get_grammar(language)
+    grammar = grammar_for(language, args.python_version)
     text = read_source(args.file)
     runtime = None
     if RUNTIME_ENGINES[args.engine].model is not None:
         runtime = require_model(choose_model(language, args.model))
-    issues = grammar.errors(text)
+    engine = create_engine(grammar, runtime, RepairSettings(k=args.k, engine=args.engine))
+    budget = budget_ms(language, args.budget_ms)
+    unfixed: Sequence[Any] = ()
+    if len(text) < LocalSettings().min_chars:
+        # a small file is repaired whole, all its errors within the one budget
+        issues: Sequence[Any] = grammar.errors(text)
+        candidates = repair_document(engine, text, deadline=Deadline.after_ms(budget)) if issues else []
+    else:
+        outcome = _repair_large(engine, text, args, budget)
+        issues, candidates, unfixed = outcome.issues, outcome.candidates, outcome.unfixed
     if not issues:
         if args.json:
             _print_json(args.file, language, text, [], [])
@@ -80,17 +102,10 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         print(f"{args.file}: no syntax errors", file=sys.stderr)
         return 0
-    engine = create_engine(grammar, runtime, RepairSettings(k=args.k, engine=args.engine))
-    # one budget for the whole file; a large file is repaired error by error, each on its statements
-    deadline = Deadline.after_ms(budget_ms(language, args.budget_ms))
-    candidates = repair_document(engine, text, deadline=deadline)
     if args.json:
-        _print_json(args.file, language, text, issues, candidates)
+        _print_json(args.file, language, text, list(issues), candidates)
     if not candidates:
-        print(
-            f"{args.file}: no valid fix found for {len(issues)} syntax error(s); the file is unchanged",
-            file=sys.stderr,
-        )
+        print(f"{args.file}: {_no_fix(text, issues, unfixed)}; the file is unchanged", file=sys.stderr)
         return 1
     best = candidates[0].text
     if args.diff:
@@ -109,6 +124,37 @@ def run(args: argparse.Namespace) -> int:
     elif not args.json:
         sys.stdout.write(best)
     return 0
+
+
+def _repair_large(engine: Any, text: str, args: argparse.Namespace, budget: float) -> Any:
+    """A large file, block by block, with a progress line when stderr is a terminal or ``--progress``."""
+    from .repair_blocks import Progress, repair_in_blocks
+
+    bar: Progress | None = None
+
+    def progress(done: int, fixed: int, line: int | None) -> None:
+        if bar is not None:
+            bar.update(done, fixed, line, final=done >= bar.total)
+
+    show = args.progress or sys.stderr.isatty()
+    name = "stdin" if args.file == "-" else args.file
+
+    def started(total: int) -> None:
+        nonlocal bar
+        bar = Progress(name, total) if show else None
+
+    return repair_in_blocks(engine, text, budget_ms=budget, k=args.k, progress=progress, started=started)
+
+
+def _no_fix(text: str, issues: Sequence[Any], unfixed: Sequence[Any]) -> str:
+    """What was not repaired: every error, or the ones (by line) no repair was found for."""
+    from lastfix.grammars import line_col
+
+    if not unfixed or len(unfixed) == len(issues):
+        return f"no valid fix found for {len(issues)} syntax error(s)"
+    lines = sorted({line_col(text, i.start)[0] + 1 for i in unfixed})
+    shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+    return f"no valid fix found for {len(unfixed)} of {len(issues)} syntax error(s) (line {shown})"
 
 
 def backup_path(path: Path) -> Path:
