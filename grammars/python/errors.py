@@ -184,6 +184,9 @@ def cpython_error(text: str) -> CPythonError | None:
         return None
     except SyntaxError as e:  # includes IndentationError and TabError
         return _located(text, e)
+    except UnicodeEncodeError as e:  # a lone surrogate (U+D800-U+DFFF) has no UTF-8 form to compile
+        half = f"U+{ord(text[e.start]):04X}"
+        return CPythonError(e.start, e.end, f"lone surrogate {half} in the source (half a UTF-16 pair)")
     except ValueError:  # 3.11: "source code string cannot contain null bytes"
         at = text.find("\0")
         return CPythonError(max(at, 0), max(at, 0) + (at >= 0), "null byte in the source")
