@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .metrics import Judgement, at_k
-from .ranker_fit import DEFAULT_FIT, FitSettings, Pool, fit_with_inner_cv, rank_pool
+from .ranker_fit import DEFAULT_FIT, Choice, FitSettings, Pool, fit_with_inner_cv, rank_pool
 
 __all__ = [
     "PoolRecord",
@@ -30,7 +30,6 @@ __all__ = [
     "label_field",
     "recall_figures",
     "cross_validated_ranking",
-    "rule_gains",
 ]
 
 # What a right candidate is, per language: the metric its benchmark reports (DESIGN.md "Measuring").
@@ -109,31 +108,101 @@ def cross_validated_ranking(
     k: int,
     diversify: Diversify | None = None,
     settings: FitSettings = DEFAULT_FIT,
+    extra: Sequence[Pool] = (),
 ) -> dict[str, Any]:
-    """The learned ranking's figures: each fold ranked by weights fitted on the others (``cv``), and all
-    records ranked by weights fitted on all of them (``in_sample``), with the L2 each fit chose."""
+    """The learned ranking and the rule selection, fitted on K-1 folds and scored on the held-apart one
+    (``cv``), and fitted on all records and scored on them (``in_sample``), with what each fit chose.
+
+    Per fold: weights by :func:`ranker_fit.fit_with_inner_cv` on the training records, then the named
+    rules that earn their place there (:func:`_earning_rules`); on the held-apart records the candidates
+    only a dropped rule made are taken out before ranking. A rule written for one dev record cannot help
+    that record here, since no training fold holds it. A rule's cross-validated gain is what it adds to
+    the held-apart right top-1s where the training side kept it; the shipped configuration keeps the
+    rules whose gain is positive (the others are ``dropped_rules``). ``extra``: other languages'
+    labelled pools, added to every training side (never scored)."""
     field = label_field(language)
     ranked: dict[str, list[Judgement]] = {}
-    chosen: list[float] = []
+    chosen: list[dict[str, Any]] = []
+    kept_in = {rule: 0 for rule in _rules_alone(records)}
+    gain = dict.fromkeys(kept_in, 0)  # right top-1s held apart with the rule minus without it
     for f in range(folds):
-        train = [r.pool(field) for r in records if fold_of(r.id, folds) != f]
-        weights, l2 = fit_with_inner_cv(train, settings)
-        chosen.append(l2)
-        for r in records:
-            if fold_of(r.id, folds) == f:
-                ranked[r.id] = _ordered(r, weights, diversify)
-    all_weights, all_l2 = fit_with_inner_cv([r.pool(field) for r in records], settings)
-    in_sample = [_ordered(r, all_weights, diversify) for r in records]
+        train = [r for r in records if fold_of(r.id, folds) != f]
+        held = [r for r in records if fold_of(r.id, folds) == f]
+        weights, choice = fit_with_inner_cv([r.pool(field) for r in train], settings, extra)
+        kept = _earning_rules(train, field, weights, diversify)
+        chosen.append(_described(choice))
+        with_kept = _hits([_only_rules(r, kept) for r in held], field, weights, diversify)
+        for rule in kept:
+            kept_in[rule] += 1
+            without = _hits([_only_rules(r, kept - {rule}) for r in held], field, weights, diversify)
+            gain[rule] += with_kept - without
+        for r in held:
+            ranked[r.id] = _ordered(_only_rules(r, kept), weights, diversify)
+    # the shipped configuration: the rules whose cross-validated gain is positive, weights fitted on all
+    kept_all = frozenset(rule for rule, g in gain.items() if g > 0)
+    all_weights, all_choice = fit_with_inner_cv([r.pool(field) for r in records], settings, extra)
+    in_sample = [_ordered(_only_rules(r, kept_all), all_weights, diversify) for r in records]
     cv = [ranked[r.id] for r in records]
+    rules = {
+        rule: {
+            "alone_in": sum(1 for r in records if frozenset({rule}) in r.rules),
+            "kept_in_folds": n,
+            "cv_gain": gain[rule],
+            "kept": rule in kept_all,
+        }
+        for rule, n in sorted(kept_in.items())
+    }
     return {
         "label": field,
         "folds": folds,
+        "shared_records": len(extra),
         "cv": _at(cv, k),
         "in_sample": _at(in_sample, k),
-        "l2_per_fold": chosen,
-        "l2": all_l2,
+        "chosen_per_fold": chosen,
+        "chosen": _described(all_choice),
         "weights": all_weights,
+        "rules": rules,
+        "dropped_rules": sorted(rule for rule, row in rules.items() if not row["kept"]),
     }
+
+
+# provenances of the sources, not rules one can switch off
+_PROVENANCES = frozenset({"search", "diffusion", "masked", "edits", "rewrite"})
+
+
+def _rules_alone(records: Sequence[PoolRecord]) -> list[str]:
+    """Named rules that made some candidate on their own."""
+    return sorted({n for rec in records for r in rec.rules if len(r) == 1 for n in r} - _PROVENANCES)
+
+
+def _only_rules(record: PoolRecord, kept: frozenset[str]) -> PoolRecord:
+    """The record's pool without the candidates only a rule outside ``kept`` made."""
+    for rule in _rules_alone([record]):
+        if rule not in kept:
+            record = record.without(rule)
+    return record
+
+
+def _hits(
+    records: Sequence[PoolRecord], field: str, weights: Mapping[str, float], diversify: Diversify | None
+) -> int:
+    return sum(1 for r in records if r.judgements and getattr(_ordered(r, weights, diversify)[0], field))
+
+
+def _earning_rules(
+    records: Sequence[PoolRecord], field: str, weights: Mapping[str, float], diversify: Diversify | None
+) -> frozenset[str]:
+    """The named rules whose own candidates make more right top-1s on ``records`` than without them."""
+    base = _hits(records, field, weights, diversify)
+    return frozenset(
+        rule
+        for rule in _rules_alone(records)
+        if base > _hits([r.without(rule) for r in records], field, weights, diversify)
+    )
+
+
+def _described(choice: Choice) -> dict[str, Any]:
+    return {"groups": sorted(choice.groups), "l2": choice.l2}
 
 
 def _at(ranked: Sequence[Sequence[Judgement]], k: int) -> dict[str, float]:
@@ -141,28 +210,4 @@ def _at(ranked: Sequence[Sequence[Judgement]], k: int) -> dict[str, float]:
     for field in _FIELDS:
         out[f"{field}@1"] = round(at_k(ranked, field, 1), 4)
         out[f"{field}@k"] = round(at_k(ranked, field, k), 4)
-    return out
-
-
-def rule_gains(
-    records: Sequence[PoolRecord],
-    language: str,
-    folds: int,
-    k: int,
-    diversify: Diversify | None = None,
-    settings: FitSettings = DEFAULT_FIT,
-) -> dict[str, dict[str, float]]:
-    """Per named rule that made some candidate alone: cross-validated top-1 (the language's field) with
-    the rule and without the candidates only it made, and their difference."""
-    field = label_field(language)
-    base = cross_validated_ranking(records, language, folds, k, diversify, settings)["cv"][f"{field}@1"]
-    alone = sorted({next(iter(r)) for rec in records for r in rec.rules if len(r) == 1})
-    out: dict[str, dict[str, float]] = {}
-    for rule in alone:
-        if rule in ("search", "diffusion"):
-            continue
-        without = [rec.without(rule) for rec in records]
-        cv = cross_validated_ranking(without, language, folds, k, diversify, settings)["cv"][f"{field}@1"]
-        fired = sum(1 for rec in records if frozenset({rule}) in rec.rules)
-        out[rule] = {"records": fired, "with": base, "without": cv, "gain": round(base - cv, 4)}
     return out

@@ -18,7 +18,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DEFAULT_FIT", "Pool", "FitSettings", "fit_weights", "fit_with_inner_cv", "rank_pool", "top1_hits"]
+__all__ = [
+    "Choice",
+    "DEFAULT_FIT",
+    "feature_group",
+    "Pool",
+    "FitSettings",
+    "fit_weights",
+    "fit_with_inner_cv",
+    "rank_pool",
+    "top1_hits",
+]
 
 
 @dataclass(frozen=True)
@@ -35,8 +45,17 @@ class FitSettings:
     """How the weights are fitted."""
 
     # penalties the inner cross-validation tries, strongest first: a tie keeps the simpler model
-    l2_grid: tuple[float, ...] = (10.0, 3.0, 1.0, 0.3)
-    inner_folds: int = 4
+    l2_grid: tuple[float, ...] = (10.0, 3.0, 1.0)
+    # feature groups (feature_group) it chooses among, simplest first: 73 Excel formulas cannot carry a
+    # weight per edit kind, position and rule, 1,000 Python records may
+    feature_sets: tuple[frozenset[str], ...] = (
+        frozenset({"prior"}),
+        frozenset({"prior", "masked"}),
+        frozenset({"prior", "where"}),
+        frozenset({"prior", "edits", "where"}),
+        frozenset({"prior", "edits", "where", "rules", "masked"}),
+    )
+    inner_folds: int = 3
     steps: int = 300
     learning_rate: float = 0.05
     seed: int = 0
@@ -122,22 +141,57 @@ def top1_hits(pools: Sequence[Pool], weights: Mapping[str, float]) -> int:
     return sum(1 for p in pools if p.features and p.right[rank_pool(p, weights)[0]])
 
 
-def fit_with_inner_cv(
-    pools: Sequence[Pool], settings: FitSettings = DEFAULT_FIT
-) -> tuple[dict[str, float], float]:
-    """(weights fitted on all ``pools`` with the L2 strength the inner cross-validation picked, that L2).
+def feature_group(name: str) -> str:
+    """The group of a feature: "rules" (what made it), "where" (edit positions), "edits" (edit kinds),
+    "masked" (the masked model's gain) or "prior" (cost, n-gram gain, votes, hints)."""
+    if name.startswith("rule:"):
+        return "rules"
+    if "@" in name:
+        return "where"
+    if name.startswith(("ins:", "del:", "sub:")) or name in ("edits", "span"):
+        return "edits"
+    if name == "masked":
+        return "masked"
+    return "prior"
 
-    The inner folds split ``pools`` by position (every ``inner_folds``-th record), which is enough: the
-    caller's outer folds already split by a hash of the record id.
+
+def _only(pools: Sequence[Pool], groups: frozenset[str]) -> list[Pool]:
+    return [
+        Pool(tuple({n: v for n, v in f.items() if feature_group(n) in groups} for f in p.features), p.right)
+        for p in pools
+    ]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the inner cross-validation chose: the feature groups and the L2 strength."""
+
+    groups: frozenset[str]
+    l2: float
+
+
+def fit_with_inner_cv(
+    pools: Sequence[Pool], settings: FitSettings = DEFAULT_FIT, extra: Sequence[Pool] = ()
+) -> tuple[dict[str, float], Choice]:
+    """(weights fitted on ``pools`` plus ``extra`` with the feature groups and L2 strength the inner
+    cross-validation picked, that choice).
+
+    ``extra``: pools of other languages, always in the training side (the small splits borrow the larger
+    ones' evidence about edits); the inner folds split ``pools`` by position (every ``inner_folds``-th
+    record), which is enough: the caller's outer folds already split by a hash of the record id. A tie
+    keeps the earlier choice: fewer feature groups, then the stronger penalty.
     """
     k = settings.inner_folds
-    best_l2, best_hits = settings.l2_grid[0], -1
-    for l2 in settings.l2_grid:
-        hits = 0
-        for f in range(k):
-            train = [p for i, p in enumerate(pools) if i % k != f]
-            held = [p for i, p in enumerate(pools) if i % k == f]
-            hits += top1_hits(held, fit_weights(train, l2, settings))
-        if hits > best_hits:  # a tie keeps the stronger penalty, listed first
-            best_l2, best_hits = l2, hits
-    return fit_weights(pools, best_l2, settings), best_l2
+    best, best_hits = Choice(settings.feature_sets[0], settings.l2_grid[0]), -1
+    for groups in settings.feature_sets:
+        mine, theirs = _only(pools, groups), _only(extra, groups)
+        for l2 in settings.l2_grid:
+            hits = 0
+            for f in range(k):
+                train = [p for i, p in enumerate(mine) if i % k != f] + theirs
+                held = [p for i, p in enumerate(mine) if i % k == f]
+                hits += top1_hits(held, fit_weights(train, l2, settings))
+            if hits > best_hits:
+                best, best_hits = Choice(groups, l2), hits
+    train = _only(pools, best.groups) + _only(extra, best.groups)
+    return fit_weights(train, best.l2, settings), best

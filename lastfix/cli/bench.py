@@ -178,8 +178,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _cross_validate(args: argparse.Namespace, engine: str, pools: list[Any]) -> dict[str, Any]:
-    """The learned ranking cross-validated on ``args.folds`` folds, and each named rule's gain."""
-    from lastfix.benchmarks.cross_validation import cross_validated_ranking, rule_gains
+    """The learned ranking and the rule selection cross-validated on ``args.folds`` folds."""
+    from lastfix.benchmarks.cross_validation import cross_validated_ranking
     from lastfix.model_runtime.ranking import diversify
     from lastfix.model_runtime.repair_settings import SearchSettings
 
@@ -189,9 +189,7 @@ def _cross_validate(args: argparse.Namespace, engine: str, pools: list[Any]) -> 
         return diversify(order, lambda i: record.shapes[i], per_shape)
 
     spreads = None if engine == "diffusion" else spread  # the paper's protocol ranks by votes alone
-    block = cross_validated_ranking(pools, args.lang, args.folds, args.k, spreads)
-    block["rules"] = rule_gains(pools, args.lang, args.folds, args.k, spreads)
-    return block
+    return cross_validated_ranking(pools, args.lang, args.folds, args.k, spreads)
 
 
 def _write_ranker(path: Path, language: str, block: dict[str, Any], records: int) -> None:
@@ -201,8 +199,10 @@ def _write_ranker(path: Path, language: str, block: dict[str, Any], records: int
         "language": language,
         "records": records,
         "label": block["label"],
-        "l2": block["l2"],
+        "chosen": block["chosen"],
+        "dropped_rules": block["dropped_rules"],
         "folds": block["folds"],
+        "shared_records": block["shared_records"],
         "cv": block["cv"],
         "in_sample": block["in_sample"],
     }
@@ -234,9 +234,17 @@ def _ranking_lines(block: dict[str, Any]) -> list[str]:
             f"{cv['cv'][f + '@1']:.3f}, in-sample {cv['in_sample'][f + '@1']:.3f}; "
             f"{f}@k {cv['cv'][f + '@k']:.3f} / {cv['in_sample'][f + '@k']:.3f}"
         )
-        for rule, g in sorted(cv.get("rules", {}).items()):
+        rules = cv.get("rules", {})
+        if rules:
             lines.append(
-                f"{'':<12}{rule:<36} alone in {g['records']:>3}: cross-validated gain {g['gain']:+.3f}"
+                f"{'':<12}named rules: kept by how many of the {cv['folds']} training sides, "
+                "right top-1s they added held apart (a rule stays when that is positive):"
+            )
+        for rule, row in rules.items():
+            verdict = "kept" if row["kept"] else "DROPPED"
+            lines.append(
+                f"{'':<12}{rule:<36} alone in {row['alone_in']:>3}  folds {row['kept_in_folds']}  "
+                f"gain {row['cv_gain']:+d}  {verdict}"
             )
     return lines
 

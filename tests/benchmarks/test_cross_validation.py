@@ -7,7 +7,6 @@ from lastfix.benchmarks.cross_validation import (
     cross_validated_ranking,
     fold_of,
     recall_figures,
-    rule_gains,
 )
 from lastfix.benchmarks.metrics import Judgement
 from lastfix.benchmarks.ranker_fit import Pool, fit_weights, rank_pool, top1_hits
@@ -54,14 +53,30 @@ def test_ties_keep_the_engines_order_and_uninformative_pools_teach_nothing():
     assert fit_weights([all_right, none_right], 1.0) == {}
 
 
-def test_a_rule_gains_when_only_its_candidates_are_right():
-    def rec(n: int) -> PoolRecord:
-        feats = ({"cost": 1.0}, {"cost": 2.0, "rule:excel.x": 1.0})
-        rules = (frozenset({"search"}), frozenset({"excel.x"}))
+def test_a_rule_stays_where_its_candidates_are_right_and_a_one_record_rule_earns_nothing_held_apart():
+    def rec(n: int, rule: str) -> PoolRecord:
+        feats = ({"cost": 1.0}, {"cost": 2.0})
+        rules = (frozenset({"search"}), frozenset({rule}))
         return PoolRecord(f"r{n}", feats, (_WRONG, _RIGHT), rules, ((0,), (1,)))
 
-    gains = rule_gains([rec(n) for n in range(20)], "excel", folds=4, k=1)
-    assert gains["excel.x"]["records"] == 20 and gains["excel.x"]["gain"] == 1.0
+    # a rule right on 20 records, a rule right on one, a rule that is never right
+    records = [rec(n, "excel.general") for n in range(20)] + [rec(20, "excel.one-record")]
+    wrong = PoolRecord(
+        "r21",
+        ({"cost": 1.0}, {"cost": 2.0}),
+        (_RIGHT, _WRONG),
+        (frozenset({"search"}), frozenset({"excel.never"})),
+        ((0,), (1,)),
+    )
+    block = cross_validated_ranking([*records, wrong], "excel", folds=4, k=1)
+    rules = block["rules"]
+    assert rules["excel.general"]["kept_in_folds"] == 4 and rules["excel.general"]["cv_gain"] == 20
+    assert rules["excel.one-record"]["kept_in_folds"] == 3 and rules["excel.one-record"]["cv_gain"] == 0
+    assert rules["excel.never"]["kept_in_folds"] == 0
+    assert block["dropped_rules"] == ["excel.never", "excel.one-record"]
+    # held apart the one-record rule's record is lost (no training side saw the rule help), and the
+    # shipped configuration without that rule loses it in-sample too: the two figures agree
+    assert block["cv"]["sketch@1"] == round(21 / 22, 4) == block["in_sample"]["sketch@1"]
 
 
 def test_bench_folds_reports_cross_validated_figures_and_writes_a_ranker(shared, tmp_path, capsys):
