@@ -193,7 +193,8 @@ def _what(issue: SyntaxIssue) -> tuple[IssueKind, tuple[str, ...], str | None]:
 def _continues(lexemes: list[Lexeme], k: int, head: Lexeme) -> bool:
     """Does the statement go on after the line break ``lexemes[k]``?"""
     prev = lexemes[k - 1] if k else None
-    nxt = next((y for y in lexemes[k + 1 :] if y.cat != "newline"), None)
+    # by index: a slice would copy the rest of the lexemes at every line break (quadratic in a file)
+    nxt = next((lexemes[j] for j in range(k + 1, len(lexemes)) if lexemes[j].cat != "newline"), None)
     if prev is None or nxt is None:
         return False
     if prev.text == "," or prev.cat == "operator" and not (prev.text in ("++", "--") and prev.mode == "expr"):
