@@ -109,6 +109,7 @@ def cross_validated_ranking(
     diversify: Diversify | None = None,
     settings: FitSettings = DEFAULT_FIT,
     extra: Sequence[Pool] = (),
+    learn: bool = True,
 ) -> dict[str, Any]:
     """The learned ranking and the rule selection, fitted on K-1 folds and scored on the held-apart one
     (``cv``), and fitted on all records and scored on them (``in_sample``), with what each fit chose.
@@ -119,7 +120,8 @@ def cross_validated_ranking(
     that record here, since no training fold holds it. A rule's cross-validated gain is what it adds to
     the held-apart right top-1s where the training side kept it; the shipped configuration keeps the
     rules whose gain is positive (the others are ``dropped_rules``). ``extra``: other languages'
-    labelled pools, added to every training side (never scored)."""
+    labelled pools, added to every training side (never scored). ``learn`` False: the engine's own
+    ranking (no weights fitted), only the rules selected on folds."""
     field = label_field(language)
     ranked: dict[str, list[Judgement]] = {}
     chosen: list[dict[str, Any]] = []
@@ -128,7 +130,7 @@ def cross_validated_ranking(
     for f in range(folds):
         train = [r for r in records if fold_of(r.id, folds) != f]
         held = [r for r in records if fold_of(r.id, folds) == f]
-        weights, choice = fit_with_inner_cv([r.pool(field) for r in train], settings, extra)
+        weights, choice = _fit([r.pool(field) for r in train], settings, extra, learn)
         kept = _earning_rules(train, field, weights, diversify)
         chosen.append(_described(choice))
         with_kept = _hits([_only_rules(r, kept) for r in held], field, weights, diversify)
@@ -140,7 +142,7 @@ def cross_validated_ranking(
             ranked[r.id] = _ordered(_only_rules(r, kept), weights, diversify)
     # the shipped configuration: the rules whose cross-validated gain is positive, weights fitted on all
     kept_all = frozenset(rule for rule, g in gain.items() if g > 0)
-    all_weights, all_choice = fit_with_inner_cv([r.pool(field) for r in records], settings, extra)
+    all_weights, all_choice = _fit([r.pool(field) for r in records], settings, extra, learn)
     in_sample = [_ordered(_only_rules(r, kept_all), all_weights, diversify) for r in records]
     cv = [ranked[r.id] for r in records]
     rules = {
@@ -199,6 +201,16 @@ def _earning_rules(
         for rule in _rules_alone(records)
         if base > _hits([r.without(rule) for r in records], field, weights, diversify)
     )
+
+
+def _fit(
+    pools: Sequence[Pool], settings: FitSettings, extra: Sequence[Pool], learn: bool
+) -> tuple[dict[str, float], Choice]:
+    """Weights fitted on ``pools`` (none when not ``learn``: every score ties and the engine's order
+    stands)."""
+    if not learn:
+        return {}, Choice(frozenset(), 0.0)
+    return fit_with_inner_cv(pools, settings, extra)
 
 
 def _described(choice: Choice) -> dict[str, Any]:

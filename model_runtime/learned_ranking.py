@@ -5,7 +5,9 @@ error model's (which token edits, to which tokens, where), the language model's 
 that made it. It is the noisy-channel score log P(fixed) + log P(broken | fixed) up to a constant per
 broken input, with the weights fitted as a conditional log-linear model on real (broken, fixed) pairs
 (``lastfix bench --folds K --write-ranker``; ``benchmarks/ranker_fit.py``). A language ships its
-weights as ``ranker.json`` beside its model; without one the hybrid keeps the hand-set score.
+weights as ``ranker.json`` beside its model, with the named rules whose cross-validated gain was not
+positive, which the hybrid then switches off; without one the hybrid keeps the hand-set score and every
+rule.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Ranker:
 
     weights: Mapping[str, float]
     fitted: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # named rules whose cross-validated gain was not positive (``lastfix bench --folds``): switched off
+    without_rules: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
@@ -41,7 +45,12 @@ class Ranker:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"weights": dict(sorted(self.weights.items())), "fitted": dict(self.fitted)}, indent=1
+            {
+                "weights": dict(sorted(self.weights.items())),
+                "without_rules": sorted(self.without_rules),
+                "fitted": dict(self.fitted),
+            },
+            indent=1,
         )
 
 
@@ -52,6 +61,7 @@ def load_ranker(path: Path) -> Ranker | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         weights = {str(k): float(v) for k, v in data["weights"].items()}
-        return Ranker(weights, data.get("fitted", {}))
+        without = frozenset(str(r) for r in data.get("without_rules", ()))
+        return Ranker(weights, data.get("fitted", {}), without)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise ModelLoadError(f"{path}: not a lastfix ranker ({e})") from None

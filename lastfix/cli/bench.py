@@ -189,7 +189,10 @@ def _cross_validate(args: argparse.Namespace, engine: str, pools: list[Any]) -> 
         return diversify(order, lambda i: record.shapes[i], per_shape)
 
     spreads = None if engine == "diffusion" else spread  # the paper's protocol ranks by votes alone
-    return cross_validated_ranking(pools, args.lang, args.folds, args.k, spreads)
+    block = cross_validated_ranking(pools, args.lang, args.folds, args.k, spreads)
+    own = cross_validated_ranking(pools, args.lang, args.folds, args.k, spreads, learn=False)
+    block["own_ranking"] = {key: own[key] for key in ("cv", "in_sample", "dropped_rules")}
+    return block
 
 
 def _write_ranker(path: Path, language: str, block: dict[str, Any], records: int) -> None:
@@ -200,14 +203,14 @@ def _write_ranker(path: Path, language: str, block: dict[str, Any], records: int
         "records": records,
         "label": block["label"],
         "chosen": block["chosen"],
-        "dropped_rules": block["dropped_rules"],
         "folds": block["folds"],
         "shared_records": block["shared_records"],
         "cv": block["cv"],
         "in_sample": block["in_sample"],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(Ranker(block["weights"], fitted).to_json() + "\n", encoding="utf-8")
+    ranker = Ranker(block["weights"], fitted, frozenset(block["dropped_rules"]))
+    path.write_text(ranker.to_json() + "\n", encoding="utf-8")
 
 
 def engine_blocks(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -234,6 +237,13 @@ def _ranking_lines(block: dict[str, Any]) -> list[str]:
             f"{cv['cv'][f + '@1']:.3f}, in-sample {cv['in_sample'][f + '@1']:.3f}; "
             f"{f}@k {cv['cv'][f + '@k']:.3f} / {cv['in_sample'][f + '@k']:.3f}"
         )
+        own = cv.get("own_ranking")
+        if own:
+            lines.append(
+                f"{'':<10}the engine's own ranking, rules chosen on folds: {f}@1 cross-validated "
+                f"{own['cv'][f + '@1']:.3f}, in-sample {own['in_sample'][f + '@1']:.3f}; "
+                f"{f}@k {own['cv'][f + '@k']:.3f} / {own['in_sample'][f + '@k']:.3f}"
+            )
         rules = cv.get("rules", {})
         if rules:
             lines.append(
