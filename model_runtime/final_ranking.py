@@ -31,7 +31,7 @@ from .ranking import (
     token_distance,
     weighted_distance,
 )
-from .repair_features import candidate_features
+from .repair_features import MASKED_FEATURE, candidate_features
 from .repair_result import Candidate, PartialRepair
 from .repair_settings import SearchSettings
 
@@ -79,6 +79,11 @@ class ScorePolicy(Protocol):
         """The model whose n-gram prior gives each candidate's ``lm`` feature (None: no model)."""
         ...
 
+    @property
+    def reads_masked(self) -> bool:
+        """Does the score (or a fit of one) read the masked model's gain? It costs a batch of the model."""
+        ...
+
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
     ) -> list[float]: ...
@@ -91,6 +96,7 @@ class EditCostScore:
     time_share: float = 0.0
     diversify: bool = True
     language_model: None = None
+    reads_masked: bool = False
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -105,6 +111,7 @@ class VoteScore:
     time_share: float = 0.0
     diversify: bool = False  # the paper's protocol ranks by votes alone
     language_model: None = None
+    reads_masked: bool = False
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -129,6 +136,10 @@ class HybridScore:
     @property
     def language_model(self) -> DiffusionRuntime:
         return self.runtime
+
+    @property
+    def reads_masked(self) -> bool:
+        return True  # not for its own score: the bench fits the learned ranking on these features
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -165,6 +176,10 @@ class LearnedScore:
     @property
     def language_model(self) -> DiffusionRuntime | None:
         return self.runtime
+
+    @property
+    def reads_masked(self) -> bool:
+        return MASKED_FEATURE in self.ranker.weights
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -213,7 +228,7 @@ def rank_repairs(
         if cost <= search.max_cost:  # a fix, not a rewrite
             priced.append((s, toks, cost))
     masked: list[float | None] = [None] * len(priced)
-    if lm is not None and lm.masked is not None and not deadline.cancelled():
+    if lm is not None and lm.masked is not None and policy.reads_masked and not deadline.cancelled():
         masked = masked_gains(lm.masked, base, [p[1] for p in priced])
     judged: list[Judged] = []
     for (s, cand, cost), masked_gain in zip(priced, masked, strict=True):

@@ -26,7 +26,16 @@ from lastfix.grammars.base import SyntaxIssue, Token, TokenClass, common_ends
 from .hints import NO_HINTS, EditHints
 from .ranking import DEFAULT_COSTS, delete_cost, insert_cost, substitute_cost
 
-__all__ = ["TokenEdit", "align_tokens", "candidate_features", "edit_features", "token_category"]
+__all__ = [
+    "MASKED_FEATURE",
+    "TokenEdit",
+    "align_tokens",
+    "candidate_features",
+    "edit_features",
+    "token_category",
+]
+
+MASKED_FEATURE = "masked"  # the masked diffusion model's gain (masked_likelihood.py)
 
 # Tokens common enough in last-mile fixes to be a category of their own; the rest go by lexical class.
 _OWN_CATEGORY = frozenset({"(", ")", "[", "]", "{", "}", ",", ";", ":", "."})
@@ -202,7 +211,7 @@ def candidate_features(
     if lm_gain is not None:
         feats["lm"] = max(-_LM_CLIP, min(_LM_CLIP, lm_gain))
     if masked_gain is not None:
-        feats["masked"] = max(-_LM_CLIP, min(_LM_CLIP, masked_gain))
+        feats[MASKED_FEATURE] = max(-_LM_CLIP, min(_LM_CLIP, masked_gain))
     if votes:
         feats["votes"] = math.log2(1 + votes)
     if len(sources) > 1:
