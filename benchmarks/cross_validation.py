@@ -108,7 +108,6 @@ def cross_validated_ranking(
     k: int,
     diversify: Diversify | None = None,
     settings: FitSettings = DEFAULT_FIT,
-    extra: Sequence[Pool] = (),
     learn: bool = True,
 ) -> dict[str, Any]:
     """The learned ranking and the rule selection, fitted on K-1 folds and scored on the held-apart one
@@ -119,8 +118,7 @@ def cross_validated_ranking(
     only a dropped rule made are taken out before ranking. A rule written for one dev record cannot help
     that record here, since no training fold holds it. A rule's cross-validated gain is what it adds to
     the held-apart right top-1s where the training side kept it; the shipped configuration keeps the
-    rules whose gain is positive (the others are ``dropped_rules``). ``extra``: other languages'
-    labelled pools, added to every training side (never scored). ``learn`` False: the engine's own
+    rules whose gain is positive (the others are ``dropped_rules``). ``learn`` False: the engine's own
     ranking (no weights fitted), only the rules selected on folds."""
     field = label_field(language)
     ranked: dict[str, list[Judgement]] = {}
@@ -130,7 +128,7 @@ def cross_validated_ranking(
     for f in range(folds):
         train = [r for r in records if fold_of(r.id, folds) != f]
         held = [r for r in records if fold_of(r.id, folds) == f]
-        weights, choice = _fit([r.pool(field) for r in train], settings, extra, learn)
+        weights, choice = _fit([r.pool(field) for r in train], settings, learn)
         kept = _earning_rules(train, field, weights, diversify)
         chosen.append(_described(choice))
         with_kept = _hits([_only_rules(r, kept) for r in held], field, weights, diversify)
@@ -142,7 +140,7 @@ def cross_validated_ranking(
             ranked[r.id] = _ordered(_only_rules(r, kept), weights, diversify)
     # the shipped configuration: the rules whose cross-validated gain is positive, weights fitted on all
     kept_all = frozenset(rule for rule, g in gain.items() if g > 0)
-    all_weights, all_choice = _fit([r.pool(field) for r in records], settings, extra, learn)
+    all_weights, all_choice = _fit([r.pool(field) for r in records], settings, learn)
     in_sample = [_ordered(_only_rules(r, kept_all), all_weights, diversify) for r in records]
     cv = [ranked[r.id] for r in records]
     rules = {
@@ -157,7 +155,6 @@ def cross_validated_ranking(
     return {
         "label": field,
         "folds": folds,
-        "shared_records": len(extra),
         "cv": _at(cv, k),
         "in_sample": _at(in_sample, k),
         "chosen_per_fold": chosen,
@@ -203,14 +200,12 @@ def _earning_rules(
     )
 
 
-def _fit(
-    pools: Sequence[Pool], settings: FitSettings, extra: Sequence[Pool], learn: bool
-) -> tuple[dict[str, float], Choice]:
+def _fit(pools: Sequence[Pool], settings: FitSettings, learn: bool) -> tuple[dict[str, float], Choice]:
     """Weights fitted on ``pools`` (none when not ``learn``: every score ties and the engine's order
     stands)."""
     if not learn:
         return {}, Choice(frozenset(), 0.0)
-    return fit_with_inner_cv(pools, settings, extra)
+    return fit_with_inner_cv(pools, settings)
 
 
 def _described(choice: Choice) -> dict[str, Any]:

@@ -6,8 +6,8 @@ that made it. It is the noisy-channel score log P(fixed) + log P(broken | fixed)
 broken input, with the weights fitted as a conditional log-linear model on real (broken, fixed) pairs
 (``lastfix bench --folds K --write-ranker``; ``benchmarks/ranker_fit.py``). A language ships its
 weights as ``ranker.json`` beside its model, with the named rules whose cross-validated gain was not
-positive, which the hybrid then switches off; without one the hybrid keeps the hand-set score and every
-rule.
+positive, which the hybrid then switches off. Where the hand-set score cross-validated better the file
+has no weights, only the rules; without a file the hybrid keeps the hand-set score and every rule.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ class Ranker:
     def __post_init__(self) -> None:
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
         object.__setattr__(self, "fitted", MappingProxyType(dict(self.fitted)))
+
+    @property
+    def learned(self) -> bool:
+        """Fitted weights (False: the hand-set score cross-validated better; only the rules apply)."""
+        return bool(self.weights)
 
     def score(self, features: Mapping[str, float]) -> float:
         w = self.weights

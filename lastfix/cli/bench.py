@@ -196,20 +196,27 @@ def _cross_validate(args: argparse.Namespace, engine: str, pools: list[Any]) -> 
 
 
 def _write_ranker(path: Path, language: str, block: dict[str, Any], records: int) -> None:
+    """The ranking that cross-validated better, learned or the engine's own (empty weights: the hybrid
+    keeps its hand-set score), with the rules that selection dropped."""
     from lastfix.model_runtime.learned_ranking import Ranker
 
+    field = block["label"] + "@1"
+    own = block["own_ranking"]
+    learned = block["cv"][field] > own["cv"][field]  # a tie keeps the simpler, unfitted ranking
+    chosen = block if learned else own
     fitted = {
         "language": language,
         "records": records,
         "label": block["label"],
-        "chosen": block["chosen"],
+        "ranking": "learned" if learned else "hand-set",
+        "chosen": block["chosen"] if learned else None,
         "folds": block["folds"],
-        "shared_records": block["shared_records"],
-        "cv": block["cv"],
-        "in_sample": block["in_sample"],
+        "cv": chosen["cv"],
+        "in_sample": chosen["in_sample"],
+        "cv_other": (own if learned else block)["cv"],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    ranker = Ranker(block["weights"], fitted, frozenset(block["dropped_rules"]))
+    ranker = Ranker(block["weights"] if learned else {}, fitted, frozenset(chosen["dropped_rules"]))
     path.write_text(ranker.to_json() + "\n", encoding="utf-8")
 
 

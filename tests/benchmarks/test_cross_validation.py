@@ -93,4 +93,7 @@ def test_bench_folds_reports_cross_validated_figures_and_writes_a_ranker(shared,
     assert main([*args, "--engine", "hybrid", "--folds", "3", "--write-ranker", str(ranker)]) == 0
     written = json.loads(ranker.read_text())
     assert written["fitted"]["records"] == 12 and written["fitted"]["language"] == "excel"
+    # the ranking that cross-validated better: learned weights, or none (the hand-set score stays)
+    assert written["fitted"]["ranking"] == ("learned" if written["weights"] else "hand-set")
+    assert isinstance(written["without_rules"], list)
     assert all(isinstance(v, float) for v in written["weights"].values())
