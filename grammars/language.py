@@ -34,6 +34,9 @@ class Language:
     # every document of its corpus (shared/corpora/<name>) is meant to parse alone (a list of formulas, no
     # console output or prompts), so the grammar benchmark reports how much of it the grammar accepts
     corpus_documents_valid: bool = False
+    # each top-level statement means the same alone (a list of formulas): a repair of one error reads
+    # its own statement only, as the model and the n-gram prior were trained on one at a time
+    independent_statements: bool = False
 
     def __post_init__(self) -> None:
         if ":" not in self.grammar:

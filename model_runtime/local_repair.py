@@ -11,25 +11,34 @@ an error inside the region or add one anywhere. Given the document's ``Increment
 server's diagnostics keep one per document), the region's cut points before the error are its chunk
 starts and each check re-reads only the region's chunks.
 
+A document whose statements mean the same alone (``Language.independent_statements``: an Excel sheet is
+a list of formulas) is repaired on the statement holding the error whatever its length: its neighbours
+add nothing to the fix, and the n-gram prior, trained on one formula at a time, misreads them (the next
+formula's ``=`` as a comparison: ``=SUM(C5-B5)`` and ``=SUM(C5)-B5`` scored alike in a sheet, issue 18).
+
 A document repaired error by error (``repair_document``) spends one :class:`~deadline.Deadline`: each error
 gets an equal share of what is left for the errors still to repair, and what one does not use the next
-ones get.
+ones get. Each error is repaired as its quick fix is (``scoped``): its own error gone, none added, the
+errors after it left for their turn, first error first.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from lastfix.grammars.base import Grammar, IssueKind, SyntaxIssue, TextEdit
+from lastfix.grammars.errors import UnknownLanguageError
 from lastfix.grammars.incremental_issues import IncrementalIssues
+from lastfix.grammars.registry import get_language
 
 from .deadline import Deadline
 from .edit_compose import compose_edits
 from .engines import IssueRepairEngine, RepairEngine
 from .repair_result import Candidate
 
-__all__ = ["LocalSettings", "repair_around", "repair_document", "region_around"]
+__all__ = ["LocalSettings", "repair_around", "repair_document", "region_around", "statement_around"]
 
 
 @dataclass(frozen=True)
@@ -54,9 +63,12 @@ def region_around(
     """``(start, end)`` of a region holding ``issue`` that reports ``issue`` on its own, or None.
 
     Statement starts before the error come from the whole document (the lexer was at the top level
-    there), or ``starts`` when the caller knows them. After it an unclosed bracket would merge everything
-    into one statement, so the cut points after the error's line come from the next lines read on their
-    own, at column 0.
+    there), or ``starts`` when the caller knows them. After it the document's own statement starts (in
+    ``starts``) are tried first: a region cut there holds whole statements, so it reports no echo of a
+    statement cut in two (PowerShell's "missing '}'" at the cut, which made the repair judge every
+    candidate statement by statement, ten times the cost of one parse). An unclosed bracket may merge
+    everything after it into one statement, so then the cut points come from the next lines read on
+    their own, at column 0.
     """
     if starts is None:
         starts = [s for s, _ in grammar.statements(text[: _next_line(text, issue.start)])]
@@ -71,8 +83,10 @@ def region_around(
     for _ in range(settings.lines_read_after):
         horizon = _next_line(text, horizon)
     rest = text[after:horizon]
+    own = [s for s in starts if after <= s < horizon][: settings.tries]  # the document's own (given)
     cuts = [after + s for s, _ in grammar.statements(rest) if s == 0 or rest[s - 1] == "\n"]
-    for end in ([_line_start(text, c) for c in cuts] + [len(text)])[: settings.tries]:
+    ends = own + [e for e in [_line_start(text, c) for c in cuts] + [len(text)] if e not in own]
+    for end in ends[: len(own) + settings.tries]:
         if end < after or end - start >= len(text) * 0.8:
             continue  # not past the error, or most of the document
         # the region reproduces the error (an error of a neighbouring statement may come first); a bracket
@@ -81,6 +95,23 @@ def region_around(
         if _reproduced(grammar.errors(text[start:end]), issue.start - start) is not None:
             return start, end
     return None
+
+
+def statement_around(
+    grammar: Grammar, text: str, issue: SyntaxIssue, starts: list[int]
+) -> tuple[int, int] | None:
+    """``(start, end)`` of the statement holding ``issue`` when it reports ``issue`` on its own and is not
+    the whole of ``text``, else None. ``starts``: where the document's statements start (chunk starts)."""
+    i = bisect.bisect_right(starts, issue.start) - 1
+    if i < 0:
+        return None
+    start = _line_start(text, starts[i])
+    end = starts[i + 1] if i + 1 < len(starts) else len(text)
+    if (start, end) == (0, len(text)) or _reproduced(
+        grammar.errors(text[start:end]), issue.start - start
+    ) is None:
+        return None
+    return start, end
 
 
 def repair_around(
@@ -105,15 +136,27 @@ def repair_around(
     """
     grammar = engine.grammar
     repair = _one_error(engine) if scoped else engine.repair
-    if len(text) < settings.min_chars:
+    alone = _independent(grammar)
+    if len(text) < settings.min_chars and not alone:
         return repair(text, issue, deadline=deadline, k=k)
     probe = checker.copy() if checker is not None else IncrementalIssues(grammar)
     before = probe.issues(text)
-    region = region_around(grammar, text, issue, settings, probe.starts(text))
+    starts = probe.starts(text)
+    if alone:
+        region = statement_around(grammar, text, issue, starts)
+    elif len(text) < settings.min_chars:
+        region = None
+    else:
+        region = region_around(grammar, text, issue, settings, starts)
     if region is None:
         return repair(text, issue, deadline=deadline, k=k)
     start, end = region
-    local = _reproduced(grammar.errors(text[start:end]), issue.start - start) or issue.moved(-start)
+    # the region's own report of the error, read as the repair reads it: a scoped repair compares it with
+    # the region's statement-by-statement errors (a lone error is then repaired as the whole region's)
+    reported = (
+        IncrementalIssues(grammar).issues(text[start:end]) if scoped else grammar.errors(text[start:end])
+    )
+    local = _reproduced(list(reported), issue.start - start) or issue.moved(-start)
     out: list[Candidate] = []
     for cand in repair(text[start:end], local, deadline=deadline, k=k):
         edits = tuple(TextEdit(e.start + start, e.end + start, e.new_text) for e in cand.edits)
@@ -138,8 +181,9 @@ def repair_document(
     """Top-k repairs of every error of ``text`` (the CLI's ``lastfix repair FILE``), all within ``deadline``.
 
     A large document is repaired one error at a time around it, first error first, each error with its
-    share of the time left. The best fix of the first error is carried on through the errors after it;
-    the runner-ups stay alternatives when they leave a valid document.
+    share of the time left and judged as its quick fix is (its own error gone, none added). The best fix
+    of the first error is carried on through the errors after it; the runner-ups stay alternatives when
+    they leave a valid document. The result must parse: the CLI rewrites a file only into one that does.
     """
     grammar = engine.grammar
     if len(text) < settings.min_chars:
@@ -156,6 +200,7 @@ def repair_document(
         k=k,
         settings=settings,
         checker=checker,
+        scoped=True,
     )
     if not found:
         return []
@@ -166,7 +211,7 @@ def repair_document(
             break
         share = deadline.share(1 / len(left))
         step = repair_around(
-            engine, best.text, left[0], deadline=share, k=1, settings=settings, checker=checker
+            engine, best.text, left[0], deadline=share, k=1, settings=settings, checker=checker, scoped=True
         )
         if not step:
             break
@@ -175,6 +220,14 @@ def repair_document(
     if not grammar.is_valid(best.text):
         return []  # the CLI rewrites a file only into one that parses
     return [best] + [c for c in found[1:] if grammar.is_valid(c.text)]
+
+
+def _independent(grammar: Grammar) -> bool:
+    """Does each statement of ``grammar``'s language mean the same alone (its ``independent_statements``)?"""
+    try:
+        return get_language(grammar.name).independent_statements
+    except UnknownLanguageError:  # a grammar no language record names (a test's own)
+        return False
 
 
 def _one_error(engine: RepairEngine) -> Callable[..., list[Candidate]]:

@@ -1,10 +1,14 @@
 """When a fix may be applied without the user choosing it (fix-all, fix on save) and how to apply many.
 
 DESIGN.md "Editors": users of fix-on-save tools most often complain about fixes that delete code they
-are still typing (ruff-vscode#88). So a fix is applied unasked only when the candidates agree on it
+are still typing (ruff-vscode#88). So a fix is applied unasked only when it clearly leads the candidates
 (:func:`confident`), it deletes at most a few tokens (:func:`deleted_tokens`) and it does not turn a
 comparison inside a condition into an assignment (:func:`assigns_in_condition`: ``if ($n == 3)`` ->
 ``if ($n = 3)`` is valid and means something else); anything else stays a quick fix the user picks by hand.
+
+Several errors are fixed one after the other in document order (:func:`fix_all`), each judged as its quick
+fix is: on its own error (gone, none added, the others left as they were), on the error list the user
+sees (the diagnostics'), all under one deadline.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from lastfix.grammars import Grammar, SyntaxIssue, TextEdit, apply_edits
+from lastfix.grammars.incremental_issues import IncrementalIssues
 from lastfix.model_runtime.deadline import Deadline
 
 from .text_diff import diff_edits
@@ -24,6 +29,7 @@ __all__ = [
     "FixPolicy",
     "FixAllResult",
     "confident",
+    "same_tokens",
     "deleted_tokens",
     "assigns_in_condition",
     "fix_all",
@@ -67,16 +73,23 @@ class FixAllResult:
     edits: tuple[TextEdit, ...]  # minimal edits on the original document
     fixed: int
     remaining: int  # errors left: no candidate, not confident, too destructive, or out of time
+    tried: tuple[int, ...] = ()  # the line (0-based) of each error repaired, in the order they were tried
 
 
-def confident(candidates: Sequence[CandidateLike]) -> bool:
+def confident(
+    candidates: Sequence[CandidateLike], same_meaning: Callable[[str, str], bool] | None = None
+) -> bool:
     """Does the first candidate clearly lead? Alone; or, costing no more than the runner-up, it leads the
-    votes 2:1 or the runner-up costs twice as much.
+    votes 2:1, or the runner-up costs twice as much, or, no sample taking sides, it ranks above it.
 
-    Votes are the diffusion samples that produced a candidate (the paper's vote pooling, table 1). Without
-    a vote lead the weighted edit cost decides, never the ranking's priors: the n-gram prior may order two
-    equally cheap repairs (``=SUM(A1:A3)B1``: which operator?), but a guess between them is a quick
-    fix for the user to pick, not an edit to make unasked.
+    Votes are the diffusion samples that produced a candidate (the paper's vote pooling, table 1): a
+    clear lead decides, a close one (3:2, 1:0) is doubt. A fix ranked first over a cheaper repair (by votes
+    or priors) is a guess for the user to pick, not an edit to make unasked. Between two repairs of the
+    same cost that no sample tells apart, the ranking decides (issue 18: giving up on every such tie left
+    ``=SUM(C5-B5`` unfixed on save, though the ranking prefers ``=SUM(C5-B5)``); only when their scores
+    are equal too does nothing tell them apart, and then the fix is applied only when both mean the same
+    (``same_meaning``: they differ in layout alone). So ``=SUM(A1:A3)B1`` stays a quick fix: '+', '-', '*'
+    and '&' cost the same, and the n-gram prior, capped, scores them alike.
     """
     if not candidates:
         return False
@@ -89,7 +102,40 @@ def confident(candidates: Sequence[CandidateLike]) -> bool:
         return True
     if top.votes < second.votes:
         return False
-    return second.cost >= 2 * top.cost and second.cost > top.cost
+    if second.cost >= 2 * top.cost and second.cost > top.cost:
+        return True
+    if top.votes != second.votes:  # a close vote: the samples disagree
+        return False
+    if not _equal_scores(top.score, second.score):
+        return top.score > second.score
+    return same_meaning is not None and same_meaning(top.text, second.text)
+
+
+def _equal_scores(a: float, b: float) -> bool:
+    """Scores the ranking does not tell apart (equal but for float rounding)."""
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def same_tokens(grammar: Grammar, a: str, b: str) -> bool:
+    """Do two versions of a document read as the same tokens (they differ in spaces and layout alone)?
+
+    Only the lines where they differ are tokenized: a fix touches a few lines of a possibly huge file.
+    """
+    if a == b:
+        return True
+    lo = 0
+    limit = min(len(a), len(b))
+    while lo < limit and a[lo] == b[lo]:
+        lo += 1
+    hi = 0
+    while hi < limit - lo and a[-1 - hi] == b[-1 - hi]:
+        hi += 1
+    start = a.rfind("\n", 0, lo) + 1  # from the line start, so indentation reads the same in both
+    end_a, end_b = a.find("\n", len(a) - hi), b.find("\n", len(b) - hi)
+    end_a = len(a) if end_a < 0 else end_a
+    end_b = len(b) if end_b < 0 else end_b
+    texts = [[t.text for t in grammar.tokenize(x[start:end])] for x, end in ((a, end_a), (b, end_b))]
+    return texts[0] == texts[1]
 
 
 def deleted_tokens(text: str, edits: Sequence[TextEdit], grammar: Grammar) -> int:
@@ -130,36 +176,65 @@ def assigns_in_condition(text: str, edits: Sequence[TextEdit]) -> bool:
 def fix_all(
     text: str,
     grammar: Grammar,
-    repair: Callable[[str, SyntaxIssue], Sequence[CandidateLike]],
+    repair: Callable[[str, SyntaxIssue, Deadline], Sequence[CandidateLike]],
     policy: FixPolicy,
     deadline: Deadline | None = None,
+    issues: Callable[[str], Sequence[SyntaxIssue]] | None = None,
 ) -> FixAllResult:
-    """Apply the top fix of every error whose fix is confident and small, last error first, until
-    ``deadline`` (the one deadline of the whole document; ``repair`` spends it too).
+    """Apply the top fix of every error whose fix is confident and small, first error first, until
+    ``deadline`` (the one deadline of the whole document).
 
-    Going from the end keeps what is left to visit (everything before the last fix) where the grammar
-    reports it; errors are recomputed after each fix because one fix can resolve or move others. The
-    result is reported as a diff against the original.
+    ``issues`` lists a text's errors as the diagnostics do (default: chunk by chunk, as
+    ``IncrementalIssues``), so fix-all works on the errors the user sees and no others. ``repair`` finds
+    the candidates of one error, judged on that error alone (a quick fix's acceptance), within the
+    deadline it is given: each error gets an equal share of what is left for the errors still to visit.
+    Errors are listed again after each fix (a fix can resolve or move the ones after it); errors before
+    the last one visited are not visited twice. The result is reported as a diff against the original.
     """
+    deadline = deadline or Deadline.never()
+    issues_of = issues or IncrementalIssues(grammar).issues
     current = text
     fixed = 0
-    boundary = len(text) + 1  # errors starting at or after this were visited already
-    while fixed < policy.max_fixes and not (deadline is not None and deadline.expired()):
-        pending = [i for i in grammar.errors(current) if i.start < boundary]
+    tried: list[int] = []
+    visited = -1  # errors starting at or before this offset of ``current`` were visited already
+    while fixed < policy.max_fixes and not deadline.expired():
+        pending = [i for i in issues_of(current) if i.start > visited]
         if not pending:
             break
-        issue = max(pending, key=lambda i: (i.start, i.end))
-        boundary = issue.start
-        candidates = repair(current, issue)
+        issue = pending[0]
+        visited = issue.start
+        tried.append(current.count("\n", 0, issue.start))
+        # its share of what is left, ending a little before it: a search that ran into the end of the whole
+        # deadline may have stopped before the runner-up that makes its top fix doubtful
+        share = deadline.share(1 / len(pending)).leave(_RESERVE)
+        candidates = repair(current, issue, share)
+        if deadline.expired():
+            break
         top = candidates[0] if candidates else None
         if (
             top is None
-            or not confident(candidates)
+            or not confident(candidates, lambda a, b: same_tokens(grammar, a, b))
             or (deleted_tokens(current, top.edits, grammar) > policy.max_deleted_tokens)
             or (grammar.name in policy.assignment_languages and assigns_in_condition(current, top.edits))
         ):
             continue
         current = apply_edits(current, top.edits)
-        boundary = min([boundary] + [e.start for e in top.edits])
+        # in the fixed text: the error's place, and everything up to the end of the fix, were visited
+        visited = max([_moved(visited, top.edits)] + [_moved(e.end, top.edits) - 1 for e in top.edits])
         fixed += 1
-    return FixAllResult(current, tuple(diff_edits(text, current)), fixed, len(grammar.errors(current)))
+    left = len(issues_of(current))
+    return FixAllResult(current, tuple(diff_edits(text, current)), fixed, left, tuple(tried))
+
+
+_RESERVE = 0.1  # of each error's share, kept for the work after its search (checks, the final diff)
+
+
+def _moved(offset: int, edits: Sequence[TextEdit]) -> int:
+    """Where ``offset`` of a text lies once ``edits`` are applied (inside an edit: the end of its text)."""
+    moved = offset
+    for e in edits:
+        if e.end <= offset:
+            moved += len(e.new_text) - (e.end - e.start)
+        elif e.start <= offset:
+            moved += e.start + len(e.new_text) - offset
+    return moved

@@ -128,7 +128,14 @@ def create_server() -> LastfixServer:
     repairs = RepairService(session, ModelStore(ui), ui)
     diagnostics = Diagnostics(server, session)
     sync = DocumentSync(session, diagnostics, repairs)
-    configuration = Configuration(server, session, diagnostics)
+
+    def warm_open_languages() -> None:
+        """Another model or device may serve the open documents now: warm it up before it is asked."""
+        for doc in session.documents():
+            if doc.language is not None and session.handles(doc):
+                repairs.warm_up(doc.language)
+
+    configuration = Configuration(server, session, diagnostics, warm_open_languages)
     fix_all = FixAll(session, repairs, diagnostics)
     code_actions = CodeActions(session, repairs, fix_all, diagnostics)
     will_save = WillSave(session, repairs, diagnostics)

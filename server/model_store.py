@@ -40,7 +40,13 @@ class ModelStore:
         self._ui = ui
         self._runtimes: dict[ModelKey, Any] = {}  # value None: load failed, edits engine only
         self._engines: dict[tuple[ModelKey, int], RepairEngine] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the per-key locks
+        # one lock per model: a quick fix loading one language never waits for the warm-up of another
+        self._key_locks: dict[ModelKey, threading.Lock] = {}
+
+    def _lock_of(self, key: ModelKey) -> threading.Lock:
+        with self._lock:
+            return self._key_locks.setdefault(key, threading.Lock())
 
     def key(self, language: str, settings: Settings) -> ModelKey:
         return choose_model(language, models=settings.model_dir, device=settings.device)
@@ -50,7 +56,7 @@ class ModelStore:
 
     def load(self, key: ModelKey) -> Any:
         """The runtime for ``key`` (None when it cannot load: reported once, edits engine from then on)."""
-        with self._lock:
+        with self._lock_of(key):
             if key in self._runtimes:
                 return self._runtimes[key]
             resolved = resolve_model(key)
@@ -95,7 +101,7 @@ class ModelStore:
         runtime = self.load(key)
         # Two candidates at least: the confidence rule compares the first with the runner-up.
         k = max(2, settings.candidates)
-        with self._lock:
+        with self._lock_of(key):
             engine = self._engines.get((key, k))
             if engine is None:
                 grammar = get_grammar(key.language)

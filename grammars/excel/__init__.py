@@ -15,4 +15,5 @@ LANGUAGE = Language(
     search={"tidy_parens": True},
     broken_example="=SUM(A1:A3",
     corpus_documents_valid=True,
+    independent_statements=True,
 )

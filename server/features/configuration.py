@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -29,10 +30,17 @@ PULL_PATIENCE_S = 5.0  # after this a log line says the pull is still awaited
 class Configuration:
     """Keeps ``session.settings`` in step with the client."""
 
-    def __init__(self, server: LanguageServer, session: Session, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        server: LanguageServer,
+        session: Session,
+        diagnostics: Diagnostics,
+        on_change: Callable[[], None] | None = None,  # called after the settings changed
+    ) -> None:
         self._server = server
         self._session = session
         self._diagnostics = diagnostics
+        self._on_change = on_change
         self._generation = 0  # bumped by every push and pull: a pull answered after a newer one is stale
         self._pending_pull: asyncio.Future[Any] | None = None
 
@@ -104,5 +112,7 @@ class Configuration:
         self._session.settings = new
         if new != old:
             logger.info("settings from %s: %s", origin, new)
+            if self._on_change is not None:
+                self._on_change()
         if new.enable != old.enable:
             self._diagnostics.refresh_all()

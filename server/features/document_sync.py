@@ -21,10 +21,13 @@ class DocumentSync:
 
     def did_open(self, params: types.DidOpenTextDocumentParams) -> None:
         doc = self._session.open(params.text_document)
-        if doc.language is not None:
-            self._diagnostics.schedule(
-                doc, 0
-            )  # first diagnostics at once: "start to first diagnostics < 1 s"
+        language = doc.language
+        if language is not None:
+            # first diagnostics at once ("start to first diagnostics < 1 s"); the language's model warms
+            # up once they are out, so they never wait for it and the first quick fix does not either
+            first = self._diagnostics.schedule(doc, 0)
+            if self._session.handles(doc):
+                first.add_done_callback(lambda _: self._repairs.warm_up(language))
 
     def did_change(self, params: types.DidChangeTextDocumentParams) -> None:
         doc = self._session.change(

@@ -17,12 +17,17 @@ from ..session import Session
 from ..workspace_edits import workspace_edit
 from .diagnostics import Diagnostics
 
-__all__ = ["FIX_ALL_KIND", "FixAll", "policy_of"]
+__all__ = ["FIX_ALL_KIND", "FixAll", "policy_of", "tried_lines"]
 
 logger = logging.getLogger(__name__)
 
 FIX_ALL_KIND = "source.fixAll.lastfix"
 _TITLE = "lastfix: Fix all syntax errors with a confident fix"
+
+
+def tried_lines(tried: tuple[int, ...]) -> str:
+    """1-based line numbers, as an editor shows them."""
+    return ", ".join(str(line + 1) for line in tried) or "none"
 
 
 def policy_of(session: Session) -> FixPolicy:
@@ -68,7 +73,14 @@ class FixAll:
         result = await self._repairs.fix_all(doc, policy_of(self._session), repairs=2)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None
-        logger.info("fix-all %s v%s: %d fixed, %d left", doc.uri, doc.version, result.fixed, result.remaining)
+        logger.info(
+            "fix-all %s v%s: %d fixed, %d left; errors tried on lines %s",
+            doc.uri,
+            doc.version,
+            result.fixed,
+            result.remaining,
+            tried_lines(result.tried),
+        )
         return workspace_edit(
             doc, result.edits, self._session.encoding, self._session.client.document_changes
         )

@@ -1,8 +1,8 @@
 """textDocument/willSaveWaitUntil: fix on save, opt-in (``lastfix.fixOnSave``), conservative, in budget.
 
 The edits are fix-all's (confident fixes that delete at most ``lastfix.fixOnSaveMaxDeletedTokens``
-tokens), computed under one deadline of at most SAVE_BUDGET_MS for the whole document, because VS Code
-drops a save participant after about 1.5 s.
+tokens), computed under one deadline of SAVE_BUDGET_MS for the whole document, because VS Code drops a
+save participant after about 1.5 s; a save never waits for quick fixes (its own worker).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..repair_service import SAVE_BUDGET_MS, RepairService
 from ..session import Session
 from ..workspace_edits import lsp_text_edits
 from .diagnostics import Diagnostics
-from .fix_all import policy_of
+from .fix_all import policy_of, tried_lines
 
 __all__ = ["WillSave"]
 
@@ -39,10 +39,18 @@ class WillSave:
             return None
         if not await self._diagnostics.issues(doc):
             return None
-        result = await self._repairs.fix_all(doc, policy_of(self._session), repairs=1, cap_ms=SAVE_BUDGET_MS)
+        # the save's own budget (a quick fix's default, PowerShell's 250 ms, is for one repair), or the
+        # user's lastfix.timeBudgetMs when that is shorter
+        total_ms = min(SAVE_BUDGET_MS, settings.time_budget_ms or SAVE_BUDGET_MS)
+        result = await self._repairs.fix_all(doc, policy_of(self._session), total_ms=total_ms)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None
         logger.info(
-            "fix on save %s v%s: %d fixed, %d left", doc.uri, doc.version, result.fixed, result.remaining
+            "fix on save %s v%s: %d fixed, %d left; errors tried on lines %s",
+            doc.uri,
+            doc.version,
+            result.fixed,
+            result.remaining,
+            tried_lines(result.tried),
         )
         return lsp_text_edits(doc, result.edits, self._session.encoding)

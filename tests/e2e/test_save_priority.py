@@ -1,0 +1,78 @@
+"""A save never waits behind another document's quick fixes (issue 18): fix on save and fix-all run in
+their own worker, so a willSaveWaitUntil is answered while quick fixes for other documents still queue.
+
+Both run on the model-free engine (``modelDir`` an empty folder): what is tested is the order of the
+answers, and the grammar-guided search keeps the save's repair short while the quick fixes, each a
+search of seconds, hold the CPU beside it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.server.lsp_support import (
+    apply_text_edits,
+    open_document,
+    server_config,
+    start_session,
+    uri_for,
+    wait_for_diagnostics,
+)
+
+pytestmark = pytest.mark.slow
+
+# Quick fixes that keep the quick-fix worker busy: functions with two unclosed brackets each, under a
+# budget of a minute (one of them alone takes seconds; they queue one behind the other).
+BUSY = "".join(f"def f{i}(x):\n    return g(x, (x + {i}\n\n" for i in range(12))
+QUEUED = 4
+
+
+@pytest_lsp.fixture(config=server_config())
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
+    models = str(tmp_path_factory.mktemp("no-models"))
+    await start_session(lsp_client, {"timeBudgetMs": 60000, "fixOnSave": True, "modelDir": models})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_save_is_answered_while_quick_fixes_queue(client: LanguageClient, tmp_path):
+    save_uri = uri_for(tmp_path, "save.xlf")
+    open_document(client, save_uri, "excel-formula", "=SUM(A1:A3\n=A1+1\n")
+    await wait_for_diagnostics(client, save_uri)
+    order: list[str] = []
+
+    async def quick_fix(n: int) -> None:
+        uri = uri_for(tmp_path, f"busy{n}.py")
+        open_document(client, uri, "python", BUSY)
+        diags = await wait_for_diagnostics(client, uri)
+        params = types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diags[0].range,
+            context=types.CodeActionContext(diagnostics=[diags[0]], only=[types.CodeActionKind.QuickFix]),
+        )
+        await client.protocol.send_request_async(types.TEXT_DOCUMENT_CODE_ACTION, params, msg_id=f"busy-{n}")
+        order.append(f"quick fix {n}")
+
+    busy = [asyncio.ensure_future(quick_fix(n)) for n in range(QUEUED)]
+    await asyncio.sleep(1.0)  # the first quick fix runs, the others wait in its worker's queue
+    assert not order, "the quick fixes were meant to keep their worker busy"
+    edits = await asyncio.wait_for(
+        client.text_document_will_save_wait_until_async(
+            types.WillSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=save_uri),
+                reason=types.TextDocumentSaveReason.Manual,
+            )
+        ),
+        60,
+    )
+    order.append("save")
+    assert edits and apply_text_edits("=SUM(A1:A3\n=A1+1\n", edits) == "=SUM(A1:A3)\n=A1+1\n"
+    # answered before the queue of quick fixes drained (one shared worker would answer it last)
+    assert order[-1] == "save" and len(order) < QUEUED + 1, order
+    for n in range(QUEUED):
+        client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=f"busy-{n}"))
+    await asyncio.gather(*busy, return_exceptions=True)
