@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         sweep,
     )
     from lastfix.benchmarks.cross_validation import recall_figures
+    from lastfix.benchmarks.noise_cv import noise_table_cv
     from lastfix.grammars import get_grammar
     from lastfix.grammars.errors import InputError
     from lastfix.grammars.rules import check_rule_names
@@ -132,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         results = run_engine(grammar, runtime, records, engine, settings, progress=stderr_progress(engine))
         swept = None
         if args.noise == "sweep" and BENCH_RECIPES[engine].model == "diffusion":  # its noise level
-            swept, _ = sweep(
+            swept, per_record = sweep(
                 grammar,
                 runtime,
                 records,
@@ -141,6 +142,10 @@ def run(args: argparse.Namespace) -> int:
                 progress=lambda msg: print(msg, file=sys.stderr) if sys.stderr.isatty() else None,
             )
         blocks[engine] = engine_block(records, results, args.k, swept)
+        if swept is not None and args.folds is not None:  # the learned noise table vs one fixed level
+            ids = [r["id"] for r in records]
+            table = getattr(runtime, "noise_table", None)
+            blocks[engine]["noise_table_cv"] = noise_table_cv(per_record, ids, args.folds, shipped=table)
         pools = [r.pool for r in results if r.pool is not None]
         if len(pools) == len(results):
             blocks[engine]["recall"] = recall_figures(pools, args.k)
@@ -279,6 +284,10 @@ def format_table(report: dict[str, Any]) -> str:
         row += f"{lat['p50'] or 0:>9.0f}{lat['p95'] or 0:>9.0f}"
         lines.append(row)
         lines.extend(_ranking_lines(block))
+        if block.get("noise_table_cv"):
+            from lastfix.benchmarks.noise_cv import noise_cv_lines
+
+            lines.extend(noise_cv_lines(block["noise_table_cv"]))
         pool = block.get("pooling") or {}
         if pool.get("any") is not None:
             lines.append(
