@@ -97,22 +97,33 @@ def noise_table_cv(
         },
         "fixed": fixed,
         "table_minus_fixed_cv": round(_share(table_cv, n) - _share(fixed_cv, n), 4),
-        "sizes": _size_counts(outcomes, bounds),
+        "sizes": {label: len(rows) for label, rows in _by_size(outcomes, bounds).items()},
+        "right_by_size": _right_by_size(outcomes, bounds, levels),
     }
     if shipped:
         out["shipped"] = {"table": dict(shipped), "in_sample": _share(table_hits(shipped, outcomes), n)}
     return out
 
 
-def _size_counts(outcomes: Sequence[Outcome], bounds: Sequence[int]) -> dict[str, int]:
-    """Records per error-size bucket of the table: how much data each learned level stands on."""
-    counts: dict[str, int] = {}
+def _by_size(outcomes: Sequence[Outcome], bounds: Sequence[int]) -> dict[str, list[Outcome]]:
+    """The records of each error-size bucket of the table, labelled ``<=b`` and ``>last``."""
+    groups: dict[str, list[Outcome]] = {}
     lower = 0
     for bound in bounds:
-        counts[f"<={bound}"] = sum(1 for size, _ in outcomes if lower < size <= bound)
+        groups[f"<={bound}"] = [o for o in outcomes if lower < o[0] <= bound]
         lower = bound
-    counts[f">{lower}"] = sum(1 for size, _ in outcomes if size > lower)
-    return counts
+    groups[f">{lower}"] = [o for o in outcomes if o[0] > lower]
+    return groups
+
+
+def _right_by_size(
+    outcomes: Sequence[Outcome], bounds: Sequence[int], levels: Sequence[float]
+) -> dict[str, dict[str, int]]:
+    """Per size bucket, records right at each level: how much evidence each learned level stands on."""
+    return {
+        label: {f"{lv:.1f}": sum(1 for _, row in rows if _right(row, lv)) for lv in levels}
+        for label, rows in _by_size(outcomes, bounds).items()
+    }
 
 
 def noise_cv_lines(block: Mapping[str, Any], indent: int = 10) -> list[str]:

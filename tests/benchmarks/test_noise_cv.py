@@ -59,6 +59,8 @@ def test_a_table_that_holds_across_folds_beats_one_fixed_level():
     assert block["fixed"]["0.1"] == 0.5 and block["fixed"]["0.7"] == 0.5 and block["fixed"]["0.3"] == 0.0
     assert [t["held"] for t in block["table"]["per_fold"]] == [2, 2]
     assert block["sizes"] == {"<=1": 2, "<=2": 0, "<=4": 0, "<=8": 2, ">8": 0}
+    assert block["right_by_size"]["<=1"]["0.1"] == 2 and block["right_by_size"]["<=8"]["0.1"] == 0
+    assert block["right_by_size"]["<=8"]["0.7"] == 2 and sum(block["right_by_size"][">8"].values()) == 0
     assert block["n"] == 4 and block["folds"] == 2 and "shipped" not in block
 
 
