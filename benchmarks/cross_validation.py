@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lastfix.model_runtime.repair_features import PROVENANCES
+
 from .metrics import Judgement, at_k
 from .ranker_fit import DEFAULT_FIT, Choice, FitSettings, Pool, fit_with_inner_cv, rank_pool
 
@@ -165,13 +167,9 @@ def cross_validated_ranking(
     }
 
 
-# provenances of the sources, not rules one can switch off
-_PROVENANCES = frozenset({"search", "diffusion", "masked", "edits", "rewrite"})
-
-
 def _rules_alone(records: Sequence[PoolRecord]) -> list[str]:
     """Named rules that made some candidate on their own."""
-    return sorted({n for rec in records for r in rec.rules if len(r) == 1 for n in r} - _PROVENANCES)
+    return sorted({n for rec in records for r in rec.rules if len(r) == 1 for n in r} - PROVENANCES)
 
 
 def _only_rules(record: PoolRecord, kept: frozenset[str]) -> PoolRecord:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from lastfix.model_runtime.repair_features import MASKED_FEATURE
 
 __all__ = [
     "Choice",
@@ -58,7 +59,6 @@ class FitSettings:
     inner_folds: int = 3
     steps: int = 300
     learning_rate: float = 0.05
-    seed: int = 0
 
 
 DEFAULT_FIT = FitSettings()
@@ -141,18 +141,21 @@ def top1_hits(pools: Sequence[Pool], weights: Mapping[str, float]) -> int:
     return sum(1 for p in pools if p.features and p.right[rank_pool(p, weights)[0]])
 
 
+# Feature groups by name prefix (repair_features.candidate_features), checked in order; the rest is "prior"
+# (cost, n-gram gain, votes, hints). The inner cross-validation chooses among sets of groups.
+_GROUPS = (
+    ("rule:", "rules"),
+    (("ins:", "del:", "sub:", "edits", "span"), "edits"),
+    (MASKED_FEATURE, "masked"),
+)
+
+
 def feature_group(name: str) -> str:
-    """The group of a feature: "rules" (what made it), "where" (edit positions), "edits" (edit kinds),
-    "masked" (the masked model's gain) or "prior" (cost, n-gram gain, votes, hints)."""
-    if name.startswith("rule:"):
-        return "rules"
+    """The group of a feature: "rules" (what made it), "where" (edit positions, named ``<op>@<where>``),
+    "edits" (edit kinds), "masked" (the masked model's gain) or "prior"."""
     if "@" in name:
         return "where"
-    if name.startswith(("ins:", "del:", "sub:")) or name in ("edits", "span"):
-        return "edits"
-    if name == "masked":
-        return "masked"
-    return "prior"
+    return next((group for prefix, group in _GROUPS if name.startswith(prefix)), "prior")
 
 
 def _only(pools: Sequence[Pool], groups: frozenset[str]) -> list[Pool]:

@@ -201,15 +201,13 @@ def rank_repairs(
 ) -> list[Candidate]:
     """The top ``k`` of ``states`` (None: all of them) as candidates, best first; ``accept`` (default: the
     document is valid) is the oracle's last word (a quick fix on one error judges the text on that error
-    alone); ``issue`` is the error the repair was for (None: the original's first), where the error
-    model measures positions from."""
+    alone); ``issue`` is the error the repair was for, where the error model measures positions from
+    (None: from the end of the text)."""
     ok = grammar.is_valid if accept is None else accept
     states = [s for s in states if ok(s.text)]
     if not states:
         return []
     base = grammar.tokenize(original)
-    if issue is None:
-        issue = next(iter(grammar.errors(original)), None)
     base_texts = [t.text for t in base]
     cost_base = grammar.cost_tokens(base)
     tidy = search.tidy_parens

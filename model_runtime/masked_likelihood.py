@@ -16,12 +16,9 @@ from lastfix.grammars.base import Token, common_ends
 
 from .masked_repair import window_scores
 from .masked_runtime import MaskedRuntime
+from .ranking import same_token
 
 __all__ = ["masked_gains"]
-
-
-def _same(a: Token, b: Token) -> bool:
-    return a.text == b.text and a.cls == b.cls
 
 
 def masked_gains(
@@ -41,7 +38,7 @@ def masked_gains(
     plan: list[tuple[int, int] | None] = []  # per candidate: its two rows' indices in ``rows``
     vocab = runtime.vocab
     for cand in candidates:
-        lo, hi_a, hi_b = common_ends(base, cand, _same)
+        lo, hi_a, hi_b = common_ends(base, cand, same_token)
         a, b = max(0, lo - margin), min(len(base), hi_a + margin)  # scored stretch of the input
         b_c = min(len(cand), hi_b + margin)  # and of the candidate (same start, same tail)
         start = max(0, a - context)

@@ -26,6 +26,7 @@ from .hints import NO_HINTS, EditHints
 from .ngram import NgramModel
 
 __all__ = [
+    "same_token",
     "token_distance",
     "EditCosts",
     "DEFAULT_COSTS",
@@ -44,6 +45,11 @@ __all__ = [
 
 # The punctuation of most last-mile errors: unbalanced brackets, missing separators, unclosed quotes.
 _LAST_MILE = frozenset({"(", ")", "[", "]", "{", "}", ",", ":", ";", '"', "'"})
+
+
+def same_token(a: Token, b: Token) -> bool:
+    """The same token for every comparison of repairs: same text, same lexical class."""
+    return a.text == b.text and a.cls == b.cls
 
 
 def token_distance(a: Sequence[str], b: Sequence[str]) -> int:
@@ -126,7 +132,7 @@ def weighted_distance(
     a: Sequence[Token], b: Sequence[Token], costs: EditCosts = EditCosts(), hints: EditHints = NO_HINTS
 ) -> float:
     """Edit distance between token sequences (compared by text) with per-class costs and the issues' hints."""
-    lo, hi_a, hi_b = common_ends(a, b, lambda s, t: s.text == t.text and s.cls == t.cls)
+    lo, hi_a, hi_b = common_ends(a, b, same_token)
     x = [(t.text, t.cls) for t in a[lo:hi_a]]
     y = [(t.text, t.cls) for t in b[lo:hi_b]]
     prev = [0.0]
@@ -199,7 +205,7 @@ def ngram_gain(ngram: NgramModel, vocab: Vocabulary, base: Sequence[Token], cand
     it. Scoring the changed middle plus that tail on each side gives the whole-document difference at the
     cost of a few tokens, however long the file.
     """
-    lo, hi_a, hi_b = common_ends(base, cand, lambda s, t: s.text == t.text and s.cls == t.cls)
+    lo, hi_a, hi_b = common_ends(base, cand, same_token)
     reach = ngram.order - 1
     start = max(0, lo - reach)
 

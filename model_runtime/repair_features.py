@@ -11,8 +11,8 @@ candidate's and describes each token edit by
   than one in the middle,
 - whether it does what the issue's message asks (``missing ')'``).
 
-Feature names are shared by every language, so the small splits (73 Excel formulas, 50 PowerShell
-scripts) can borrow strength from the others when the weights are fitted on all of them.
+Feature names are the same in every language; each language's weights are fitted on its own records
+(``benchmarks/ranker_fit.py``: fitting the three together was measured and did not help).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from lastfix.grammars.base import SyntaxIssue, Token, TokenClass, common_ends
 
 from .hints import NO_HINTS, EditHints
-from .ranking import DEFAULT_COSTS, delete_cost, insert_cost, substitute_cost
+from .ranking import DEFAULT_COSTS, RankingWeights, delete_cost, insert_cost, same_token, substitute_cost
 
 __all__ = [
     "MASKED_FEATURE",
@@ -62,13 +62,9 @@ def token_category(tok: Token) -> str:
     return tok.cls.value
 
 
-def _same(a: Token, b: Token) -> bool:
-    return a.text == b.text and a.cls == b.cls
-
-
 def align_tokens(base: Sequence[Token], cand: Sequence[Token]) -> list[TokenEdit]:
     """The cheapest token edits (``ranking.EditCosts`` prices, no hints) turning ``base`` into ``cand``."""
-    lo, hi_a, hi_b = common_ends(base, cand, _same)
+    lo, hi_a, hi_b = common_ends(base, cand, same_token)
     x, y = base[lo:hi_a], cand[lo:hi_b]
     costs = DEFAULT_COSTS
     ins = [insert_cost(t.text, t.cls, costs) for t in y]
@@ -81,14 +77,14 @@ def align_tokens(base: Sequence[Token], cand: Sequence[Token]) -> list[TokenEdit
         d[i][0] = d[i - 1][0] + dele[i - 1]
         for j in range(1, len(y) + 1):
             a, b = x[i - 1], y[j - 1]
-            sub = 0.0 if _same(a, b) else substitute_cost((a.text, a.cls), (b.text, b.cls), costs)
+            sub = 0.0 if same_token(a, b) else substitute_cost((a.text, a.cls), (b.text, b.cls), costs)
             d[i][j] = min(d[i - 1][j] + dele[i - 1], d[i][j - 1] + ins[j - 1], d[i - 1][j - 1] + sub)
     out: list[TokenEdit] = []
     i, j = len(x), len(y)
     while i > 0 or j > 0:  # walk back, preferring a replacement, then an insertion, on equal cost
         if i > 0 and j > 0:
             a, b = x[i - 1], y[j - 1]
-            sub = 0.0 if _same(a, b) else substitute_cost((a.text, a.cls), (b.text, b.cls), costs)
+            sub = 0.0 if same_token(a, b) else substitute_cost((a.text, a.cls), (b.text, b.cls), costs)
             if abs(d[i][j] - (d[i - 1][j - 1] + sub)) < 1e-9:
                 if sub:
                     out.append(TokenEdit("sub", lo + i - 1, a, b))
@@ -114,19 +110,13 @@ def _error_index(base: Sequence[Token], issue: SyntaxIssue | None) -> int:
     return len(base)
 
 
+# Where an edit is, relative to the error point, in tokens: (last offset of the bucket, its name), in order.
+_WHERE = ((-4, "before4"), (-2, "before2"), (-1, "before1"), (0, "at"), (2, "after1"))
+
+
 def _where(rel: int) -> str:
     """Bucket of an edit's position relative to the error point, in tokens."""
-    if rel == 0:
-        return "at"
-    if rel == -1:
-        return "before1"
-    if -3 <= rel < -1:
-        return "before2"
-    if rel < -3:
-        return "before4"
-    if rel <= 2:
-        return "after1"
-    return "after3"
+    return next((name for upto, name in _WHERE if rel <= upto), "after3")
 
 
 def _line_rest(text: str, base: Sequence[Token], edit: TokenEdit) -> str:
@@ -219,12 +209,13 @@ def candidate_features(
     elif sources == {"diffusion"}:
         feats["diffusion_only"] = 1.0
     for rule in rules:
-        if rule not in _UNNAMED:
+        if rule not in PROVENANCES:
             feats[f"rule:{rule}"] = 1.0
     return feats
 
 
-# The language model's gain is clipped like the hand-set ranking's (ranking.RankingWeights.ngram_cap): a
-# frequent token must not outweigh a rare one the user typed.
-_LM_CLIP = 5.0
-_UNNAMED = frozenset({"search", "diffusion", "edits", "rewrite"})  # provenances, not named rules
+# The language models' gains are clipped like the hand-set ranking's n-gram gain: a frequent token must
+# not outweigh a rare one the user typed.
+_LM_CLIP = RankingWeights().ngram_cap
+# what the sources tag their candidates with, which are not named rules one can switch off
+PROVENANCES = frozenset({"search", "diffusion", "masked", "edits", "rewrite"})
