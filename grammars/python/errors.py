@@ -411,6 +411,19 @@ def _verdict(
         err = again
 
 
+class _ParsedOnce:
+    """The tree of one text, parsed on first need and at most once (``tree``: the one known so far)."""
+
+    def __init__(self, parser: PythonParser, tree: tree_sitter.Tree | None) -> None:
+        self._parser = parser
+        self.tree = tree
+
+    def __call__(self, text: str) -> tree_sitter.Tree:
+        if self.tree is None:
+            self.tree = self._parser.parse(text)
+        return self.tree
+
+
 def _newer_than_target(
     text: str, parser: PythonParser, syntax: PythonSyntax, tree: tree_sitter.Tree | None
 ) -> _Verdict:
@@ -418,19 +431,13 @@ def _newer_than_target(
     target version (a target older than the running CPython; :mod:`.target_syntax`)."""
     if not forbidden(syntax.target):
         return _Verdict(None, text, tree)
-    parsed: list[tree_sitter.Tree] = [] if tree is None else [tree]
-
-    def parse(t: str) -> tree_sitter.Tree:
-        if not parsed:
-            parsed.append(parser.parse(t))
-        return parsed[0]
-
+    parse = _ParsedOnce(parser, tree)
     try:
         found = too_new(text, syntax.target, parse)
     except Exception:  # noqa: BLE001 - tree-sitter trouble must not turn CPython's "valid" into an error
         found = None
     if found is None:
-        return _Verdict(None, text, parsed[0] if parsed else tree)
+        return _Verdict(None, text, parse.tree)
     return _Verdict(CPythonError(found.start, found.end, found.message), text, parse(text))
 
 
@@ -442,21 +449,14 @@ def _explained(text: str, parser: PythonParser, syntax: PythonSyntax, verdict: _
         return verdict
     start = max(text.rfind("\n", 0, err.start), text.rfind("\r", 0, err.start)) + 1
     line_end = _LINE_BREAK.search(text, max(err.start, err.end))
-    tree = verdict.tree
-    parsed: list[tree_sitter.Tree] = [] if tree is None else [tree]
-
-    def parse(t: str) -> tree_sitter.Tree:
-        if not parsed:
-            parsed.append(parser.parse(t))
-        return parsed[0]
-
+    parse = _ParsedOnce(parser, verdict.tree)
     try:
         found = explain(text, syntax.target, parse, start, line_end.start() if line_end else len(text))
     except Exception:  # noqa: BLE001 - tree-sitter trouble must not hide CPython's verdict
         found = None
     if found is None:
         return verdict
-    return _Verdict(CPythonError(found.start, found.end, found.message), text, parsed[0] if parsed else tree)
+    return _Verdict(CPythonError(found.start, found.end, found.message), text, parse.tree)
 
 
 def _lines_of(text: str, err: CPythonError) -> str:

@@ -125,6 +125,8 @@ class NewerSyntax:
     rule: Rule[Shim]
     # a cheap look at the line CPython stopped on, before any parsing: can the construct be what failed?
     hint: re.Pattern[str]
+    what: str  # in words, plural, for a target older than it: "type alias statements"
+    point: str | None = None  # the type of the child an error points at ("type"); None: the whole node
 
 
 NEWER_SYNTAX: tuple[NewerSyntax, ...] = (
@@ -139,6 +141,8 @@ NEWER_SYNTAX: tuple[NewerSyntax, ...] = (
             _type_alias,
         ),
         re.compile(r"^[ \t]*type\s", re.M),
+        "type alias statements",
+        point="type",
     ),
     NewerSyntax(
         (3, 12),
@@ -151,6 +155,7 @@ NEWER_SYNTAX: tuple[NewerSyntax, ...] = (
             _type_parameters,
         ),
         re.compile(r"\b(?:def|class)\s+\w+\s*\["),
+        "type parameter lists",
     ),
     NewerSyntax(
         (3, 12),
@@ -163,6 +168,7 @@ NEWER_SYNTAX: tuple[NewerSyntax, ...] = (
             _fstring,
         ),
         re.compile(r"(?<![\w'\"])(?:[fF][rR]?|[rR][fF])['\"]"),
+        "f-strings with quotes, backslashes or comments in their fields",
     ),
 )
 

@@ -9,24 +9,26 @@ target at least as new as the running CPython needs nothing from this module.
 
 The constructs are the grammar changes tree-sitter-python names, from 3.8 on (the oldest target taken):
 what a newer interpreter adds beyond them (3.13's type parameter defaults, 3.14's template strings) is
-not known here yet.
+not known here yet, so no target newer than :data:`NEWEST` is taken.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import tree_sitter
 
-from .newer_syntax import RUNNING, PythonVersion
+from .newer_syntax import NEWER_SYNTAX, NEWEST, RUNNING, PythonVersion, parse_version
 from .parse import LANGUAGE, ByteOffsets
 
 __all__ = [
     "OLDEST_TARGET",
     "TARGET_VERSIONS",
+    "parse_target",
     "TooNew",
     "TargetedSyntax",
     "TARGETED_SYNTAX",
@@ -39,13 +41,30 @@ __all__ = [
 ]
 
 OLDEST_TARGET: PythonVersion = (3, 8)
-# what the editor setting offers (client-vscode/package.json's enum repeats it; a test keeps them equal)
-TARGET_VERSIONS: tuple[str, ...] = tuple(f"3.{minor}" for minor in range(8, 15))
+# What the editor setting and ``--python-version`` take: up to the newest syntax known here, so that a
+# verdict never depends on the running interpreter (client-vscode/package.json's enum repeats it; a test
+# keeps them equal).
+TARGET_VERSIONS: tuple[str, ...] = tuple(f"3.{minor}" for minor in range(OLDEST_TARGET[1], NEWEST[1] + 1))
 
 
 def version_name(version: PythonVersion) -> str:
     """``(3, 12)`` as ``"3.12"``."""
     return f"{version[0]}.{version[1]}"
+
+
+def parse_target(value: object) -> PythonVersion:
+    """A target version the user gave (``"3.11"``, ``"py311"``), one of TARGET_VERSIONS; ValueError
+    otherwise, saying which ones are known (the command line and the server both check with this)."""
+    try:
+        version = parse_version(value) if isinstance(value, str) else None
+    except ValueError:
+        version = None
+    if version is None or version_name(version) not in TARGET_VERSIONS:
+        raise ValueError(
+            f"expected a Python version from {TARGET_VERSIONS[0]} to {TARGET_VERSIONS[-1]}, "
+            f"as 3.11 or py311 (the newest syntax lastfix knows is {version_name(NEWEST)}'s)"
+        )
+    return version
 
 
 @dataclass(frozen=True)
@@ -101,7 +120,8 @@ def needs_pep701(text: str, node: tree_sitter.Node, offsets: ByteOffsets) -> boo
     return False
 
 
-TARGETED_SYNTAX: tuple[TargetedSyntax, ...] = (
+# the constructs from 3.8 to 3.11, which no tolerance rewrites
+_OLDER_SYNTAX: tuple[TargetedSyntax, ...] = (
     TargetedSyntax(
         (3, 8), "assignment expressions (:=)", "(named_expression) @x", re.compile(r":="), point=":="
     ),
@@ -116,26 +136,14 @@ TARGETED_SYNTAX: tuple[TargetedSyntax, ...] = (
         point="match",
     ),
     TargetedSyntax((3, 11), "except* clauses", '(except_clause "*" @x)', re.compile(r"\bexcept\s*\*")),
-    TargetedSyntax(
-        (3, 12),
-        "type alias statements",
-        "(type_alias_statement) @x",
-        re.compile(r"^[ \t]*type\s", re.M),
-        point="type",
-    ),
-    TargetedSyntax(
-        (3, 12),
-        "type parameter lists",
-        "(function_definition type_parameters: (_) @x) (class_definition type_parameters: (_) @x)",
-        re.compile(r"\b(?:def|class)\s+\w+\s*\["),
-    ),
-    TargetedSyntax(
-        (3, 12),
-        "f-strings with quotes, backslashes or comments in their fields",
-        "(string) @x",
-        re.compile(r"(?<![\w'\"])(?:[fF][rR]?|[rR][fF])['\"]"),
-        needs_pep701,
-    ),
+)
+# The constructs the tolerances know (3.12's) come from their own table, with the finer test a target
+# older than them needs: an f-string is 3.12's only when its fields use what PEP 701 added.
+_FINER: Mapping[str, Callable[[str, tree_sitter.Node, ByteOffsets], bool]] = MappingProxyType(
+    {"python.pep701-fstring": needs_pep701}
+)
+TARGETED_SYNTAX: tuple[TargetedSyntax, ...] = _OLDER_SYNTAX + tuple(
+    TargetedSyntax(s.since, s.what, s.query, s.hint, _FINER.get(s.rule.name), s.point) for s in NEWER_SYNTAX
 )
 
 
