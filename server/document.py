@@ -53,22 +53,25 @@ class Document:
     text: str
     # shared by every version of the document: each version's errors start from the last ones computed
     tracker: IncrementalIssues | None = field(default=None, repr=False)
+    # the grammar its errors and repairs use (the settings' one: a Python target version); by default the
+    # tracker's, else the language's
+    grammar: Grammar | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
-        if self.tracker is None and self.language is not None:
+        grammar = self.grammar or (self.tracker.grammar if self.tracker is not None else None)
+        if grammar is None and self.language is not None:
             try:
-                object.__setattr__(self, "tracker", IncrementalIssues(get_grammar(self.language)))
+                grammar = get_grammar(self.language)
             except UnknownLanguageError:
                 pass  # not lastfix's: no errors
+        object.__setattr__(self, "grammar", grammar)
+        if self.tracker is None and grammar is not None:
+            object.__setattr__(self, "tracker", IncrementalIssues(grammar))
 
     @functools.cached_property
     def index(self) -> LineIndex:
         return LineIndex(self.text)
-
-    @property
-    def grammar(self) -> Grammar | None:
-        return get_grammar(self.language) if self.language else None
 
     def issues(self) -> tuple[SyntaxIssue, ...]:
         """The grammar's syntax errors of this version (computed once; safe to call from any thread).
@@ -86,7 +89,11 @@ class Document:
             return self.__dict__["_issues"]  # type: ignore[no-any-return]
 
     def with_text(self, version: int, text: str) -> Document:
-        return Document(self.uri, self.language, version, text, self.tracker)
+        return Document(self.uri, self.language, version, text, self.tracker, self.grammar)
+
+    def with_grammar(self, grammar: Grammar) -> Document:
+        """The same version judged by ``grammar`` (its errors computed afresh, by a tracker of its own)."""
+        return Document(self.uri, self.language, self.version, self.text, grammar=grammar)
 
 
 def apply_content_changes(

@@ -15,7 +15,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
-from lastfix.grammars import LastfixError, get_grammar
+from lastfix.grammars import Grammar, LastfixError
 from lastfix.model_runtime.model_resolver import ModelChoice, choose_model, resolve_model
 from lsprotocol import types
 
@@ -39,7 +39,8 @@ class ModelStore:
     def __init__(self, ui: ClientUI) -> None:
         self._ui = ui
         self._runtimes: dict[ModelKey, Any] = {}  # value None: load failed, edits engine only
-        self._engines: dict[tuple[ModelKey, int], RepairEngine] = {}
+        # per model, candidates and grammar (a Python target version is a grammar of its own)
+        self._engines: dict[tuple[ModelKey, int, Grammar], RepairEngine] = {}
         self._lock = threading.Lock()  # guards the per-key locks
         # one lock per model: a quick fix loading one language never waits for the warm-up of another
         self._key_locks: dict[ModelKey, threading.Lock] = {}
@@ -93,18 +94,19 @@ class ModelStore:
 
         return budget_ms(language, settings.time_budget_ms)
 
-    def engine(self, key: ModelKey, settings: Settings) -> RepairEngine:
-        """The language's engine: the hybrid on its model, or edits without one (loads the model first)."""
+    def engine(self, key: ModelKey, settings: Settings, grammar: Grammar | None = None) -> RepairEngine:
+        """The language's engine on ``grammar`` (a document's; by default the one ``settings`` ask for):
+        the hybrid on its model, or edits without one (loads the model first)."""
         from lastfix.model_runtime.engines import create_engine
         from lastfix.model_runtime.repair_settings import RepairSettings
 
+        grammar = grammar if grammar is not None else settings.grammar(key.language)
         runtime = self.load(key)
         # Two candidates at least: the confidence rule compares the first with the runner-up.
         k = max(2, settings.candidates)
         with self._lock_of(key):
-            engine = self._engines.get((key, k))
+            engine = self._engines.get((key, k, grammar))
             if engine is None:
-                grammar = get_grammar(key.language)
                 try:
                     name = "hybrid" if runtime is not None else "edits"
                     engine = create_engine(grammar, runtime, RepairSettings(k=k, engine=name))
@@ -114,5 +116,5 @@ class ModelStore:
                         f"lastfix: cannot use the model in {key.directory}: {e}",
                     )
                     engine = create_engine(grammar, None, RepairSettings(k=k, engine="edits"))
-                self._engines[(key, k)] = engine
+                self._engines[(key, k, grammar)] = engine
             return engine

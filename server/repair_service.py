@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from lastfix.grammars import LastfixError, SyntaxIssue, get_language
+from lastfix.grammars import Grammar, LastfixError, SyntaxIssue, get_language
 from lastfix.model_runtime.deadline import Deadline
 
 from .client_ui import ClientUI
@@ -67,7 +67,7 @@ class RepairService:
         self._cache_lock = threading.Lock()
         self._loading: dict[ModelKey, asyncio.Lock] = {}
         self._running: set[threading.Event] = set()
-        self._warmed: set[tuple[ModelKey, int]] = set()  # engines warmed up (or being warmed up)
+        self._warmed: set[tuple[ModelKey, int, Grammar]] = set()  # engines warmed up (or being so)
         self._warming: set[threading.Event] = set()  # cancels the warm-up runs in progress
         self._warm_tasks: set[asyncio.Task[None]] = set()
 
@@ -114,7 +114,7 @@ class RepairService:
         settings): the first quick fix then pays neither the load nor ONNX Runtime's first runs."""
         settings = self._session.settings
         key = self._store.key(language, settings)
-        warm_key = (key, max(2, settings.candidates))
+        warm_key = (key, max(2, settings.candidates), settings.grammar(language))  # an engine's own key
         if warm_key in self._warmed:
             return
         self._warmed.add(warm_key)
@@ -185,7 +185,15 @@ class RepairService:
         settings = self._session.settings
         # The model key stands for modelDir and device (hashable, unlike a {language: folder} setting).
         model_key = self._store.key(language, settings)
-        key = (doc.uri, doc.version, issue, settings.candidates, settings.time_budget_ms, model_key)
+        key = (
+            doc.uri,
+            doc.version,
+            doc.grammar,
+            issue,
+            settings.candidates,
+            settings.time_budget_ms,
+            model_key,
+        )
         hit = self._cache_get(key)
         if hit is not None:
             return hit
@@ -204,7 +212,7 @@ class RepairService:
                 repair_around,  # numpy and the model stay out of startup
             )
 
-            engine = self._store.engine(model, settings)
+            engine = self._store.engine(model, settings, doc.grammar)
             # the budget starts when the worker picks the request up, not while it waits in the queue
             deadline = Deadline.after_ms(self._store.budget_ms(language, settings), cancel)
             return repair_around(
@@ -256,7 +264,7 @@ class RepairService:
                 return None
             from lastfix.model_runtime.local_repair import repair_around
 
-            engine = self._store.engine(model, settings)
+            engine = self._store.engine(model, settings, doc.grammar)
             # the diagnostics' error list, followed from the document's own (none hidden, none extra)
             probe = doc.tracker.copy() if doc.tracker is not None else None
             if probe is None:

@@ -68,9 +68,24 @@ class Session:
     # ----- documents --------------------------------------------------------------------------
 
     def open(self, item: types.TextDocumentItem) -> Document:
-        doc = Document(item.uri, language_of(item.uri, item.language_id), item.version, item.text)
+        language = language_of(item.uri, item.language_id)
+        grammar = self.settings.grammar(language) if language is not None else None
+        doc = Document(item.uri, language, item.version, item.text, grammar=grammar)
         self._documents[item.uri] = doc
         return doc
+
+    def follow_grammars(self) -> list[Document]:
+        """After a settings change: each open document whose grammar the settings no longer ask for (a
+        new Python target version) is judged afresh by the new one; those documents, as they are now."""
+        changed = []
+        for uri, doc in self._documents.items():
+            if doc.language is None or doc.grammar is None:
+                continue
+            grammar = self.settings.grammar(doc.language)
+            if grammar is not doc.grammar:
+                changed.append(doc.with_grammar(grammar))
+                self._documents[uri] = changed[-1]
+        return changed
 
     def change(
         self, uri: str, version: int, changes: Sequence[types.TextDocumentContentChangeEvent]

@@ -10,12 +10,16 @@ stays (ruff_server's settings resolution works the same way).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from lastfix.grammars import LANGUAGES, Grammar, get_grammar, get_language
+from lastfix.grammars.python.grammar import PythonGrammar
+from lastfix.grammars.python.newer_syntax import NEWEST
+from lastfix.grammars.python.target_syntax import parse_target, version_name
 
 __all__ = [
     "SECTION",
@@ -57,19 +61,28 @@ class Settings:
         None  # a folder of <language>/ model dirs, or one per language
     )
     diagnostics_delay_ms: int = 50  # debounce of diagnostics after a change
-    # the Python the code is written for ("3.12"): newer syntax is an error (PythonGrammar.for_version)
-    python_target_version: str = "3.12"
+    # the Python the code is written for: newer syntax is an error (PythonGrammar.for_version); by
+    # default the newest syntax lastfix knows
+    python_target_version: str = version_name(NEWEST)
 
     def enabled(self, language: str | None) -> bool:
         return language is not None and self.enable.get(language, False)
 
     def grammar(self, language: str) -> Grammar:
-        """The grammar of ``language`` these settings ask for (Python: for ``python_target_version``)."""
-        grammar = get_grammar(language)
-        for_version = getattr(grammar, "for_version", None)
-        if for_version is None or language != "python":
-            return grammar
-        return for_version(self.python_target_version)  # type: ignore[no-any-return]
+        """The grammar of ``language`` these settings ask for (Python's: for ``python_target_version``)."""
+        return _grammar(language, self.python_target_version)
+
+
+@functools.cache
+def _grammar(language: str, python_target_version: str) -> Grammar:
+    """One grammar per language and target, shared as ``get_grammar``'s are (engines are cached by it)."""
+    grammar = get_grammar(language)
+    if (
+        not isinstance(grammar, PythonGrammar)
+        or version_name(grammar.target_version) == python_target_version
+    ):
+        return grammar  # the shared one
+    return grammar.for_version(python_target_version)
 
 
 # camelCase key -> (field name, validator returning the parsed value or raising ValueError)
@@ -113,15 +126,7 @@ def _enable(v: Any) -> Mapping[str, bool]:
 
 
 def _python_version(v: Any) -> str:
-    from lastfix.grammars.python.newer_syntax import parse_version
-    from lastfix.grammars.python.target_syntax import OLDEST_TARGET, TARGET_VERSIONS, version_name
-
-    version = parse_version(v) if isinstance(v, str) else None
-    if version is None or version < OLDEST_TARGET or version[0] != 3:
-        raise ValueError(
-            f"expected a Python version from {TARGET_VERSIONS[0]} on, such as {TARGET_VERSIONS[-1]}"
-        )
-    return version_name(version)
+    return version_name(parse_target(v))
 
 
 def _device(v: Any) -> str:

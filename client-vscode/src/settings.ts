@@ -19,8 +19,9 @@ export const GRAMMAR_OF: Readonly<Record<LanguageId, string>> = {
 export const DEVICES = ['auto', 'cpu', 'cuda'] as const;
 export type Device = (typeof DEVICES)[number];
 
-/** The Python versions code may be written for (server: grammars/python/target_syntax.py TARGET_VERSIONS). */
-export const PYTHON_VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'] as const;
+/** The Python versions code may be written for, up to the newest syntax the server knows (server:
+ * grammars/python/target_syntax.py TARGET_VERSIONS). */
+export const PYTHON_VERSIONS = ['3.8', '3.9', '3.10', '3.11', '3.12'] as const;
 
 /** Everything the extension knows from `lastfix.*`, validated; `[]`/`''` mean "not set". */
 export interface ExtensionSettings {

@@ -46,34 +46,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_python_version(parser: argparse.ArgumentParser) -> None:
     """``--python-version 3.X``, shared by ``check`` and ``repair``."""
+    from lastfix.grammars.python.target_syntax import NEWEST, TARGET_VERSIONS, version_name
+
     parser.add_argument(
         "--python-version",
         metavar="3.X",
-        help="Python files: the version the code is written for, as ruff's target-version (default: "
-        "3.12); syntax newer than it is an error, syntax up to it that the running Python cannot "
-        "read is judged by tree-sitter",
+        help=f"Python files: the version the code is written for, as ruff's target-version, from "
+        f"{TARGET_VERSIONS[0]} to {TARGET_VERSIONS[-1]} (default: {version_name(NEWEST)}); syntax newer "
+        "than it is an error, syntax up to it that the running Python cannot read is judged by tree-sitter",
     )
 
 
 def grammar_for(language: str, python_version: str | None) -> Grammar:
-    """The grammar of ``language``; for Python, of code written for ``python_version`` when given."""
-    grammar = get_grammar(language)
-    if python_version is None or language != "python":
-        return grammar
+    """The grammar of ``language``; a Python grammar for code written for ``python_version`` when given."""
     from lastfix.grammars.python.grammar import PythonGrammar
-    from lastfix.grammars.python.newer_syntax import parse_version
-    from lastfix.grammars.python.target_syntax import OLDEST_TARGET, version_name
+    from lastfix.grammars.python.target_syntax import parse_target
 
+    grammar = get_grammar(language)
+    if python_version is None or not isinstance(grammar, PythonGrammar):
+        return grammar
     try:
-        version = parse_version(python_version)
+        return grammar.for_version(parse_target(python_version))
     except ValueError as e:
-        raise InputError(f"--python-version: {e}") from None
-    if version < OLDEST_TARGET or version[0] != 3:
-        raise InputError(
-            f"--python-version {python_version}: lastfix knows Python {version_name(OLDEST_TARGET)} and newer"
-        )
-    assert isinstance(grammar, PythonGrammar)
-    return grammar.for_version(version)
+        raise InputError(f"--python-version {python_version}: {e}") from None
 
 
 def run(args: argparse.Namespace) -> int:

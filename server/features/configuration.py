@@ -110,9 +110,12 @@ class Configuration:
         for w in warnings:
             logger.warning("%s: %s", origin, w)
         self._session.settings = new
+        # documents judged by another grammar now (a Python target version) are new snapshots: repairs
+        # still running on the old ones are dropped as stale
+        regrammared = self._session.follow_grammars()
         if new != old:
             logger.info("settings from %s: %s", origin, new)
             if self._on_change is not None:
                 self._on_change()
-        if new.enable != old.enable:
+        if new.enable != old.enable or regrammared:
             self._diagnostics.refresh_all()

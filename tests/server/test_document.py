@@ -45,3 +45,23 @@ def test_issues_are_computed_once_per_version():
     first = doc.issues()
     assert first and doc.issues() is first
     assert doc.with_text(2, "=SUM(A1)\n").issues() == ()
+
+
+def test_a_new_target_version_rechecks_open_python_documents_only():
+    import dataclasses
+
+    from lastfix.server.session import Session
+
+    session = Session()
+    item = types.TextDocumentItem
+    py = session.open(item(uri="file:///a.py", language_id="python", version=1, text="type X = int\n"))
+    xl = session.open(item(uri="file:///b.xlf", language_id="excel-formula", version=1, text="=1\n"))
+    assert py.issues() == () and session.follow_grammars() == []
+    session.settings = dataclasses.replace(session.settings, python_target_version="3.11")
+    (again,) = session.follow_grammars()
+    assert again.uri == py.uri and again.version == 1 and session.get(py.uri) is again
+    assert session.get(xl.uri) is xl and not session.is_current(py)  # repairs on the old one are stale
+    assert [i.message for i in again.issues()] == [
+        "type alias statements need Python 3.12 (the target version is 3.11)"
+    ]
+    assert again.with_text(2, "type Y = int\n").grammar is again.grammar  # the next versions keep it

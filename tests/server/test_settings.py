@@ -69,3 +69,19 @@ def test_model_dir_as_folder_or_per_language():
     assert s.model_dir == {"python": "/m/py"}
     s, _ = parse_settings({"lastfix": {"modelDir": ""}}, s)
     assert s.model_dir is None
+
+
+def test_python_target_version_picks_the_grammar_and_is_capped_at_the_newest_known():
+    from lastfix.grammars import get_grammar
+    from lastfix.grammars.python.newer_syntax import NEWEST
+
+    default = Settings()
+    assert default.python_target_version == f"{NEWEST[0]}.{NEWEST[1]}"
+    assert default.grammar("python") is get_grammar("python")  # the shared one: engines are cached by it
+    s, w = parse_settings({"lastfix": {"python": {"targetVersion": "py311"}}})
+    assert not w and s.python_target_version == "3.11"
+    assert s.grammar("python").target_version == (3, 11) and s.grammar("python") is s.grammar("python")
+    assert s.grammar("excel") is get_grammar("excel")  # the setting is Python's alone
+    for unknown in ("3.13", "2.7", "3", 3.11):
+        kept, w = parse_settings({"lastfix": {"python.targetVersion": unknown}}, s)
+        assert kept.python_target_version == "3.11" and w and "from 3.8 to 3.12" in w[0]
