@@ -30,6 +30,7 @@ __all__ = [
     "FixAllResult",
     "confident",
     "same_tokens",
+    "same_meaning",
     "deleted_tokens",
     "assigns_in_condition",
     "fix_all",
@@ -77,7 +78,8 @@ class FixAllResult:
 
 
 def confident(
-    candidates: Sequence[CandidateLike], same_meaning: Callable[[str, str], bool] | None = None
+    candidates: Sequence[CandidateLike],
+    same_meaning: Callable[[CandidateLike, CandidateLike], bool] | None = None,
 ) -> bool:
     """Does the first candidate clearly lead? Alone; or, costing no more than the runner-up, it leads the
     votes 2:1, or the runner-up costs twice as much, or, no sample taking sides, it ranks above it.
@@ -108,7 +110,7 @@ def confident(
         return False
     if not _equal_scores(top.score, second.score):
         return top.score > second.score
-    return same_meaning is not None and same_meaning(top.text, second.text)
+    return same_meaning is not None and same_meaning(top, second)
 
 
 def _equal_scores(a: float, b: float) -> bool:
@@ -116,26 +118,31 @@ def _equal_scores(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def same_tokens(grammar: Grammar, a: str, b: str) -> bool:
-    """Do two versions of a document read as the same tokens (they differ in spaces and layout alone)?
+def same_tokens(grammar: Grammar, text: str, a: Sequence[TextEdit], b: Sequence[TextEdit]) -> bool:
+    """Do two fixes of ``text`` (their edits) read as the same tokens: they differ in spaces and layout alone?
 
-    Only the lines where they differ are tokenized: a fix touches a few lines of a possibly huge file.
+    Only the lines their edits touch are rebuilt and tokenized: this runs on the event loop (a quick fix's
+    preferred mark), and a fix touches a few lines of a possibly huge file.
     """
-    if a == b:
+    spans = [(e.start, e.end) for e in (*a, *b)]
+    if not spans:
         return True
-    lo = 0
-    limit = min(len(a), len(b))
-    while lo < limit and a[lo] == b[lo]:
-        lo += 1
-    hi = 0
-    while hi < limit - lo and a[-1 - hi] == b[-1 - hi]:
-        hi += 1
-    start = a.rfind("\n", 0, lo) + 1  # from the line start, so indentation reads the same in both
-    end_a, end_b = a.find("\n", len(a) - hi), b.find("\n", len(b) - hi)
-    end_a = len(a) if end_a < 0 else end_a
-    end_b = len(b) if end_b < 0 else end_b
-    texts = [[t.text for t in grammar.tokenize(x[start:end])] for x, end in ((a, end_a), (b, end_b))]
-    return texts[0] == texts[1]
+    # whole lines, so indentation reads the same in both; the text around them is the same in both fixes
+    start = text.rfind("\n", 0, min(lo for lo, _ in spans)) + 1
+    end = text.find("\n", max(hi for _, hi in spans))
+    end = len(text) if end < 0 else end
+    lines = text[start:end]
+    fixed = [
+        apply_edits(lines, [TextEdit(e.start - start, e.end - start, e.new_text) for e in x]) for x in (a, b)
+    ]
+    if fixed[0] == fixed[1]:
+        return True
+    return [t.text for t in grammar.tokenize(fixed[0])] == [t.text for t in grammar.tokenize(fixed[1])]
+
+
+def same_meaning(grammar: Grammar, text: str) -> Callable[[CandidateLike, CandidateLike], bool]:
+    """:func:`confident`'s test of two equally ranked fixes of ``text``: :func:`same_tokens`."""
+    return lambda a, b: same_tokens(grammar, text, a.edits, b.edits)
 
 
 def deleted_tokens(text: str, edits: Sequence[TextEdit], grammar: Grammar) -> int:
@@ -213,7 +220,7 @@ def fix_all(
         top = candidates[0] if candidates else None
         if (
             top is None
-            or not confident(candidates, lambda a, b: same_tokens(grammar, a, b))
+            or not confident(candidates, same_meaning(grammar, current))
             or (deleted_tokens(current, top.edits, grammar) > policy.max_deleted_tokens)
             or (grammar.name in policy.assignment_languages and assigns_in_condition(current, top.edits))
         ):

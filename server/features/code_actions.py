@@ -16,7 +16,7 @@ from lsprotocol import types
 
 from ..document import Document
 from ..edit_titles import fix_title
-from ..fix_policy import confident, same_tokens
+from ..fix_policy import confident, same_meaning
 from ..repair_service import RepairService
 from ..session import Session
 from ..workspace_edits import workspace_edit
@@ -104,7 +104,7 @@ class CodeActions:
             if not self._session.is_current(doc):
                 return []
             diagnostic = to_diagnostic(doc, issue, encoding)
-            preferred = confident(candidates, lambda a, b: same_tokens(grammar, a, b))
+            preferred = confident(candidates, same_meaning(grammar, doc.text))
             if candidates:
                 fixed_spans.extend(
                     (e.start, max(e.end, e.start + len(e.new_text))) for e in candidates[0].edits

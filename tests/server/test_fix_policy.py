@@ -15,6 +15,7 @@ from lastfix.server.fix_policy import (
     confident,
     deleted_tokens,
     fix_all,
+    same_meaning,
     same_tokens,
 )
 
@@ -49,11 +50,34 @@ def test_a_tie_is_broken_by_the_ranking():
 
 def test_same_tokens_ignores_layout_only():
     excel, python = get_grammar("excel"), get_grammar("python")
-    assert same_tokens(excel, "=A1\n=SUM(A1 )\n=B2\n", "=A1\n=SUM(A1)\n=B2\n")
-    assert not same_tokens(excel, "=A1\n=SUM(C5-B5)\n", "=A1\n=SUM(C5)-B5\n")
+    assert same_tokens(excel, "=A1\n=SUM(A1\n=B2\n", [TextEdit(11, 11, " )")], [TextEdit(11, 11, ")")])
+    assert not same_tokens(excel, "=A1\n=SUM(C5-B5\n", [TextEdit(14, 14, ")")], [TextEdit(11, 11, ")")])
     # Python's indentation is a token: moving a line into a block changes what it means
-    assert not same_tokens(python, "if x:\n    a()\nb()\n", "if x:\n    a()\n    b()\n")
-    assert same_tokens(python, "f(a, b)\n", "f(a,b)\n")
+    text = "if x:\n    a()\nb()\n"
+    assert not same_tokens(python, text, [], [TextEdit(14, 14, "    ")])
+    assert same_tokens(python, "f(a b)\n", [TextEdit(3, 3, ",")], [TextEdit(3, 4, ",")])
+    assert same_tokens(python, "f(a b)\n", [], [])
+
+
+def test_same_tokens_reads_only_the_lines_the_fixes_touch():
+    """A tie on a huge document is judged on the lines of the two fixes, not by scanning the whole text."""
+
+    class Counting:
+        def __init__(self) -> None:
+            self.grammar, self.read = get_grammar("excel"), 0
+
+        def tokenize(self, text: str):  # type: ignore[no-untyped-def]
+            self.read += len(text)
+            return self.grammar.tokenize(text)
+
+    text = "=A1\n" * 200_000 + "=SUM(A1 B1\n" + "=B2\n" * 200_000
+    at = text.index("B1\n") + 2
+    counting = Counting()
+    assert not same_tokens(counting, text, [TextEdit(at, at, ")")], [TextEdit(at - 3, at - 3, "+")])  # type: ignore[arg-type]
+    assert 0 < counting.read < 40
+    tie = [Candidate("", (TextEdit(at, at, " )"),), 1, 0, None, "edits", -0.5, 1.5)]
+    tie.append(Candidate("", (TextEdit(at, at, ")"),), 1, 0, None, "edits", -0.5, 1.5))
+    assert confident(tie, same_meaning(get_grammar("excel"), text))  # layout alone: the same fix
 
 
 def test_deleted_tokens_counts_removed_and_overwritten_tokens():
