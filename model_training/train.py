@@ -21,7 +21,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
@@ -153,7 +153,8 @@ class _LastEval:
     """The latest evaluation in the loop and the step it measured."""
 
     step: int = -1
-    evaluation: Evaluation = Evaluation({})
+    # each its own (an Evaluation holds a dict): no instance shares a class-level default
+    evaluation: Evaluation = field(default_factory=lambda: Evaluation({}))
 
 
 def _loop(
@@ -222,7 +223,8 @@ def _finish(
         tell(f"evaluating on {len(run.data.eval_index)} held-apart snippets{bound}")
         until = None if budget_s is None else time.monotonic() + budget_s
         final = evaluate_run(run, until=until)
-        evaluation = final if final.metrics else evaluation
+        # an earlier evaluation's figures stand over a final one that measured nothing (no time left)
+        evaluation = final if final.metrics or not evaluation.metrics else evaluation
         tell(
             f"evaluation done in {final.seconds:.1f} s"
             + ("" if final.complete else "; time was up before every noise level was measured")

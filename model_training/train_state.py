@@ -155,8 +155,9 @@ def evaluate_run(run: TrainRun, until: float | None = None) -> Evaluation:
     """Reconstruction (and repair) rates on the held-apart data, appended to ``metrics.jsonl`` (rank 0).
 
     ``until`` (``time.monotonic()`` seconds) bounds it: the noise levels run one at a time, and a level
-    that the time of the levels before says would end past ``until`` is not started (each level draws
-    its noise from the same seed, so the levels that run give the figures an unbounded one would).
+    that the time of the levels before says would end past ``until`` is not started, nor is any level
+    once ``until`` has passed (so a bound of 0 s measures nothing); each level draws its noise from the
+    same seed, so the levels that run give the figures an unbounded one would.
     """
     data, seed = run.data, run.config.train.seed
     if not run.main or len(data.eval_index) == 0:
@@ -167,7 +168,8 @@ def evaluate_run(run: TrainRun, until: float | None = None) -> Evaluation:
     complete = True
     for n, level in enumerate(NOISE_LEVELS):
         spent = time.monotonic() - started
-        if until is not None and n > 0 and time.monotonic() + spent / n > until:
+        # the first level has no time to go by: it starts only while time is left
+        if until is not None and time.monotonic() + (spent / n if n else 0.0) >= until:
             complete = False
             break
         metrics.update(reconstruction(run.model, run.schedule, rows, run.vocab, levels=(level,), seed=seed))

@@ -52,7 +52,7 @@ def test_a_run_in_minutes_stops_announces_a_bounded_evaluation_and_reports_its_t
     vocab = toy_vocab()
     cfg = tiny_config("toy", len(vocab), canvas=16)
     # fewer steps than one log window: the throughput must still be measured (issue 17: "0 samples/s")
-    cfg = dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, log_every=10**6))
+    cfg = dataclasses.replace(cfg, train=dataclasses.replace(cfg.train, log_every=10**6, eval_every=10**6))
     heard: list[str] = []
     data = _data(vocab)
     result = train(
@@ -61,12 +61,47 @@ def test_a_run_in_minutes_stops_announces_a_bounded_evaluation_and_reports_its_t
     assert result.step > 0 and result.samples_per_s > 0 and result.training_s > 0
     assert heard[0].startswith(f"stopped training at step {result.step} after ")
     assert heard[1] == "evaluating on 40 held-apart snippets (at most 0 s)"
-    # a bound of 0 s lets the first noise level run and no other: the figures say which ones were measured
-    assert not result.eval_complete and list(result.metrics) == ["exact@0.1"]
-    record = json.loads((tmp_path / "metrics.jsonl").read_text().splitlines()[-1])
-    assert record["partial"] is True and "exact@0.3" not in record
+    # a bound of 0 s starts no noise level at all, and the result says it is not complete
+    assert not result.eval_complete and result.metrics == {}
+    assert heard[2].endswith("time was up before every noise level was measured")
+    assert not (tmp_path / "metrics.jsonl").exists()
     log = (tmp_path / "train.log").read_text()
     assert all(message in log for message in heard)
+    with_time = train(cfg, vocab, data, tmp_path / "b", minutes=0.02, eval_seconds=600, progress=False)
+    assert with_time.eval_complete and list(with_time.metrics)[0] == "exact@0.1"
+
+
+def test_an_evaluation_past_its_deadline_measures_nothing(tmp_path):
+    """The loop's evaluation bounded by --minutes: once the deadline has passed, not even one level runs."""
+    import time
+
+    from lastfix.model_training.train_state import build_run, evaluate_run
+
+    vocab = toy_vocab()
+    cfg = tiny_config("toy", len(vocab), canvas=16)
+    run = build_run(
+        cfg,
+        vocab,
+        _data(vocab),
+        tmp_path,
+        stage="pretrain",
+        rank=0,
+        world=1,
+        device="cpu",
+        resume=False,
+        init_from=None,
+    )
+    late = evaluate_run(run, until=time.monotonic() - 1.0)
+    assert late.metrics == {} and not late.complete
+    assert not (tmp_path / "metrics.jsonl").exists()
+    on_time = evaluate_run(run, until=time.monotonic() + 600)
+    assert on_time.complete and "exact@0.1" in on_time.metrics
+
+
+def test_each_loop_state_has_its_own_evaluation():
+    from lastfix.model_training.train import _LastEval
+
+    assert _LastEval().evaluation is not _LastEval().evaluation
 
 
 def test_a_bounded_evaluation_gives_the_figures_of_an_unbounded_one(tmp_path):
