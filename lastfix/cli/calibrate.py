@@ -94,11 +94,20 @@ def run(args: argparse.Namespace) -> int:
         path = write_table(target, args.lang, table)
         print(
             f"lastfix calibrate: calibrated model written to {target} (noise table in {path.name}); "
-            f"{model_dir} is unchanged. Use it with --model {target}, or point lastfix.modelDir at "
-            f"{target.parent}",
+            f"{model_dir} is unchanged. Use it with --model {target}, or "
+            + _model_dir_advice(target, args.lang),
             file=sys.stderr,
         )
     return 0
+
+
+def _model_dir_advice(target: Path, language: str) -> str:
+    """How the editor's ``lastfix.modelDir`` reaches ``target``: a folder of ``<language>/`` folders only
+    when ``target`` is named after the language (the default ``calibrated-models/<lang>``), else by the
+    {language: folder} form."""
+    if target.name == language:
+        return f"point lastfix.modelDir at {target.parent}"
+    return f'set lastfix.modelDir to {{"{language}": "{target}"}}'
 
 
 def _new_folder(out: str | None, language: str) -> Path:

@@ -41,6 +41,7 @@ def test_the_table_goes_into_a_new_folder_and_the_model_stays(shared, tmp_path, 
     }
     err = capsys.readouterr().err
     assert f"calibrated model written to {copy.relative_to(tmp_path)}" in err and "is unchanged" in err
+    assert "point lastfix.modelDir at calibrated-models" in err  # a folder of <language>/ folders
 
     # the same folder again: refused before minutes of sweeping, the earlier result kept
     assert _calibrate(shared, "--model", str(model)) == 2
@@ -48,6 +49,10 @@ def test_the_table_goes_into_a_new_folder_and_the_model_stays(shared, tmp_path, 
 
     assert _calibrate(shared, "--model", str(model), "--out", str(tmp_path / "mine")) == 0
     assert (tmp_path / "mine" / "config.json").is_file() and _digest(model) == before
+    # "mine" is no language: lastfix.modelDir reaches it by the {language: folder} form only
+    err = capsys.readouterr().err
+    assert "point lastfix.modelDir" not in err
+    assert f'set lastfix.modelDir to {{"excel": "{tmp_path / "mine"}"}}' in err
 
     assert _calibrate(shared, "--model", str(model), "--dry-run") == 0
     assert _digest(model) == before and "nothing written" in capsys.readouterr().err
