@@ -7,17 +7,17 @@ rests on a squiggle. It counts the requests that got at least one quick fix.
 
 Not every error has a fix (a random edit can leave text no small edit repairs), so the requests are also
 judged offline afterwards, with the server's own engine and budget: an error "has a fix alone" when the
-repair of the statement holding it, cut out of the document (what ``lastfix repair`` does with a file
-holding just that statement), finds a valid candidate. The share that matters is the one among those
-requests (issue 18's target: at least 90%). Prints a table and writes JSON (``--out``). A script, not a
-test: it measures, never asserts.
+repair of the statement holding it, cut out of the document as the server cuts it
+(``local_repair.statement_around``: the statement must report the error on its own) and repaired as
+``lastfix repair`` repairs a file holding just that statement, finds a valid candidate. The share that
+matters is the one among those requests (issue 18's target: at least 90%). Prints a table and writes
+JSON (``--out``). A script, not a test: it measures, never asserts.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import json
 import random
 import sys
@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lastfix.grammars import LANGUAGES, get_grammar, get_language
+from lastfix.grammars import LANGUAGES, SyntaxIssue, get_grammar, get_language
 from lastfix.grammars.incremental_issues import IncrementalIssues
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
+
+from .lsp_bench import BenchClient
 
 __all__ = ["main", "FuzzSettings"]
 
@@ -60,53 +62,13 @@ def _random_edit(rng: random.Random, text: str) -> tuple[int, int, str]:
     return start, end, new
 
 
-class _Driver:
-    def __init__(self, client: LanguageClient) -> None:
-        self.client = client
-        self.diagnostics: dict[str, tuple[int | None, list[types.Diagnostic]]] = {}
-        self.event = asyncio.Event()
-
-        @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
-            self.diagnostics[params.uri] = (params.version, list(params.diagnostics))
-            self.event.set()
-
-        @client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
-        def on_progress(params: types.WorkDoneProgressCreateParams) -> None:
-            return None
-
-        @client.feature(types.PROGRESS)
-        def on_progress_report(params: types.ProgressParams) -> None:
-            return None
-
-    async def diagnostics_of(self, uri: str, version: int, timeout: float = 30.0) -> list[types.Diagnostic]:
-        deadline = time.monotonic() + timeout
-        while True:
-            got = self.diagnostics.get(uri)
-            if got is not None and got[0] == version:
-                return got[1]
-            self.event.clear()
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"no diagnostics for {uri} v{version}")
-            try:
-                await asyncio.wait_for(self.event.wait(), 1.0)
-            except asyncio.TimeoutError:
-                pass
-
-
-async def _fuzz_language(driver: _Driver, language: str, settings: FuzzSettings) -> list[dict[str, Any]]:
+async def _fuzz_language(driver: BenchClient, language: str, settings: FuzzSettings) -> list[dict[str, Any]]:
     """The requests of one language: the text, the error asked about, and the quick fixes offered."""
     rng = random.Random(f"{settings.seed}-{language}")
     record = get_language(language)
     uri = f"file:///fuzz/doc{record.extensions[0]}"
     text, version = START[language], 1
-    driver.client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=uri, language_id=record.language_ids[0], version=version, text=text
-            )
-        )
-    )
+    driver.open(uri, language, text)
     out: list[dict[str, Any]] = []
     while len(out) < settings.requests:
         if rng.randrange(settings.reset_every) == 0:
@@ -121,7 +83,7 @@ async def _fuzz_language(driver: _Driver, language: str, settings: FuzzSettings)
                 content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
             )
         )
-        diags = await driver.diagnostics_of(uri, version)
+        diags, _ = await driver.wait_version(uri, version)
         if not diags:
             continue
         diag = rng.choice(diags)
@@ -155,6 +117,7 @@ def _alone(language: str, requests: list[dict[str, Any]], budget_ms: int | None)
     """Mark each request whose error has a fix alone: the repair of the statement holding it, by itself."""
     from lastfix.model_runtime.deadline import Deadline
     from lastfix.model_runtime.engines import create_engine
+    from lastfix.model_runtime.local_repair import statement_around
     from lastfix.model_runtime.model_resolver import choose_model, resolve_model
     from lastfix.model_runtime.repair_settings import RepairSettings
     from lastfix.model_runtime.repair_settings import budget_ms as language_budget
@@ -170,13 +133,19 @@ def _alone(language: str, requests: list[dict[str, Any]], budget_ms: int | None)
             continue
         text = req["text"]
         starts = IncrementalIssues(grammar).starts(text)
-        i = bisect.bisect_right(starts, start) - 1
-        statement = text[starts[i] : starts[i + 1] if i + 1 < len(starts) else len(text)]
+        issue = SyntaxIssue(start, req["end"], req["message"])
+        # the statement that reports the error on its own, as the server cuts it out; a document of one
+        # statement is that statement; an error no statement reproduces alone has no fix alone
+        span = statement_around(grammar, text, issue, starts)
+        if span is None and len(starts) <= 1 and grammar.errors(text):
+            span = (0, len(text))
+        if span is None:
+            req["alone"] = False
+            continue
+        statement = text[span[0] : span[1]]
         if statement not in cache:
             deadline = Deadline.after_ms(language_budget(language, budget_ms))
-            cache[statement] = bool(grammar.errors(statement)) and bool(
-                engine.repair(statement, deadline=deadline, k=1)
-            )
+            cache[statement] = bool(engine.repair(statement, deadline=deadline, k=1))
         req["alone"] = cache[statement]
 
 
@@ -200,7 +169,7 @@ def _summary(requests: list[dict[str, Any]]) -> dict[str, Any]:
 
 async def _run(languages: list[str], settings: FuzzSettings) -> dict[str, list[dict[str, Any]]]:
     client = LanguageClient("lastfix-fuzz-share", "1")
-    driver = _Driver(client)
+    driver = BenchClient(client)
     await client.start_io(sys.executable, "-m", "lastfix", "serve", "--log-level", "WARNING")
     options: dict[str, Any] = {"diagnosticsDelayMs": 0}
     if settings.time_budget_ms is not None:

@@ -36,7 +36,7 @@ from lastfix.grammars.source_files import shared_dir
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-__all__ = ["main", "large_document", "with_broken_line", "SECTIONS"]
+__all__ = ["main", "large_document", "with_broken_line", "SECTIONS", "BenchClient"]
 
 LARGE_LINES = 1000
 SAVE_LINES = 120  # the default fix-on-save document: this many corpus lines around one broken line
@@ -144,7 +144,10 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
-class _Bench:
+class BenchClient:
+    """A client's side of the server: the diagnostics it publishes (with when they came), the documents
+    it is sent; progress and messages answered (also driven by ``fuzz_share``)."""
+
     def __init__(self, client: LanguageClient) -> None:
         self.client = client
         self.diagnostics: dict[str, tuple[int | None, list[types.Diagnostic], float]] = {}
@@ -227,7 +230,7 @@ def _apply_lsp_edits(text: str, edits: list[types.TextEdit]) -> str:
     return text
 
 
-async def _save_latency(bench: _Bench, language: str, text: str, saves: int) -> dict[str, Any]:
+async def _save_latency(bench: BenchClient, language: str, text: str, saves: int) -> dict[str, Any]:
     """Fix on save of ``text``: one untimed save (warm), then ``saves`` timed ones; how many returned an
     edit, and an edit after which the document parses."""
     uri = f"file:///bench/save{_extension(language)}"
@@ -255,7 +258,7 @@ async def _save_latency(bench: _Bench, language: str, text: str, saves: int) -> 
 
 
 async def _diagnostics_latency(
-    bench: _Bench, language: str, rounds: int, typed: str = "("
+    bench: BenchClient, language: str, rounds: int, typed: str = "("
 ) -> dict[str, float]:
     """Time from sending a one-character edit in a 1,000-line file to its diagnostics arriving.
 
@@ -280,7 +283,7 @@ async def _diagnostics_latency(
     return _summary(times)
 
 
-async def _large_file_code_action(bench: _Bench, language: str, rounds: int) -> dict[str, Any]:
+async def _large_file_code_action(bench: BenchClient, language: str, rounds: int) -> dict[str, Any]:
     """Time to the quick fixes of one error in the middle of a 1,000-line document (each round a fresh
     version, so no answer comes from the server's cache)."""
     uri = f"file:///bench/large{_extension(language)}"
@@ -302,7 +305,7 @@ async def _large_file_code_action(bench: _Bench, language: str, rounds: int) -> 
     return out
 
 
-async def _quick_fixes(bench: _Bench, uri: str, diagnostic: types.Diagnostic) -> tuple[float, list[Any]]:
+async def _quick_fixes(bench: BenchClient, uri: str, diagnostic: types.Diagnostic) -> tuple[float, list[Any]]:
     """Milliseconds to the quick fixes of ``diagnostic``, and the fixes."""
     start = time.perf_counter()
     result = await bench.client.text_document_code_action_async(
@@ -321,7 +324,7 @@ def _dev_snippets(language: str, limit: int) -> list[str]:
         return [json.loads(line)["broken"] for line in f if line.strip()][:limit]
 
 
-async def _code_action_latency(bench: _Bench, language: str, limit: int) -> dict[str, Any]:
+async def _code_action_latency(bench: BenchClient, language: str, limit: int) -> dict[str, Any]:
     times, offered = [], 0
     for n, text in enumerate(_dev_snippets(language, limit)):
         uri = f"file:///bench/dev{n}{_extension(language)}"
@@ -340,7 +343,7 @@ async def _code_action_latency(bench: _Bench, language: str, limit: int) -> dict
     return out
 
 
-async def _big_document(bench: _Bench, language: str, megabytes: float, rounds: int) -> dict[str, Any]:
+async def _big_document(bench: BenchClient, language: str, megabytes: float, rounds: int) -> dict[str, Any]:
     """A document of ``megabytes`` (the 1,000-line one repeated): its first diagnostics after opening,
     then keystrokes (a character typed and removed in its middle line) to their diagnostics."""
     block = "".join(large_document(language))
@@ -370,7 +373,7 @@ async def _big_document(bench: _Bench, language: str, megabytes: float, rounds: 
     return out
 
 
-async def _busy_diagnostics(bench: _Bench, language: str, rounds: int) -> dict[str, Any]:
+async def _busy_diagnostics(bench: BenchClient, language: str, rounds: int) -> dict[str, Any]:
     """Keystroke diagnostics in the 1,000-line file while quick fixes for another document keep the
     repair workers busy: diagnostics run in their own thread and must not wait for repairs."""
     busy_uri = f"file:///bench/busy{_extension(language)}"
@@ -427,10 +430,10 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-async def _start(args: argparse.Namespace) -> tuple[LanguageClient, _Bench, dict[str, Any]]:
+async def _start(args: argparse.Namespace) -> tuple[LanguageClient, BenchClient, dict[str, Any]]:
     """A started and initialized server, and its settings."""
     client = LanguageClient("lastfix-bench", "1")
-    bench = _Bench(client)
+    bench = BenchClient(client)
     cmd = [sys.executable, "-m", "lastfix", "serve", "--log-level", "WARNING"]
     await client.start_io(*cmd)
     options: dict[str, Any] = {"diagnosticsDelayMs": args.delay_ms, "timeBudgetMs": args.time_budget_ms}
