@@ -4,17 +4,20 @@ An engine is a composition of sources and a ranking policy (``engines.py``). For
 step (``window_step.py``) opens one :class:`SourceRun` per source and drives them all through the same
 three passes, so no source needs to know which others run beside it:
 
-1. ``propose``: each source in turn, the cheap ones first, until its deadline (which leaves the time the
-   sources after it need); ``others_found`` says whether an earlier one already has candidates;
+1. ``propose``: each source in turn, the cheap ones first, for the work its settings bound (oracle checks,
+   samples); ``others_found`` says whether an earlier one already has candidates;
 2. ``resume``: only when no source found anything, each may go on where it stopped;
 3. ``fallback``: each may look for partial progress (a step that moves the error on) when nothing cheap
    repairs the window.
+
+Every pass is bounded by work, so a window gets the same candidates on any machine; the ``until`` deadline
+each pass receives is the repair's safety cap, and a source that stops on it asks ``until.fires()``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from lastfix.grammars.base import Grammar, SyntaxIssue, TextEdit, Token
@@ -24,7 +27,29 @@ from .hints import EditHints
 from .repair_result import PartialRepair
 from .windows import Window
 
-__all__ = ["WindowTask", "CandidateSource", "SourceRun", "OneShotRun"]
+__all__ = ["CheckBudget", "WindowTask", "CandidateSource", "SourceRun", "OneShotRun"]
+
+
+class CheckBudget:
+    """Oracle checks one repair may still spend over all of its windows (None: no bound). Made for one
+    repair and spent in the window beam's order, so the same repair stops at the same place anywhere."""
+
+    def __init__(self, checks: int | None) -> None:
+        self.left = checks
+
+    def take(self, want: int | None = None) -> int | None:
+        """How many of ``want`` checks (None: all that is left) the next pass may make (None: no bound)."""
+        if self.left is None:
+            return want
+        return max(0, self.left if want is None else min(want, self.left))
+
+    def spend(self, n: int) -> None:
+        if self.left is not None:
+            self.left -= n
+
+    @property
+    def spent(self) -> bool:
+        return self.left is not None and self.left <= 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,7 @@ class WindowTask:
     accept: Callable[[str], bool]  # the oracle for this window (valid, or this window's errors gone)
     hints: EditHints  # what the window's error messages ask for
     k: int  # candidates the caller wants
+    checks: CheckBudget = field(default_factory=lambda: CheckBudget(None))  # the repair's, shared by windows
 
 
 class SourceRun(Protocol):
@@ -56,11 +82,6 @@ class CandidateSource(Protocol):
     @property
     def order(self) -> int:
         """Sources run in this order (cheap ones first, so a slow one cannot starve them)."""
-        ...
-
-    @property
-    def time_share(self) -> float:
-        """Of the repair's budget, what this source needs left when an earlier one starts."""
         ...
 
     @property

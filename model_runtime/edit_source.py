@@ -32,7 +32,6 @@ class EditSource:
     progress_below: float  # look for two-step repairs unless a one-step one costs at most this
     slack: float = 0.0  # edit cost above the k-th best still searched (a model's ranking may promote it)
     order: int = 0
-    time_share: float = 0.0
     canvas: int | None = None
 
     def open(self, task: WindowTask) -> _EditRun:
@@ -64,19 +63,19 @@ class _EditRun:
             k=max(task.k, source.beam),
             slack=source.slack,
         )
-        self._cands = self._search.run(until.expires_at, until.cancel)
+        self._cands = self._run(self._search, until, source.settings.checks)
 
     def resume(self, until: Deadline) -> None:
         if self._search is not None and not self._search.done and not self._cands:
-            self._cands = self._search.run(until.expires_at, until.cancel)
+            self._cands = self._run(self._search, until)
 
     def fallback(self, until: Deadline, others_found: bool) -> None:
         source, task = self._source, self._task
         cheapest = min((c.cost for c in self._cands), default=float("inf"))
-        if cheapest <= source.progress_below or others_found or until.expired():
+        if cheapest <= source.progress_below or others_found or until.fires():
             return
         progress = replace(source.settings, pairs=False, max_accepted=source.beam)
-        self._cands += EditSearch(
+        search = EditSearch(
             task.grammar,
             task.text,
             task.tokens,
@@ -85,7 +84,15 @@ class _EditRun:
             alphabet=source.alphabet,
             settings=progress,
             hints=task.hints,
-        ).run(until.expires_at, until.cancel)
+        )
+        self._cands += self._run(search, until)
+
+    def _run(self, search: EditSearch, until: Deadline, checks: int | None = None) -> list[EditCandidate]:
+        """``search`` for at most ``checks`` (None: all) of the oracle checks the repair has left."""
+        before = search.checked
+        found = search.run(until, self._task.checks.take(checks))
+        self._task.checks.spend(search.checked - before)
+        return found
 
     def found(self) -> list[PartialRepair]:
         out: dict[str, PartialRepair] = {}

@@ -16,7 +16,7 @@ from lastfix.grammars.base import Grammar, SyntaxIssue
 from lastfix.grammars.errors import ModelLoadError
 from lastfix.grammars.incremental_issues import IncrementalIssues
 
-from .candidate_sources import CandidateSource
+from .candidate_sources import CandidateSource, CheckBudget
 from .deadline import Deadline
 from .diffusion_source import DiffusionSource
 from .edit_candidates import edit_alphabet
@@ -153,22 +153,16 @@ class SourceEngine:
         )
 
     def _rules(self, k: int, deadline: Deadline) -> SourceWindows:
-        """This repair's window rules: each source's first pass leaves the time the later ones need."""
-        reserve = self.policy.time_share
-        schedule = sorted(range(len(self.sources)), key=lambda i: self.sources[i].order)
-        untils = [deadline] * len(self.sources)
-        for n, i in enumerate(schedule):
-            later = sum(self.sources[j].time_share for j in schedule[n + 1 :])
-            untils[i] = deadline.leave(reserve + later)
+        """This repair's window rules; the sources' cap leaves the ranking its share, should the cap fire."""
         return SourceWindows(
             self._grammar,
             self.sources,
             self._width,
             k,
             max(self.search.beam, self.k),
-            untils,
-            deadline.leave(reserve),
+            deadline.leave(self.policy.time_share),
             self.search.max_rounds,
+            CheckBudget(self.search.repair_checks),
         )
 
 
@@ -236,8 +230,7 @@ def _hybrid(
         search.diffusion,
         seeds=min(settings.seeds, search.hybrid_seeds),
         noise=settings.noise,
-        time_share=search.diffusion_share,
-        quick_ms=search.diffusion_ms,
+        quick_rows=search.quick_rows,
         seed=search.seed,
     )
     policy = HybridScore(model, search.weights, search.naturalness_share, search.seed)

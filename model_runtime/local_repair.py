@@ -16,10 +16,11 @@ a list of formulas) is repaired on the statement holding the error whatever its 
 add nothing to the fix, and the n-gram prior, trained on one formula at a time, misreads them (the next
 formula's ``=`` as a comparison: ``=SUM(C5-B5)`` and ``=SUM(C5)-B5`` scored alike in a sheet, issue 18).
 
-A document repaired error by error (``repair_document``) spends one :class:`~deadline.Deadline`: each error
-gets an equal share of what is left for the errors still to repair, and what one does not use the next
-ones get. Each error is repaired as its quick fix is (``scoped``): its own error gone, none added, the
-errors after it left for their turn, first error first.
+A document repaired error by error (``repair_document``) spends one :class:`~deadline.Deadline`: each
+error's repair is bounded by its own work and the deadline is their common safety cap, so every error gets
+the same fixes on any machine (a time share each would make them depend on the load). Each error is
+repaired as its quick fix is (``scoped``): its own error gone, none added, the errors after it left for
+their turn, first error first.
 """
 
 from __future__ import annotations
@@ -180,10 +181,11 @@ def repair_document(
 ) -> list[Candidate]:
     """Top-k repairs of every error of ``text`` (the CLI's ``lastfix repair FILE``), all within ``deadline``.
 
-    A large document is repaired one error at a time around it, first error first, each error with its
-    share of the time left and judged as its quick fix is (its own error gone, none added). The best fix
-    of the first error is carried on through the errors after it; the runner-ups stay alternatives when
-    they leave a valid document. The result must parse: the CLI rewrites a file only into one that does.
+    A large document is repaired one error at a time around it, first error first, all under the one
+    ``deadline`` as their safety cap, each judged as its quick fix is (its own error gone, none added). The
+    best fix of the first error is carried on through the errors after it; the runner-ups stay
+    alternatives when they leave a valid document. The result must parse: the CLI rewrites a file only
+    into one that does.
     """
     grammar = engine.grammar
     if len(text) < settings.min_chars:
@@ -196,7 +198,7 @@ def repair_document(
         engine,
         text,
         errors[0],
-        deadline=deadline.share(1 / len(errors)),
+        deadline=deadline,
         k=k,
         settings=settings,
         checker=checker,
@@ -207,11 +209,17 @@ def repair_document(
     best = found[0]
     for _ in range(settings.max_steps):
         left = checker.issues(best.text)
-        if not left or deadline.expired():
+        if not left or deadline.fires():
             break
-        share = deadline.share(1 / len(left))
         step = repair_around(
-            engine, best.text, left[0], deadline=share, k=1, settings=settings, checker=checker, scoped=True
+            engine,
+            best.text,
+            left[0],
+            deadline=deadline,
+            k=1,
+            settings=settings,
+            checker=checker,
+            scoped=True,
         )
         if not step:
             break

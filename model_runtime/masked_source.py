@@ -3,8 +3,8 @@
 interface (``candidate_sources.CandidateSource``) so that an engine can compose it with the others.
 
 Bounded by work, not by the clock (DESIGN "Repair" 5): it draws ``samples`` rows (``quick_samples`` when an
-earlier source already found candidates) and skips the window only when its deadline has already passed,
-so the same input gives the same candidates on any machine. Its candidates carry votes (samples that
+earlier source already found candidates) and skips the window only when the safety cap has fired, so the
+same input gives the same candidates on any machine. Its candidates carry votes (samples that
 made them) and, as ``noise``, the masking ratio of their first sample; they are tagged "masked".
 """
 
@@ -35,7 +35,6 @@ class MaskedSource:
     quick_samples: int | None = None  # samples when an earlier source already has candidates
     seed: int = 0
     order: int = 1  # after the symbolic search, like the continuous sampler
-    time_share: float = 0.0  # of the budget kept for it while an earlier source runs
 
     @property
     def canvas(self) -> int | None:
@@ -54,7 +53,7 @@ class _MaskedRun(OneShotRun):
 
     def propose(self, until: Deadline, others_found: bool) -> None:
         source, task = self._source, self._task
-        if until.expired():
+        if until.fires():
             return
         settings = source.settings
         if others_found and source.quick_samples is not None:

@@ -62,22 +62,24 @@ def beam_search(
     """Finished repairs of ``text`` (errors ``issues``; ``issue``'s window first), in the order found."""
     beam = [start]
     done: dict[str, S] = {}
-    for round_ in range(rules.rounds):
+    for round_ in range(rules.rounds):  # the work bound: at most rounds x beam windows
         grown: list[S] = []
+        capped = False
         for state in beam:
             state_issues = issues if round_ == 0 else grammar.errors(state.text)
             if not state_issues:
                 done.setdefault(state.text, state)
                 continue
+            capped = deadline.fires()  # the safety cap: no time for another window
+            if capped:
+                break
             target = issue if (round_ == 0 and issue is not None) else state_issues[0]
             grown.extend(rules.grow(text, state, state_issues, target, deadline))
-            if deadline.expired():
-                break
         finished, pending = rules.settle(grown)
         for state in finished:  # finished documents leave the beam at once, so pruning cannot lose them
             done.setdefault(state.text, state)
         beam = rules.prune(pending)
-        if not beam or deadline.expired():
+        if not beam or capped:
             break
     for state in beam:  # what the last round left in the beam counts when the oracle accepts it
         if state.text not in done and grammar.is_valid(state.text):

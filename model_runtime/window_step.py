@@ -3,8 +3,8 @@
 These are the :class:`~window_beam.BeamRules` of every engine made of candidate sources (edits, hybrid,
 diffusion): the window fits the model's canvas, the oracle is the whole document (or, while other windows
 still have errors, this window's errors gone; for a quick fix on one error, ``scoped``: that error gone
-and none added, whatever the other windows hold), the sources run in their order with the time the later
-ones need left for them, and a text several sources found is one candidate of all of them.
+and none added, whatever the other windows hold), the sources run in their order, each for the work its
+settings bound, and a text several sources found is one candidate of all of them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lastfix.grammars.base import Grammar, SyntaxIssue
 from lastfix.grammars.incremental_issues import IncrementalIssues
 
-from .candidate_sources import CandidateSource, WindowTask
+from .candidate_sources import CandidateSource, CheckBudget, WindowTask
 from .deadline import Deadline
 from .diffusion_candidates import DiffusionSettings, slot_room
 from .hints import hints_from_issues
@@ -34,16 +34,16 @@ def window_width(grammar: Grammar, sources: Sequence[CandidateSource], diffusion
 @dataclass(frozen=True)
 class SourceWindows:
     """Beam rules of one repair: ``sources`` in merge precedence (a text found by several keeps the first's
-    edits and noise); ``untils[i]`` is when ``sources[i]`` stops its first pass; ``until`` ends the others."""
+    edits and noise); ``until`` is the safety cap of every source's passes."""
 
     grammar: Grammar
     sources: Sequence[CandidateSource]
     width: int  # window tokens (window_width)
     k: int  # candidates the caller wants
     beam: int  # partial repairs kept between windows
-    untils: Sequence[Deadline]
-    until: Deadline  # the sources' whole time (the repair's, less what its ranking keeps)
-    rounds: int
+    until: Deadline  # the sources' cap (the repair's, less what its ranking keeps)
+    rounds: int  # windows repaired one after another at most (the beam's work bound)
+    checks: CheckBudget  # the oracle checks this repair may spend over all its windows (made per repair)
     scoped: bool = False  # a quick fix on one error: one window, judged on that error (_issue_fixed)
 
     def grow(
@@ -54,7 +54,10 @@ class SourceWindows:
         target: SyntaxIssue,
         deadline: Deadline,
     ) -> list[PartialRepair]:
-        """Candidates for the window of ``target`` in ``state.text``, each as a new partial repair."""
+        """Candidates for the window of ``target`` in ``state.text``, each as a new partial repair (none
+        once the repair has spent its checks: its work bound)."""
+        if self.checks.spent:
+            return []
         grammar, text = self.grammar, state.text
         tokens = grammar.tokenize(text)
         windows = find_windows(grammar, text, tokens, issues, self.width)
@@ -67,11 +70,11 @@ class SourceWindows:
         else:
             accept = grammar.is_valid if single else _window_fixed(grammar, window, len(text))
         hints = hints_from_issues(window.issues)
-        task = WindowTask(grammar, text, tokens, window, target, accept, hints, self.k)
+        task = WindowTask(grammar, text, tokens, window, target, accept, hints, self.k, self.checks)
         runs = [source.open(task) for source in self.sources]
         schedule = sorted(range(len(runs)), key=lambda i: self.sources[i].order)
         for n, i in enumerate(schedule):
-            runs[i].propose(self.untils[i], any(runs[j].found() for j in schedule[:n]))
+            runs[i].propose(self.until, any(runs[j].found() for j in schedule[:n]))
         if not any(run.found() for run in runs):  # nothing yet: a source may go on where it stopped
             for i in schedule:
                 runs[i].resume(self.until)

@@ -21,9 +21,10 @@ from tests.server.lsp_support import (
 
 pytestmark = pytest.mark.slow
 
-# Twelve functions with two unclosed brackets each: with a 60 s budget the repair search runs for
-# tens of seconds, so only a cancellation that reaches the worker thread lets the next request through.
-SLOW = "".join(f"def f{i}(x):\n    return g(x, (x + {i}\n\n" for i in range(12))
+# A formula of 600 cells with a slip that one or two edits do not repair: the search spends its whole work
+# bound (oracle checks), each check a parse of the long formula, for tens of seconds under the 60 s cap,
+# so only a cancellation that reaches the worker thread lets the next request through.
+SLOW = "=IF(" + "+".join(f"A{i}" for i in range(1, 600)) + ">0,1 2 3 4 5 6 7 8 9)\n"
 
 
 @pytest_lsp.fixture(config=server_config())
@@ -34,8 +35,8 @@ async def client(lsp_client: LanguageClient):
 
 
 async def test_cancel_a_running_repair(client: LanguageClient, tmp_path):
-    slow_uri = uri_for(tmp_path, "slow.py")
-    open_document(client, slow_uri, "python", SLOW)
+    slow_uri = uri_for(tmp_path, "slow.xlf")
+    open_document(client, slow_uri, "excel-formula", SLOW)
     diags = await wait_for_diagnostics(client, slow_uri)
     params = types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=slow_uri),

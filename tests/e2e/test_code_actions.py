@@ -119,5 +119,9 @@ async def test_a_large_document_gets_its_fix_on_the_statements_around_the_error(
     for action in result:
         assert action.diagnostics[0].message == diags[0].message  # all for the first error
         edits, _ = edits_of_action(action, uri)
-        assert all(e.range.start.line == e.range.end.line == 500 for e in edits)
+        # on the statements around the error: its line, or (a runner-up that the old time-bounded search
+        # seldom reached, and the work-bounded one always does) a ')' at the start of the next line
+        assert all(500 <= e.range.start.line == e.range.end.line <= 501 for e in edits)
         assert grammar.is_valid(apply_text_edits(text, edits))
+    first, _ = edits_of_action(result[0], uri)
+    assert all(e.range.start.line == 500 for e in first)  # the best fix closes the bracket on its line

@@ -25,9 +25,10 @@ from tests.server.lsp_support import (
 
 pytestmark = pytest.mark.slow
 
-# Quick fixes that keep the quick-fix worker busy: functions with two unclosed brackets each, under a
-# budget of a minute (one of them alone takes seconds; they queue one behind the other).
-BUSY = "".join(f"def f{i}(x):\n    return g(x, (x + {i}\n\n" for i in range(12))
+# Quick fixes that keep the quick-fix worker busy: a formula of 600 cells with a slip that one or two edits
+# do not repair, so the search spends its whole work bound, each check a parse of the long formula, under
+# a cap of a minute (one of them alone takes seconds; they queue one behind the other).
+BUSY = "=IF(" + "+".join(f"A{i}" for i in range(1, 600)) + ">0,1 2 3 4 5 6 7 8 9)\n"
 QUEUED = 4
 
 
@@ -46,8 +47,8 @@ async def test_a_save_is_answered_while_quick_fixes_queue(client: LanguageClient
     order: list[str] = []
 
     async def quick_fix(n: int) -> None:
-        uri = uri_for(tmp_path, f"busy{n}.py")
-        open_document(client, uri, "python", BUSY)
+        uri = uri_for(tmp_path, f"busy{n}.xlf")
+        open_document(client, uri, "excel-formula", BUSY)
         diags = await wait_for_diagnostics(client, uri)
         params = types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from lastfix.grammars import get_grammar
 from lastfix.grammars.base import apply_edits
+from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.edit_candidates import (
     EditSearch,
     EditSearchSettings,
@@ -75,7 +76,7 @@ def test_excel_kept_spaces_and_a_paired_insertion():
     assert cands[0].text == "print(x)\n"  # the paired '(' ')' that CPython's message asks for
 
 
-def test_proposals_come_cheapest_first_and_the_deadline_stops_the_search():
+def test_proposals_come_cheapest_first_and_a_fired_deadline_stops_the_search():
     g = get_grammar("excel")
     text = "=IF(A2>7;7;A2)"
     tokens = g.tokenize(text)
@@ -86,8 +87,9 @@ def test_proposals_come_cheapest_first_and_the_deadline_stops_the_search():
     costs = [p.cost for p in proposals[rewrites:]]
     assert costs == sorted(costs) and len(costs) > 100
     calls = []
-    out = EditSearch(g, text, tokens, w, lambda t: calls.append(t) or False).run(deadline=0.0)
-    assert out == [] and len(calls) <= 32
+    spent = Deadline.after_ms(0)
+    out = EditSearch(g, text, tokens, w, lambda t: calls.append(t) or False).run(spent)
+    assert out == [] and calls == [] and spent.fired()
 
 
 def test_a_stopped_search_goes_on_where_it_stopped():
@@ -96,7 +98,7 @@ def test_a_stopped_search_goes_on_where_it_stopped():
     tokens = g.tokenize(text)
     w = find_window(g, text, tokens, g.errors(text)[0], 32)
     search = EditSearch(g, text, tokens, w, g.is_valid, k=5)
-    assert search.run(deadline=0.0) == [] and not search.done
+    assert search.run(checks=0) == [] and not search.done
     resumed = search.run()
     assert search.done and resumed == EditSearch(g, text, tokens, w, g.is_valid, k=5).run()
 

@@ -121,10 +121,8 @@ def test_a_document_repaired_error_by_error_spends_one_deadline():
     cands = repair_document(engine, text, deadline=root)
     assert cands and grammar.is_valid(cands[0].text) and "def h():" in cands[0].text
     first, second = engine.deadlines  # one repair per error
-    # both carved out of the one deadline, one after the other, not a fresh budget each
-    assert first.within(root) and second.within(root) and first.started_at <= second.started_at
-    assert first.budget_s <= root.budget_s / 2  # two errors to go: half of what was left
-    assert second.expires_at == root.expires_at  # the last error gets all that is left, no more
+    # both under the one deadline, their common safety cap (a time share each would depend on the load)
+    assert first is root and second is root
 
 
 def test_deadline_accounting():

@@ -158,7 +158,7 @@ def test_a_valid_rewrite_is_not_offered_as_a_fix():
 def test_each_language_has_its_measured_search_settings_and_budget():
     excel, python, ps = (SearchSettings.for_language(lang) for lang in ("excel", "python", "powershell"))
     assert excel.tidy_parens and not python.tidy_parens and not ps.tidy_parens
-    assert python.diffusion_ms < excel.diffusion_ms and python.hybrid_slack < excel.hybrid_slack
+    assert python.quick_rows < excel.quick_rows and python.hybrid_slack < excel.hybrid_slack
     assert (excel.budget_ms, python.budget_ms, ps.budget_ms) == (1000, 1000, 250)
     assert SearchSettings.for_language("elsewhere") == SearchSettings()
     # the caller's budget wins; none named: the language's
