@@ -73,6 +73,8 @@ class BenchSettings:
     time_budget_ms: int | None = None  # None = the product's default for the language
     seeds: int = 8
     without_rules: frozenset[str] = frozenset()  # named rules switched off (ablation)
+    ranking: str = "learned"  # RepairSettings.ranking: "hand-set" to refit the learned ranking
+    describe: bool = False  # RepairSettings.describe: every feature, for --folds
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,13 @@ def bench_engine(
 ) -> RepairEngine:
     """The engine ``engine`` (a name of :data:`BENCH_RECIPES`) as the bench runs it."""
     chosen = RepairSettings(
-        k=settings.k, engine=engine, seeds=settings.seeds, noise=noise, without_rules=settings.without_rules
+        k=settings.k,
+        engine=engine,
+        seeds=settings.seeds,
+        noise=noise,
+        without_rules=settings.without_rules,
+        ranking=settings.ranking,
+        describe=settings.describe,
     )
     return create_engine(grammar, runtime, chosen, extra=BENCH_ENGINES)
 
@@ -182,7 +190,7 @@ def run_engine(
         else:
             pool = repair_engine.repair(rec["broken"], deadline=deadline, k=settings.k)
         ms = (time.perf_counter() - t0) * 1000.0
-        capped = deadline.expired()
+        capped = deadline.fired()  # some stage stopped early on the cap, not on its own work
         cands = pool[: settings.k]
         texts = tuple(c.text for c in cands)
         judged = tuple(judge_all(grammar, rec["broken"], rec["fixed"], [c.text for c in pool]))

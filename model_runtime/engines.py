@@ -21,7 +21,7 @@ from .deadline import Deadline
 from .diffusion_source import DiffusionSource
 from .edit_candidates import edit_alphabet
 from .edit_source import EditSource
-from .final_ranking import EditCostScore, HybridScore, ScorePolicy, VoteScore, rank_repairs
+from .final_ranking import EditCostScore, HybridScore, LearnedScore, ScorePolicy, VoteScore, rank_repairs
 from .hints import hints_from_issues
 from .model_resolver import ModelChoice, require_model
 from .repair_result import Candidate, PartialRepair
@@ -221,8 +221,13 @@ def _diffusion(
 def _hybrid(
     grammar: Grammar, runtime: LoadedModel | None, settings: RepairSettings, search: SearchSettings
 ) -> SourceEngine:
-    """The product: the symbolic search first, the sampler ranks and adds, the model's priors rank."""
+    """The product: the symbolic search first, the sampler ranks and adds; the learned ranking shipped
+    with the model (its ranker.json, fitted on cross-validation folds) ranks, else the hand-set score."""
     model = _diffusion_runtime(runtime)
+    ranker = model.ranker if settings.ranking == "learned" else None
+    if ranker is not None and ranker.without_rules:  # rules without a cross-validated gain stay off
+        off = search.edits.without_rules | ranker.without_rules
+        search = replace(search, edits=replace(search.edits, without_rules=off))
     edits = _edit_source(grammar, search, model.vocab.symbols, search.hybrid_slack)
     sampler = DiffusionSource(
         grammar,
@@ -233,7 +238,11 @@ def _hybrid(
         quick_rows=search.quick_rows,
         seed=search.seed,
     )
-    policy = HybridScore(model, search.weights, search.naturalness_share, search.seed)
+    policy: ScorePolicy = (
+        LearnedScore(model, ranker)
+        if ranker is not None and ranker.learned
+        else HybridScore(model, search.weights, search.naturalness_share, search.seed, settings.describe)
+    )
     # the sampler first in merge precedence: a text both find keeps its edits, votes and noise level
     return SourceEngine("hybrid", grammar, [sampler, edits], policy, search, settings.k)
 

@@ -127,6 +127,8 @@ class HybridScore:
     weights: RankingWeights
     naturalness_share: float = 0.2  # of the budget kept for the naturalness batch when it is weighted
     seed: int = 0
+    # compute the masked model's gain although this score does not read it: the bench fits on it
+    describe: bool = False
     diversify: bool = True
 
     @property
@@ -139,7 +141,7 @@ class HybridScore:
 
     @property
     def reads_masked(self) -> bool:
-        return True  # not for its own score: the bench fits the learned ranking on these features
+        return self.describe
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline

@@ -34,6 +34,12 @@ class RepairSettings:
     noise: float | None = None  # None = from the model's noise table
     # named rules switched off in the symbolic search (``lastfix bench --without-rule``): ablations
     without_rules: frozenset[str] = frozenset()
+    # "learned": the hybrid ranks with the ranker.json shipped beside its model, when there is one, and
+    # leaves its rules off; "hand-set": the hand-set score and every rule (what a refit is measured on)
+    ranking: str = "learned"
+    # every feature on every candidate, the masked model's gain included (a batch of that model per
+    # repair): what ``lastfix bench --folds`` fits the learned ranking to; off in the product
+    describe: bool = False
 
 
 @dataclass(frozen=True)

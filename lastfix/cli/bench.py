@@ -126,7 +126,13 @@ def run(args: argparse.Namespace) -> int:
         choice = choose_model(args.lang, args.model, threads=args.threads)
         model_dir, runtime = choice.directory, recipe.load(choice)
     settings = BenchSettings(
-        k=args.k, time_budget_ms=args.budget_ms, seeds=args.seeds, without_rules=without_rules
+        k=args.k,
+        time_budget_ms=args.budget_ms,
+        seeds=args.seeds,
+        without_rules=without_rules,
+        # a refit judges every rule again under the hand-set score, not the ranking it replaces
+        ranking="hand-set" if args.write_ranker else "learned",
+        describe=args.folds is not None,
     )
     blocks: dict[str, dict[str, Any]] = {}
     for engine in engines:

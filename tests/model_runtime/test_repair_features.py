@@ -1,6 +1,8 @@
 """The learned ranking's features: token alignment, the error model's positions, the masked model's gain."""
 
 from lastfix.grammars.registry import get_grammar
+from lastfix.model_runtime.deadline import Deadline
+from lastfix.model_runtime.edit_source import EditSource
 from lastfix.model_runtime.hints import hints_from_issues
 from lastfix.model_runtime.masked_likelihood import masked_gains
 from lastfix.model_runtime.masked_runtime import load_masked_model
@@ -71,3 +73,27 @@ def test_the_shipped_excel_model_loads_its_masked_model_beside_it():
     runtime = load_model(default_model_dir("excel"), "cpu", threads=1)
     assert runtime.masked is not None and runtime.masked.language == "excel"
     assert load_model(default_model_dir("powershell"), "cpu", threads=1).masked is None
+
+
+def test_the_hybrid_ranks_with_the_shipped_ranker_and_leaves_its_rules_off():
+    from dataclasses import replace
+
+    from lastfix.model_runtime.engines import create_engine
+    from lastfix.model_runtime.final_ranking import HybridScore, LearnedScore
+    from lastfix.model_runtime.repair_settings import RepairSettings
+
+    runtime = load_model(default_model_dir("excel"), "cpu", threads=1)
+    assert runtime.ranker is not None and runtime.ranker.learned and runtime.ranker.without_rules
+    engine = create_engine(get_grammar("excel"), runtime, RepairSettings())
+    assert isinstance(engine.policy, LearnedScore)
+    edit_source = next(s for s in engine.sources if isinstance(s, EditSource))
+    assert runtime.ranker.without_rules <= edit_source.settings.without_rules
+    # the hand-set score and every rule, as a refit measures them; features only when asked
+    hand = create_engine(get_grammar("excel"), runtime, RepairSettings(ranking="hand-set"))
+    assert isinstance(hand.policy, HybridScore) and not hand.policy.reads_masked
+    described = create_engine(
+        get_grammar("excel"), runtime, replace(RepairSettings(), ranking="hand-set", describe=True)
+    )
+    assert described.policy.reads_masked
+    top = engine.repair("=SUM(A1:A10", deadline=Deadline.after_ms(5000))
+    assert top and top[0].text == "=SUM(A1:A10)" and top[0].features
