@@ -116,6 +116,7 @@ describe('the packaged .vsix', () => {
             'lastfix.fixOnSaveMaxDeletedTokens',
             'lastfix.interpreter',
             'lastfix.modelDir',
+            'lastfix.python.targetVersion',
             'lastfix.serverCommand',
             'lastfix.timeBudgetMs',
             'lastfix.trace.server',
