@@ -37,7 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget-ms",
         type=int,
-        help="time budget per repair (default: the language's, 1000 ms; PowerShell 250 ms)",
+        help="wall-clock safety cap per repair; the search stops on a fixed amount of work, so a larger "
+        "cap only keeps a loaded machine from cutting it short (default: the language's, 1000 ms; "
+        "PowerShell 250 ms)",
     )
     parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
     parser.add_argument(

@@ -43,8 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--budget-ms",
         type=int,
-        help="time budget of the repair, in a large file of each error's (default: the language's, "
-        "1000 ms; PowerShell 250 ms)",
+        help="wall-clock safety cap of the repair, in a large file of each error's; the search itself "
+        "stops on a fixed amount of work (default: the language's, 1000 ms; PowerShell 250 ms)",
     )
     parser.add_argument(
         "--progress",
