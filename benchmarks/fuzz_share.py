@@ -29,9 +29,8 @@ from typing import Any
 from lastfix.grammars import LANGUAGES, SyntaxIssue, get_grammar, get_language
 from lastfix.grammars.incremental_issues import IncrementalIssues
 from lsprotocol import types
-from pygls.lsp.client import LanguageClient
 
-from .lsp_bench import BenchClient
+from .lsp_bench import BenchClient, start_server, stop_server
 
 __all__ = ["main", "FuzzSettings"]
 
@@ -168,28 +167,15 @@ def _summary(requests: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def _run(languages: list[str], settings: FuzzSettings) -> dict[str, list[dict[str, Any]]]:
-    client = LanguageClient("lastfix-fuzz-share", "1")
-    driver = BenchClient(client)
-    await client.start_io(sys.executable, "-m", "lastfix", "serve", "--log-level", "WARNING")
     options: dict[str, Any] = {"diagnosticsDelayMs": 0}
     if settings.time_budget_ms is not None:
         options["timeBudgetMs"] = settings.time_budget_ms
-    await client.initialize_async(
-        types.InitializeParams(
-            capabilities=types.ClientCapabilities(
-                window=types.WindowClientCapabilities(work_done_progress=True)
-            ),
-            initialization_options={"lastfix": options},
-        )
-    )
-    client.initialized(types.InitializedParams())
+    client, driver = await start_server("lastfix-fuzz-share", options)
     out: dict[str, list[dict[str, Any]]] = {}
     for language in languages:
         print(f"{language}: fuzzing {settings.requests} code action requests ...", file=sys.stderr)
         out[language] = await _fuzz_language(driver, language, settings)
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
+    await stop_server(client)
     return out
 
 

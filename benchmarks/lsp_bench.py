@@ -36,7 +36,15 @@ from lastfix.grammars.source_files import shared_dir
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-__all__ = ["main", "large_document", "with_broken_line", "SECTIONS", "BenchClient"]
+__all__ = [
+    "main",
+    "large_document",
+    "with_broken_line",
+    "SECTIONS",
+    "BenchClient",
+    "start_server",
+    "stop_server",
+]
 
 LARGE_LINES = 1000
 SAVE_LINES = 120  # the default fix-on-save document: this many corpus lines around one broken line
@@ -416,7 +424,7 @@ async def _first_use(language: str, args: argparse.Namespace) -> dict[str, Any]:
     bench.change(uri, 2, 0, 0, " ")
     diags, _ = await bench.wait_version(uri, 2)
     warm, _ = await _quick_fixes(bench, uri, diags[0])
-    await _stop(client)
+    await stop_server(client)
     return {"first_ms": round(first, 1), "first_fixes": len(fixes), "warm_ms": round(warm, 1)}
 
 
@@ -432,15 +440,20 @@ def _rss_mb(pid: int) -> float | None:
 
 async def _start(args: argparse.Namespace) -> tuple[LanguageClient, BenchClient, dict[str, Any]]:
     """A started and initialized server, and its settings."""
-    client = LanguageClient("lastfix-bench", "1")
-    bench = BenchClient(client)
-    cmd = [sys.executable, "-m", "lastfix", "serve", "--log-level", "WARNING"]
-    await client.start_io(*cmd)
     options: dict[str, Any] = {"diagnosticsDelayMs": args.delay_ms, "timeBudgetMs": args.time_budget_ms}
     if args.model_dir:
         options["modelDir"] = args.model_dir
     if "saves" in args.sections:
         options["fixOnSave"] = True
+    client, bench = await start_server("lastfix-bench", options)
+    return client, bench, options
+
+
+async def start_server(name: str, options: dict[str, Any]) -> tuple[LanguageClient, BenchClient]:
+    """``lastfix serve`` over stdio, initialized with the ``lastfix`` settings ``options``."""
+    client = LanguageClient(name, "1")
+    bench = BenchClient(client)
+    await client.start_io(sys.executable, "-m", "lastfix", "serve", "--log-level", "WARNING")
     await client.initialize_async(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(
@@ -450,10 +463,11 @@ async def _start(args: argparse.Namespace) -> tuple[LanguageClient, BenchClient,
         )
     )
     client.initialized(types.InitializedParams())
-    return client, bench, options
+    return client, bench
 
 
-async def _stop(client: LanguageClient) -> None:
+async def stop_server(client: LanguageClient) -> None:
+    """shutdown, exit, and wait for the server to go."""
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
@@ -509,7 +523,7 @@ async def _run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"{language}: a {args.big_mb} MB document ...", file=sys.stderr)
             out["big_document"] = await _big_document(bench, language, args.big_mb, 5)
     report["rss_mb_models_loaded"] = _rss_mb(pid) if pid else None
-    await _stop(client)
+    await stop_server(client)
     if "first-use" in sections:
         for language in args.languages:
             print(f"{language}: first quick fix of a fresh server ...", file=sys.stderr)
