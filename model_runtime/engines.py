@@ -21,8 +21,17 @@ from .deadline import Deadline
 from .diffusion_source import DiffusionSource
 from .edit_candidates import edit_alphabet
 from .edit_source import EditSource
-from .final_ranking import EditCostScore, HybridScore, LearnedScore, ScorePolicy, VoteScore, rank_repairs
+from .final_ranking import (
+    EditCostScore,
+    HybridScore,
+    LearnedScore,
+    ScorePolicy,
+    SourceOrderScore,
+    VoteScore,
+    rank_repairs,
+)
 from .hints import hints_from_issues
+from .masked_source import MaskedSource
 from .model_resolver import ModelChoice, require_model
 from .repair_result import Candidate, PartialRepair
 from .repair_settings import RepairSettings, SearchSettings
@@ -247,11 +256,27 @@ def _hybrid(
     return SourceEngine("hybrid", grammar, [sampler, edits], policy, search, settings.k)
 
 
+def _masked(
+    grammar: Grammar, runtime: LoadedModel | None, settings: RepairSettings, search: SearchSettings
+) -> SourceEngine:
+    """The product's discrete (masked) diffusion model alone, no edit search (issue 16's "diffusion
+    alone"): each error's window masked and unmasked, ranked by the model's likelihood of the window."""
+    model = _diffusion_runtime(runtime)
+    if model.masked is None:
+        raise ModelLoadError(
+            f"the masked engine needs a masked model beside the {grammar.name} model (a folder "
+            f"'masked' written by `python -m lastfix.model_training.masked_export`); this model has none"
+        )
+    source = MaskedSource(model.masked, seed=search.seed)
+    return SourceEngine("masked", grammar, [source], SourceOrderScore(), search, settings.k)
+
+
 DEFAULT_SETTINGS = RepairSettings()
 RUNTIME_ENGINES: Mapping[str, EngineRecipe] = {
     "diffusion": EngineRecipe(_diffusion, model="diffusion"),
     "edits": EngineRecipe(_edits),
     "hybrid": EngineRecipe(_hybrid, model="diffusion"),
+    "masked": EngineRecipe(_masked, model="diffusion"),
 }
 ENGINES: tuple[str, ...] = tuple(sorted(RUNTIME_ENGINES))
 

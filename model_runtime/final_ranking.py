@@ -43,6 +43,7 @@ __all__ = [
     "ScorePolicy",
     "EditCostScore",
     "VoteScore",
+    "SourceOrderScore",
     "HybridScore",
     "LearnedScore",
     "rank_repairs",
@@ -117,6 +118,22 @@ class VoteScore:
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
     ) -> list[float]:
         return [float(j.state.votes) - 0.01 * j.cost for j in judged]
+
+
+@dataclass(frozen=True)
+class SourceOrderScore:
+    """The source's own order: the masked model ranks its samples by its likelihood of the repaired window
+    (``masked_repair``'s "pll"), so every candidate scores alike and the stable sort keeps that order."""
+
+    time_share: float = 0.0
+    diversify: bool = False
+    language_model: None = None
+    reads_masked: bool = False
+
+    def scores(
+        self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
+    ) -> list[float]:
+        return [0.0] * len(judged)
 
 
 @dataclass(frozen=True)

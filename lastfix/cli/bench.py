@@ -28,9 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--engine",
-        choices=(*_ENGINES, "seq2seq", "all"),
+        choices=(*_ENGINES, "masked", "seq2seq", "all"),
         default="all",
         help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default: the three); "
+        "masked: the discrete diffusion model shipped beside the model, alone; "
         "seq2seq: the one-shot model of --model DIR (lastfix train-seq2seq --export)",
     )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")

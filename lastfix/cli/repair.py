@@ -22,7 +22,7 @@ from .check import add_python_version, grammar_for
 
 __all__ = ["add_arguments", "run", "backup_path"]
 
-_ENGINES = ("hybrid", "edits", "diffusion")
+_ENGINES = ("hybrid", "edits", "diffusion", "masked")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=_ENGINES,
         default="hybrid",
         help="hybrid (default: diffusion + grammar edits ranked by the model), edits (no model), "
-        "diffusion (the paper's protocol)",
+        "diffusion (the paper's protocol), masked (the discrete diffusion model alone)",
     )
     parser.add_argument(
         "--budget-ms",

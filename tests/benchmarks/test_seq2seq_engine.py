@@ -101,5 +101,5 @@ def test_the_bench_factory_builds_it_and_refuses_a_model_of_another_language(run
         create_engine(get_grammar("python"), runtime, seq2seq, extra=BENCH_ENGINES)
     with pytest.raises(ModelLoadError, match="train-seq2seq --export"):
         create_engine(get_grammar("excel"), None, seq2seq, extra=BENCH_ENGINES)
-    with pytest.raises(ValueError, match="valid engines are diffusion, edits, hybrid$"):
+    with pytest.raises(ValueError, match="valid engines are diffusion, edits, hybrid, masked$"):
         create_engine(get_grammar("excel"), runtime, seq2seq)  # the runtime alone has no seq2seq engine

@@ -54,19 +54,20 @@ class Recording:
 
 def test_the_factory_names_the_valid_engines():
     excel = get_grammar("excel")
-    assert ENGINES == tuple(sorted(RUNTIME_ENGINES)) == ("diffusion", "edits", "hybrid")
+    assert ENGINES == tuple(sorted(RUNTIME_ENGINES)) == ("diffusion", "edits", "hybrid", "masked")
     with pytest.raises(
-        ValueError, match=r"unknown repair engine 'magic'; valid engines are diffusion, edits, hybrid$"
+        ValueError,
+        match=r"unknown repair engine 'magic'; valid engines are diffusion, edits, hybrid, masked$",
     ):
         create_engine(excel, None, RepairSettings(engine="magic"))
     # a caller's own engines join the list (the bench adds its seq2seq baseline this way)
     extra = {
         "echo": EngineRecipe(lambda g, r, s, search: create_engine(g, None, RepairSettings(engine="edits")))
     }
-    with pytest.raises(ValueError, match="valid engines are diffusion, echo, edits, hybrid$"):
+    with pytest.raises(ValueError, match="valid engines are diffusion, echo, edits, hybrid, masked$"):
         create_engine(excel, None, RepairSettings(engine="magic"), extra=extra)
     assert create_engine(excel, None, RepairSettings(engine="echo"), extra=extra).name == "edits"
-    for name in ("diffusion", "hybrid"):  # engines with a model say which and how to get one
+    for name in ("diffusion", "hybrid", "masked"):  # engines with a model say which and how to get one
         with pytest.raises(
             ModelLoadError, match=f"the {name} engine needs a diffusion model.*--engine edits"
         ):
@@ -88,9 +89,10 @@ def test_every_engine_answers_through_the_same_interface(excel_model, name):
     assert cands and len(cands) <= 3
     for c in cands:
         assert isinstance(c, Candidate) and excel.is_valid(c.text) and apply_edits(text, c.edits) == c.text
-        # what made it: the sampler, or the search (its plain edits or a named rule), as its source says
+        # what made it: a model's sampler, or the search (its plain edits or a named rule), as its source says
         assert ("diffusion" in c.rules) == (c.source in ("diffusion", "both"))
-        assert (c.rules - {"diffusion"} != frozenset()) == (c.source in ("edits", "both"))
+        assert ("masked" in c.rules) == (c.source == "masked")
+        assert (c.rules - {"diffusion", "masked"} != frozenset()) == (c.source in ("edits", "both"))
     assert len(engine.repair(text, deadline=Deadline.after_ms(5000), k=1)) == 1
     assert engine.repair("=SUM(A1:A3)", deadline=Deadline.after_ms(5000)) == []  # nothing to repair
     # no time, or cancelled: nothing (and at once)
