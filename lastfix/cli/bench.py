@@ -30,8 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--engine",
         choices=(*_ENGINES, "masked", "seq2seq", "all"),
         default="all",
-        help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default: the three); "
-        "masked: the discrete diffusion model shipped beside the model, alone; "
+        help="diffusion (paper protocol), edits (no model), hybrid (the product), all (default: the three, "
+        "and masked where the model has one); masked: the discrete diffusion model shipped beside the model, "
+        "alone; "
         "seq2seq: the one-shot model of --model DIR (lastfix train-seq2seq --export)",
     )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped model)")
@@ -128,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
             )
         choice = choose_model(args.lang, args.model, threads=args.threads)
         model_dir, runtime = choice.directory, recipe.load(choice)
+    if args.engine == "all" and getattr(runtime, "masked", None) is not None:
+        engines = (*engines, "masked")  # the product's diffusion model alone, beside the paper's engine
     settings = BenchSettings(
         k=args.k,
         time_budget_ms=args.budget_ms,

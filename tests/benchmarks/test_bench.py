@@ -229,3 +229,21 @@ def test_rule_figures_count_fired_top1_and_right_top1():
         "excel.decimal-comma": {"fired": 1, "top1": 1, "top1_exact": 1, "top1_sketch": 1},
         "search": {"fired": 2, "top1": 1, "top1_exact": 0, "top1_sketch": 0},
     }
+
+
+@pytest.mark.slow
+def test_all_engines_include_the_masked_model_when_the_model_ships_one(shared, tmp_path):
+    from tests.model_training.test_masked_train import tiny_masked_model
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_excel_model(shared).model_dir, model)
+    shutil.copytree(tiny_masked_model().model_dir, model / "masked")
+    out = tmp_path / "all.json"
+    args = ["bench", "--lang", "excel", "--data", str(shared / "benchmarks/excel/dev.jsonl")]
+    args += ["--engine", "all", "--limit", "2", "--seeds", "2", "--model", str(model), "--out", str(out)]
+    assert main(args) == 0
+    report = json.loads(out.read_text())
+    assert set(report["engines"]) == {"diffusion", "edits", "hybrid", "masked"}
+    masked = report["engines"]["masked"]
+    assert set(masked["metrics"]) == _METRICS and 0.0 <= masked["metrics"]["valid@1"] <= 1.0
+    assert "masked" in format_table(report)
