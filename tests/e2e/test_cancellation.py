@@ -5,18 +5,14 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcRequestCancelled
 from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     code_actions,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
-    wait_for_diagnostics,
+    open_and_diagnose,
+    session_fixture,
 )
 
 pytestmark = pytest.mark.slow
@@ -27,17 +23,11 @@ pytestmark = pytest.mark.slow
 SLOW = "=IF(" + "+".join(f"A{i}" for i in range(1, 600)) + ">0,1 2 3 4 5 6 7 8 9)\n"
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient):
-    await start_session(lsp_client, {"timeBudgetMs": 60000})
-    yield
-    await lsp_client.shutdown_session()
+client = session_fixture({"timeBudgetMs": 60000})
 
 
 async def test_cancel_a_running_repair(client: LanguageClient, tmp_path):
-    slow_uri = uri_for(tmp_path, "slow.xlf")
-    open_document(client, slow_uri, "excel-formula", SLOW)
-    diags = await wait_for_diagnostics(client, slow_uri)
+    slow_uri, diags = await open_and_diagnose(client, tmp_path, "slow.xlf", "excel-formula", SLOW)
     params = types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=slow_uri),
         range=diags[0].range,
@@ -53,18 +43,16 @@ async def test_cancel_a_running_repair(client: LanguageClient, tmp_path):
         await asyncio.wait_for(pending, 20)
 
     # The worker stopped: a quick repair is answered long before the 60 s budget of the cancelled one.
-    quick = uri_for(tmp_path, "quick.xlf")
-    open_document(client, quick, "excel-formula", "=SUM(A1:A3\n")
-    quick_diags = await wait_for_diagnostics(client, quick)
+    quick, quick_diags = await open_and_diagnose(
+        client, tmp_path, "quick.xlf", "excel-formula", "=SUM(A1:A3\n"
+    )
     actions = await asyncio.wait_for(code_actions(client, quick, quick_diags), 20)
     assert actions and actions[0].title == "lastfix: Insert ')' after A3"
 
 
 async def test_an_edit_while_repairing_drops_the_stale_answer(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "moving.xlf")
     text = "=SUM(A1:A3\n=IF(A1>0,1 2)\n"
-    open_document(client, uri, "excel-formula", text)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "moving.xlf", "excel-formula", text)
     request = asyncio.ensure_future(code_actions(client, uri, diags[:1]))
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(

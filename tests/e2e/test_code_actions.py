@@ -3,41 +3,34 @@
 from __future__ import annotations
 
 import pytest
-import pytest_lsp
 from lastfix.grammars import get_grammar
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     BROKEN,
+    EDITORS,
     EXPECTED_FIX,
     apply_text_edits,
     change_document,
     code_actions,
+    editors,
     edits_of_action,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
+    open_and_diagnose,
+    session_fixture,
     wait_for_diagnostics,
 )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
-async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
-    await start_session(lsp_client, {"candidates": 3, "timeBudgetMs": 5000}, editor=request.param)
-    yield
-    await lsp_client.shutdown_session()
+client = session_fixture({"candidates": 3, "timeBudgetMs": 5000}, clients=editors(*EDITORS))
 
 
 @pytest.mark.parametrize("language", sorted(BROKEN))
 async def test_every_offered_fix_makes_the_document_valid(client: LanguageClient, tmp_path, language: str):
     language_id, name, text = BROKEN[language]
-    uri = uri_for(tmp_path, name)
-    open_document(client, uri, language_id, text)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, name, language_id, text)
     actions = await code_actions(client, uri, diags[:1], only=[types.CodeActionKind.QuickFix])
     assert actions, "no quick fix offered"
     assert len(actions) <= 3
@@ -60,9 +53,7 @@ async def test_every_offered_fix_makes_the_document_valid(client: LanguageClient
 
 
 async def test_no_actions_away_from_errors_and_none_unasked(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "ok.xlf")
-    open_document(client, uri, "excel-formula", "=SUM(A1:A3)\n=A1+(1\n")
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "ok.xlf", "excel-formula", "=SUM(A1:A3)\n=A1+(1\n")
     line0 = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=3))
     assert await code_actions(client, uri, [], range_=line0) == []
     # A refactor request is not a request for quick fixes.
@@ -70,10 +61,8 @@ async def test_no_actions_away_from_errors_and_none_unasked(client: LanguageClie
 
 
 async def test_actions_for_an_older_version_are_not_offered(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "stale.xlf")
     text = "=SUM(A1:A3\n"
-    open_document(client, uri, "excel-formula", text)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "stale.xlf", "excel-formula", text)
     change_document(client, uri, 2, text, 0, 0, "")  # an empty change: only the version moves
     actions = await code_actions(client, uri, diags)
     for action in actions:
@@ -81,9 +70,7 @@ async def test_actions_for_an_older_version_are_not_offered(client: LanguageClie
 
 
 async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "closed.xlf")
-    open_document(client, uri, "excel-formula", "=SUM(\n")
-    await wait_for_diagnostics(client, uri)
+    uri, _ = await open_and_diagnose(client, tmp_path, "closed.xlf", "excel-formula", "=SUM(\n")
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
@@ -102,9 +89,7 @@ async def test_a_large_document_gets_its_fix_on_the_statements_around_the_error(
         + "$x = Get-Item -Path 'C:\\a.txt' | Select-Object -First (3\n"
         + "".join(lines[500:])
     )
-    uri = uri_for(tmp_path, "large.ps1")
-    open_document(client, uri, "powershell", text)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "large.ps1", "powershell", text)
     assert diags[0].range.start.line == 500 and len(diags) >= 2
     wide = types.Range(start=diags[0].range.start, end=diags[-1].range.end)
     result = await client.text_document_code_action_async(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
+    EDITORS,
+    VS_CODE,
     code_actions,
+    editors,
+    open_and_diagnose,
     open_document,
-    server_config,
-    start_session,
+    session_fixture,
+    session_of,
     uri_for,
     wait_for_diagnostics,
     wait_until,
@@ -22,14 +25,12 @@ pytestmark = pytest.mark.slow
 TEXT = "=IF(A1>0,1 2)\n"  # several repairs: ',', '&', '*' ...
 
 
-@pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
-async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
+client = session_fixture(
+    {"candidates": 1, "timeBudgetMs": 5000},
+    clients=editors(*EDITORS),
     # Served by the pull (VS Code declares workspace.configuration; Neovim 0.7 does not).
-    lsp_client.set_configuration({"candidates": 2, "timeBudgetMs": 5000}, section="lastfix")
-    await start_session(lsp_client, {"candidates": 1, "timeBudgetMs": 5000}, editor=request.param)
-    lsp_client.client_name = request.param  # type: ignore[attr-defined]
-    yield
-    await lsp_client.shutdown_session()
+    pulled={"candidates": 2, "timeBudgetMs": 5000},
+)
 
 
 async def _count_fixes(client: LanguageClient, uri: str) -> int:
@@ -41,7 +42,7 @@ async def test_initialization_options_then_the_pull(client: LanguageClient, tmp_
     uri = uri_for(tmp_path, "a.xlf")
     open_document(client, uri, "excel-formula", TEXT)
     # VS Code: the pulled section (2) overrides initializationOptions (1); Neovim 0.7 never pulls.
-    expected = 2 if client.client_name == "visual_studio_code" else 1  # type: ignore[attr-defined]
+    expected = 2 if session_of(client).client == VS_CODE else 1
     assert await _count_fixes(client, uri) == expected
 
 
@@ -55,9 +56,7 @@ async def test_pushed_settings_apply_at_once(client: LanguageClient, tmp_path):
 
 
 async def test_disabling_a_language_clears_its_diagnostics_and_fixes(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "c.xlf")
-    open_document(client, uri, "excel-formula", TEXT)
-    await wait_for_diagnostics(client, uri)
+    uri, _ = await open_and_diagnose(client, tmp_path, "c.xlf", "excel-formula", TEXT)
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"lastfix": {"enable": {"excel": False}}})
     )
@@ -70,11 +69,9 @@ async def test_disabling_a_language_clears_its_diagnostics_and_fixes(client: Lan
 
 
 async def test_null_settings_mean_pull_again(client: LanguageClient, tmp_path):
-    if client.client_name != "visual_studio_code":  # type: ignore[attr-defined]
+    if session_of(client).client != VS_CODE:
         pytest.skip("only clients that declare workspace.configuration are pulled from")
-    uri = uri_for(tmp_path, "d.xlf")
-    open_document(client, uri, "excel-formula", TEXT)
-    await wait_for_diagnostics(client, uri)
+    uri, _ = await open_and_diagnose(client, tmp_path, "d.xlf", "excel-formula", TEXT)
     client.set_configuration({"enable": {"excel": False}}, section="lastfix")
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await wait_for_diagnostics(client, uri, lambda d: len(d) == 0)

@@ -4,16 +4,15 @@ configuration change re-checks the open documents (review of issue 17, point 4).
 from __future__ import annotations
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
+    EDITORS,
     code_actions,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
+    editors,
+    open_and_diagnose,
+    session_fixture,
     wait_for_diagnostics,
     wait_until,
 )
@@ -24,13 +23,10 @@ ALIAS = "type Pair = tuple[int, int]\n"  # 3.12 syntax: valid for a 3.12 target,
 TOO_NEW = "type alias statements need Python 3.12 (the target version is 3.11)"
 
 
-@pytest_lsp.fixture(config=server_config(), params=["visual_studio_code", "neovim@v0.7.0"])
-async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
-    # VS Code's nested object for lastfix.python.*, pulled (VS Code) or from initializationOptions
-    lsp_client.set_configuration({"python": {"targetVersion": "3.11"}}, section="lastfix")
-    await start_session(lsp_client, {"python.targetVersion": "3.11"}, editor=request.param)
-    yield
-    await lsp_client.shutdown_session()
+# VS Code's nested object for lastfix.python.*, pulled (VS Code) or from initializationOptions
+client = session_fixture(
+    {"python.targetVersion": "3.11"}, clients=editors(*EDITORS), pulled={"python": {"targetVersion": "3.11"}}
+)
 
 
 def _push(client: LanguageClient, version: str) -> None:
@@ -43,9 +39,7 @@ def _push(client: LanguageClient, version: str) -> None:
 async def test_the_target_version_decides_and_a_change_rechecks_open_documents(
     client: LanguageClient, tmp_path
 ):
-    uri = uri_for(tmp_path, "alias.py")
-    open_document(client, uri, "python", ALIAS)
-    diags = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    uri, diags = await open_and_diagnose(client, tmp_path, "alias.py", "python", ALIAS, lambda d: len(d) == 1)
     assert diags[0].message == TOO_NEW
     assert (diags[0].range.start.line, diags[0].range.start.character) == (0, 0)
     # the quick fixes are searched for on the 3.11 grammar too: on 3.12's the text is valid, with none
@@ -65,7 +59,7 @@ async def test_a_target_newer_than_the_known_syntax_is_refused(client: LanguageC
         lambda: any("lastfix.python.targetVersion" in m.message for m in client.log_messages),
         what="a log line",
     )
-    uri = uri_for(tmp_path, "still311.py")
-    open_document(client, uri, "python", ALIAS)
-    diags = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    uri, diags = await open_and_diagnose(
+        client, tmp_path, "still311.py", "python", ALIAS, lambda d: len(d) == 1
+    )
     assert diags[0].message == TOO_NEW

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import attrs
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
 from tests.server.lsp_support import (
+    VS_CODE,
     apply_text_edits,
     code_actions,
     edits_of_action,
+    open_and_diagnose,
     open_document,
-    server_config,
-    start_session,
+    session_fixture,
+    session_of,
     uri_for,
     wait_for_diagnostics,
 )
@@ -32,15 +33,11 @@ def _without_resolve(caps: types.ClientCapabilities) -> types.ClientCapabilities
     return attrs.evolve(caps, text_document=attrs.evolve(caps.text_document, code_action=code_action))
 
 
-@pytest_lsp.fixture(config=server_config(), params=["resolve", "inline"])
-async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
-    caps = client_capabilities("visual_studio_code")
-    if request.param == "inline":
-        caps = _without_resolve(caps)
-    result = await start_session(lsp_client, {"timeBudgetMs": 5000}, capabilities=caps)
-    lsp_client.server_capabilities = result.capabilities  # type: ignore[attr-defined]
-    yield
-    await lsp_client.shutdown_session()
+VS_CODE_CAPABILITIES = client_capabilities(VS_CODE)
+client = session_fixture(
+    {"timeBudgetMs": 5000},
+    clients={"resolve": VS_CODE_CAPABILITIES, "inline": _without_resolve(VS_CODE_CAPABILITIES)},
+)
 
 
 async def _fix_all_edits(client: LanguageClient, uri: str) -> list[types.TextEdit]:
@@ -63,18 +60,14 @@ async def test_fix_all_applies_every_confident_fix(client: LanguageClient, tmp_p
 
 
 async def test_fix_all_is_offered_only_when_asked(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "ask.xlf")
-    open_document(client, uri, "excel-formula", TWO_ERRORS)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "ask.xlf", "excel-formula", TWO_ERRORS)
     assert FIX_ALL not in [a.kind for a in await code_actions(client, uri, diags)]
     assert [a.kind for a in await code_actions(client, uri, diags, only=["source"])] == [FIX_ALL]
 
 
 async def test_fix_all_leaves_a_doubtful_error_alone(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "doubt.xlf")
     text = "=SUM(A1:A3)B1\n"  # which operator? '+', '-', '*', '/' cost the same: no unasked fix
-    open_document(client, uri, "excel-formula", text)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "doubt.xlf", "excel-formula", text)
     actions = await code_actions(client, uri, diags, only=[FIX_ALL])
     for action in actions:
         if action.edit is None:
@@ -91,10 +84,8 @@ def _will_save(client: LanguageClient, uri: str):
 
 
 async def test_will_save_is_off_by_default_then_fixes_when_enabled(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "save.xlf")
     text = "=SUM(A1:A3\n=A1+1\n"
-    open_document(client, uri, "excel-formula", text)
-    await wait_for_diagnostics(client, uri)
+    uri, _ = await open_and_diagnose(client, tmp_path, "save.xlf", "excel-formula", text)
     assert not await _will_save(client, uri)
 
     client.workspace_did_change_configuration(
@@ -105,10 +96,8 @@ async def test_will_save_is_off_by_default_then_fixes_when_enabled(client: Langu
 
 
 async def test_will_save_never_deletes_more_than_allowed(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "delete.xlf")
     text = "=SUM(A1))\n"  # the confident fix deletes one token
-    open_document(client, uri, "excel-formula", text)
-    await wait_for_diagnostics(client, uri)
+    uri, _ = await open_and_diagnose(client, tmp_path, "delete.xlf", "excel-formula", text)
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(
             settings={"lastfix": {"fixOnSave": True, "fixOnSaveMaxDeletedTokens": 0}}
@@ -124,7 +113,7 @@ async def test_will_save_never_deletes_more_than_allowed(client: LanguageClient,
 
 
 async def test_the_server_declares_its_capabilities(client: LanguageClient):
-    caps = client.server_capabilities  # type: ignore[attr-defined]
+    caps = session_of(client).result.capabilities
     sync = caps.text_document_sync
     # Incremental sync; willSaveWaitUntil advertised because this client (VS Code) declares it.
     assert sync.change == types.TextDocumentSyncKind.Incremental and sync.will_save_wait_until

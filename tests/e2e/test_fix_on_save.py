@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import pytest_lsp
 from lastfix.grammars import get_grammar
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -16,11 +15,8 @@ from tests.server.lsp_support import (
     apply_text_edits,
     code_actions,
     edits_of_action,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
-    wait_for_diagnostics,
+    open_and_diagnose,
+    session_fixture,
     wait_until,
 )
 
@@ -39,12 +35,8 @@ FIXED = (
 )
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient):
-    # a generous budget for fix-all (two of them for the document), none for the save: its own is fixed
-    await start_session(lsp_client, {"fixOnSave": True, "timeBudgetMs": 20000})
-    yield
-    await lsp_client.shutdown_session()
+# a generous budget for fix-all (two of them for the document), none for the save: its own is fixed
+client = session_fixture({"fixOnSave": True, "timeBudgetMs": 20000})
 
 
 def _will_save(client: LanguageClient, uri: str):
@@ -59,9 +51,7 @@ def _will_save(client: LanguageClient, uri: str):
 async def test_fix_on_save_fixes_a_large_file_with_one_slip(client: LanguageClient, tmp_path, language: str):
     language_id, name, broken, fixed = SLIP_DOCUMENTS[language]
     assert broken.count("\n") >= 100 and len(get_grammar(language).errors(broken)) == 1
-    uri = uri_for(tmp_path, name)
-    open_document(client, uri, language_id, broken)
-    await wait_for_diagnostics(client, uri)
+    uri, _ = await open_and_diagnose(client, tmp_path, name, language_id, broken)
     edits = await _will_save(client, uri)
     assert edits, f"no edit on save for the {language} file"
     assert apply_text_edits(broken, edits) == fixed
@@ -69,9 +59,7 @@ async def test_fix_on_save_fixes_a_large_file_with_one_slip(client: LanguageClie
 
 
 async def test_fix_all_repairs_several_errors_first_to_last(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "several.py")
-    open_document(client, uri, "python", SEVERAL)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "several.py", "python", SEVERAL)
     shown = sorted({d.range.start.line + 1 for d in diags})
     assert len(shown) == 3
     actions = await code_actions(client, uri, diags, only=[FIX_ALL])

@@ -12,7 +12,6 @@ import random
 import time
 
 import pytest
-import pytest_lsp
 from lastfix.grammars import get_grammar
 from lastfix.grammars.incremental_issues import IncrementalIssues
 from lsprotocol import types
@@ -24,8 +23,7 @@ from tests.server.lsp_support import (
     edits_of_action,
     lsp_position,
     open_document,
-    server_config,
-    start_session,
+    session_fixture,
     uri_for,
     wait_until,
 )
@@ -66,12 +64,8 @@ def _random_edit(rng: random.Random, text: str) -> tuple[int, int, str]:
     return start, max(start, end), new
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient):
-    # A small repair budget: the fuzz is about robustness, not about finding fixes.
-    await start_session(lsp_client, {"timeBudgetMs": 200, "diagnosticsDelayMs": 0})
-    yield
-    await lsp_client.shutdown_session()
+# A small repair budget: the fuzz is about robustness, not about finding fixes.
+client = session_fixture({"timeBudgetMs": 200, "diagnosticsDelayMs": 0})
 
 
 async def test_random_edits_and_requests(client: LanguageClient, tmp_path):

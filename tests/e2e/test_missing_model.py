@@ -2,45 +2,46 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     code_actions,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
-    wait_for_diagnostics,
+    open_and_diagnose,
+    session_fixture,
+    session_of,
 )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
-    models = tmp_path_factory.mktemp("models")
+def _models(request: pytest.FixtureRequest) -> dict:
+    """A model folder with no Excel model and a corrupt Python one."""
+    models = request.getfixturevalue("tmp_path_factory").mktemp("models")
     (models / "python").mkdir()
     (models / "python" / "config.json").write_text("{not json")  # corrupt
-    await start_session(lsp_client, {"modelDir": str(models), "timeBudgetMs": 5000})
-    lsp_client.models = models  # type: ignore[attr-defined]
-    yield
-    await lsp_client.shutdown_session()
+    return {"modelDir": str(models), "timeBudgetMs": 5000}
+
+
+client = session_fixture(_models)
+
+
+def _model_dir(client: LanguageClient) -> Path:
+    return Path(session_of(client).options["modelDir"])
 
 
 async def test_missing_model_shows_one_error_and_fixes_still_come(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "a.xlf")
-    open_document(client, uri, "excel-formula", "=SUM(A1:A3\n")
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "a.xlf", "excel-formula", "=SUM(A1:A3\n")
     for _ in range(3):  # asking again does not repeat the message
         actions = await code_actions(client, uri, diags)
         assert actions and actions[0].title == "lastfix: Insert ')' after A3"
     errors = [m for m in client.messages if m.type == types.MessageType.Error]
     assert len(errors) == 1
     message = errors[0].message
-    assert str(client.models / "excel") in message  # type: ignore[attr-defined]
+    assert str(_model_dir(client) / "excel") in message
     assert "lastfix.modelDir" in message and "grammar-guided edits" in message
     # Loading was reported as work-done progress (begin ... end).
     kinds = [getattr(p, "kind", None) for reports in client.progress_reports.values() for p in reports]
@@ -48,9 +49,7 @@ async def test_missing_model_shows_one_error_and_fixes_still_come(client: Langua
 
 
 async def test_corrupt_model_is_reported_too(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "a.py")
-    open_document(client, uri, "python", "x = foo(1 2)\n")
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "a.py", "python", "x = foo(1 2)\n")
     assert await code_actions(client, uri, diags)
     errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
-    assert len(errors) == 1 and str(client.models / "python") in errors[0]  # type: ignore[attr-defined]
+    assert len(errors) == 1 and str(_model_dir(client) / "python") in errors[0]

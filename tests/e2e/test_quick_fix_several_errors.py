@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import pytest_lsp
 from lastfix.grammars import Grammar, get_grammar
 from lastfix.grammars.incremental_issues import IncrementalIssues
 from lsprotocol import types
@@ -13,11 +12,8 @@ from tests.server.lsp_support import (
     apply_text_edits,
     code_actions,
     edits_of_action,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
-    wait_for_diagnostics,
+    open_and_diagnose,
+    session_fixture,
 )
 
 pytestmark = pytest.mark.slow
@@ -54,11 +50,7 @@ DOCUMENTS: dict[str, tuple[str, str, str, list[tuple[int, str]]]] = {
 }
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient):
-    await start_session(lsp_client, {"candidates": 3, "timeBudgetMs": 5000})
-    yield
-    await lsp_client.shutdown_session()
+client = session_fixture({"candidates": 3, "timeBudgetMs": 5000})
 
 
 def _lines_with_errors(grammar: Grammar, text: str) -> set[int]:
@@ -68,10 +60,10 @@ def _lines_with_errors(grammar: Grammar, text: str) -> set[int]:
 @pytest.mark.parametrize("language", sorted(DOCUMENTS))
 async def test_each_error_gets_its_own_fix(client: LanguageClient, tmp_path, language: str):
     language_id, name, text, expected = DOCUMENTS[language]
-    uri = uri_for(tmp_path, name)
-    open_document(client, uri, language_id, text)
     lines = {line for line, _ in expected}
-    diags = await wait_for_diagnostics(client, uri, lambda d: {x.range.start.line for x in d} >= lines)
+    uri, diags = await open_and_diagnose(
+        client, tmp_path, name, language_id, text, lambda d: {x.range.start.line for x in d} >= lines
+    )
     grammar = get_grammar(language)
     assert _lines_with_errors(grammar, text) == lines
     before = IncrementalIssues(grammar).issues(text)

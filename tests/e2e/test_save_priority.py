@@ -10,17 +10,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     apply_text_edits,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
-    wait_for_diagnostics,
+    open_and_diagnose,
+    session_fixture,
 )
 
 pytestmark = pytest.mark.slow
@@ -32,24 +28,22 @@ BUSY = "=IF(" + "+".join(f"A{i}" for i in range(1, 600)) + ">0,1 2 3 4 5 6 7 8 9
 QUEUED = 4
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):
-    models = str(tmp_path_factory.mktemp("no-models"))
-    await start_session(lsp_client, {"timeBudgetMs": 60000, "fixOnSave": True, "modelDir": models})
-    yield
-    await lsp_client.shutdown_session()
+def _no_models(request: pytest.FixtureRequest) -> dict:
+    models = str(request.getfixturevalue("tmp_path_factory").mktemp("no-models"))
+    return {"timeBudgetMs": 60000, "fixOnSave": True, "modelDir": models}
+
+
+client = session_fixture(_no_models)
 
 
 async def test_a_save_is_answered_while_quick_fixes_queue(client: LanguageClient, tmp_path):
-    save_uri = uri_for(tmp_path, "save.xlf")
-    open_document(client, save_uri, "excel-formula", "=SUM(A1:A3\n=A1+1\n")
-    await wait_for_diagnostics(client, save_uri)
+    save_uri, _ = await open_and_diagnose(
+        client, tmp_path, "save.xlf", "excel-formula", "=SUM(A1:A3\n=A1+1\n"
+    )
     order: list[str] = []
 
     async def quick_fix(n: int) -> None:
-        uri = uri_for(tmp_path, f"busy{n}.xlf")
-        open_document(client, uri, "excel-formula", BUSY)
-        diags = await wait_for_diagnostics(client, uri)
+        uri, diags = await open_and_diagnose(client, tmp_path, f"busy{n}.xlf", "excel-formula", BUSY)
         params = types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
             range=diags[0].range,

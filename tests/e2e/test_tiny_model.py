@@ -8,7 +8,6 @@ model must give (valid fixes; the obvious one first), not the tiny model's quali
 from __future__ import annotations
 
 import pytest
-import pytest_lsp
 from lastfix.grammars import get_grammar
 from lastfix.grammars.source_files import shared_dir
 from lsprotocol import types
@@ -18,18 +17,15 @@ from tests.server.lsp_support import (
     apply_text_edits,
     code_actions,
     edits_of_action,
-    open_document,
-    server_config,
-    start_session,
-    uri_for,
-    wait_for_diagnostics,
+    open_and_diagnose,
+    session_fixture,
 )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient):
+def _tiny_model(request: pytest.FixtureRequest) -> dict:
+    """Options naming the tiny Excel model (trained on first use), in the per-language modelDir form."""
     root = shared_dir()
     if root is None:
         pytest.skip("../shared (the corpus the tiny model trains on) is not beside this checkout")
@@ -37,18 +33,15 @@ async def client(lsp_client: LanguageClient):
     from tests.model_training.tiny_model import tiny_excel_model
 
     model_dir = tiny_excel_model(root).model_dir
-    await start_session(
-        lsp_client, {"modelDir": {"excel": str(model_dir)}, "device": "cpu", "timeBudgetMs": 5000}
-    )
-    yield
-    await lsp_client.shutdown_session()
+    return {"modelDir": {"excel": str(model_dir)}, "device": "cpu", "timeBudgetMs": 5000}
+
+
+client = session_fixture(_tiny_model)
 
 
 async def test_quick_fixes_from_the_hybrid_engine_with_a_real_model(client: LanguageClient, tmp_path):
-    uri = uri_for(tmp_path, "model.xlf")
     text = "=SUM(A1:A3\n"
-    open_document(client, uri, "excel-formula", text)
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "model.xlf", "excel-formula", text)
     actions = await code_actions(client, uri, diags)
     assert actions
     for action in actions:

@@ -5,27 +5,21 @@ log line says the warm-up is done."""
 from __future__ import annotations
 
 import pytest
-import pytest_lsp
 from pytest_lsp import LanguageClient
 
 from tests.server.lsp_support import (
     code_actions,
+    open_and_diagnose,
     open_document,
-    server_config,
-    start_session,
+    session_fixture,
     uri_for,
-    wait_for_diagnostics,
     wait_until,
 )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest_lsp.fixture(config=server_config())
-async def client(lsp_client: LanguageClient):
-    await start_session(lsp_client, {"enable": {"python": False}})
-    yield
-    await lsp_client.shutdown_session()
+client = session_fixture({"enable": {"python": False}})
 
 
 def _warmed(client: LanguageClient) -> list[str]:
@@ -36,9 +30,7 @@ async def test_the_model_warms_up_after_open_and_the_first_quick_fix_does_not_lo
     client: LanguageClient, tmp_path
 ):
     assert not _warmed(client)  # nothing before a document opens: initialize stays quick
-    uri = uri_for(tmp_path, "book.xlf")
-    open_document(client, uri, "excel-formula", "=SUM(A1:A3\n")
-    diags = await wait_for_diagnostics(client, uri)
+    uri, diags = await open_and_diagnose(client, tmp_path, "book.xlf", "excel-formula", "=SUM(A1:A3\n")
     await wait_until(lambda: _warmed(client), 60, "the warm-up log line")
     assert any("warmed up the excel model" in m for m in _warmed(client))
     loads = dict(client.progress_reports)  # the warm-up's "loading the excel model"
@@ -47,7 +39,6 @@ async def test_the_model_warms_up_after_open_and_the_first_quick_fix_does_not_lo
     assert client.progress_reports == loads  # loaded already: the quick fix loads nothing
     # a disabled language is not warmed up; an enabled one is warmed up once
     open_document(client, uri_for(tmp_path, "off.py"), "python", "print(1\n")
-    open_document(client, uri_for(tmp_path, "more.xlf"), "excel-formula", "=A1+\n")
-    await wait_for_diagnostics(client, uri_for(tmp_path, "more.xlf"))
+    await open_and_diagnose(client, tmp_path, "more.xlf", "excel-formula", "=A1+\n")
     await code_actions(client, uri, diags)
     assert len(_warmed(client)) == 1 and "python" not in _warmed(client)[0]

@@ -11,20 +11,35 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pytest
+import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+if TYPE_CHECKING:
+    from tests.server.raw_jsonrpc import RawServer
 
 __all__ = [
     "SERVER_COMMAND",
     "server_config",
+    "VS_CODE",
+    "EDITORS",
+    "editors",
+    "Session",
+    "session_fixture",
+    "session_of",
+    "raw_server_fixture",
     "install_client_handlers",
+    "start_session",
     "wait_until",
     "wait_for_diagnostics",
     "open_document",
+    "open_and_diagnose",
     "change_document",
     "apply_text_edits",
     "edits_of_action",
@@ -50,8 +65,18 @@ BROKEN: dict[str, tuple[str, str, str]] = {
 EXPECTED_FIX = {"excel": "=SUM(A1:A3)\n=A1+1\n"}
 
 
-def server_config() -> ClientServerConfig:
-    return ClientServerConfig(server_command=SERVER_COMMAND)
+VS_CODE = "visual_studio_code"
+# The editors whose sessions the e2e tests play: VS Code (pulls its settings) and Neovim 0.7 (never pulls).
+EDITORS = (VS_CODE, "neovim@v0.7.0")
+
+# lastfix initialization options, or a function of the fixture's request that makes them (for options
+# that need another fixture: a temporary folder, a trained model).
+Options = Mapping[str, Any] | Callable[[pytest.FixtureRequest], Mapping[str, Any]] | None
+
+
+def server_config(server_env: Mapping[str, str] | None = None) -> ClientServerConfig:
+    env = dict(server_env) if server_env is not None else None
+    return ClientServerConfig(server_command=SERVER_COMMAND, server_env=env)
 
 
 def uri_for(tmp: Path | str, name: str) -> str:
@@ -92,6 +117,86 @@ async def start_session(
     )
 
 
+@dataclass(frozen=True)
+class Session:
+    """What a session fixture started the server with, for the tests that look back at it."""
+
+    client: str  # the fixture's parameter: an editor's name, or the test's own label for its capabilities
+    options: Mapping[str, Any] | None  # the lastfix initialization options sent
+    result: types.InitializeResult
+
+
+def editors(*names: str) -> dict[str, types.ClientCapabilities]:
+    """Each editor's capabilities as pytest-lsp records them, by the editor's name (a fixture's ids)."""
+    return {name: client_capabilities(name) for name in names}
+
+
+def session_fixture(
+    options: Options = None,
+    *,
+    clients: Mapping[str, types.ClientCapabilities] | None = None,
+    pulled: Mapping[str, Any] | None = None,
+    server_env: Mapping[str, str] | None = None,
+) -> Any:
+    """A pytest-lsp fixture: ``lastfix serve`` over stdio, initialized with ``options`` as the ``lastfix``
+    initialization options, shut down after the test.
+
+    ``clients`` maps an id to the capabilities the client declares, one session (and one run of each test)
+    for each; without it the client is VS Code and the fixture is not parametrized. ``pulled`` is what the
+    client answers when the server pulls the ``lastfix`` section (workspace/configuration). Assign the
+    result to the fixture's name in the test module: ``client = session_fixture({...})``.
+    """
+    config = server_config(server_env)
+
+    @pytest_lsp.fixture(config=config, params=list(clients) if clients is not None else None)
+    async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest) -> AsyncIterator[None]:
+        name = request.param if clients is not None else VS_CODE
+        capabilities = clients[name] if clients is not None else client_capabilities(VS_CODE)
+        if pulled is not None:
+            lsp_client.set_configuration(dict(pulled), section="lastfix")
+        made = options(request) if callable(options) else options
+        sent = dict(made) if made is not None else None
+        result = await start_session(lsp_client, sent, capabilities=capabilities)
+        lsp_client.lastfix_session = Session(name, sent, result)  # type: ignore[attr-defined]
+        yield
+        await lsp_client.shutdown_session()
+
+    return client
+
+
+def session_of(client: LanguageClient) -> Session:
+    """The Session that ``session_fixture`` started ``client``'s server with."""
+    session = getattr(client, "lastfix_session", None)
+    assert isinstance(session, Session), "this client was not started by session_fixture"
+    return session
+
+
+def raw_server_fixture(
+    options: Mapping[str, Any] | None = None,
+    *,
+    initialize: bool = True,
+    answers: Mapping[str, Any] | None = None,
+) -> Any:
+    """A pytest fixture: the real server behind the raw JSON-RPC client (tests/server/raw_jsonrpc.py),
+    initialized with ``options`` as the ``lastfix`` initialization options unless ``initialize`` is false,
+    killed after the test if it is still running. ``answers`` replaces the client's ready answers to the
+    server's own requests (method -> result; ``{}``: the test answers each itself)."""
+
+    @pytest.fixture
+    def server() -> Iterator[RawServer]:
+        # imported here: raw_jsonrpc imports this module for the server command
+        from tests.server.raw_jsonrpc import RawServer
+
+        started = RawServer() if answers is None else RawServer(answers=answers)
+        if initialize:
+            started.initialize({"lastfix": dict(options)} if options is not None else None)
+        yield started
+        if started.proc.poll() is None:
+            started.proc.kill()
+
+    return server
+
+
 async def wait_until(predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
     """Poll ``predicate`` until it returns something truthy (race-free with notifications)."""
     deadline = time.monotonic() + timeout
@@ -124,6 +229,20 @@ def open_document(client: LanguageClient, uri: str, language_id: str, text: str,
             text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)
         )
     )
+
+
+async def open_and_diagnose(
+    client: LanguageClient,
+    folder: Path | str,
+    name: str,
+    language_id: str,
+    text: str,
+    predicate: Callable[[Sequence[types.Diagnostic]], bool] = bool,
+) -> tuple[str, Sequence[types.Diagnostic]]:
+    """Open ``text`` as the file ``name`` in ``folder`` and wait for its diagnostics: (uri, diagnostics)."""
+    uri = uri_for(folder, name)
+    open_document(client, uri, language_id, text)
+    return uri, await wait_for_diagnostics(client, uri, predicate)
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
