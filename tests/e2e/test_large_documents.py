@@ -7,6 +7,7 @@ import time
 import pytest
 from lastfix.grammars.source_files import MAX_FILE_BYTES
 
+from tests.server.lsp_support import raw_server_fixture
 from tests.server.raw_jsonrpc import RawServer
 
 pytestmark = pytest.mark.slow
@@ -38,13 +39,7 @@ def _wait(predicate, timeout: float = 30.0):
     return value
 
 
-@pytest.fixture
-def server():
-    s = RawServer()
-    s.initialize({"lastfix": {"diagnosticsDelayMs": 20}})
-    yield s
-    if s.proc.poll() is None:
-        s.proc.kill()
+server = raw_server_fixture({"diagnosticsDelayMs": 20})
 
 
 def test_an_error_at_the_end_of_a_very_long_line_has_its_utf16_column(server: RawServer):

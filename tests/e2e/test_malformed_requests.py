@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.server.lsp_support import raw_server_fixture
 from tests.server.raw_jsonrpc import RawServer
 
 pytestmark = pytest.mark.slow
@@ -15,13 +16,7 @@ pytestmark = pytest.mark.slow
 INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR = -32602, -32600, -32601, -32700
 
 
-@pytest.fixture
-def server():
-    s = RawServer()
-    s.initialize()
-    yield s
-    if s.proc.poll() is None:
-        s.proc.kill()
+server = raw_server_fixture()
 
 
 def test_request_with_params_of_the_wrong_shape_gets_invalid_params(server: RawServer):

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from tests.server.lsp_support import raw_server_fixture
 from tests.server.raw_jsonrpc import RawServer, rss_mb
 
 pytestmark = [
@@ -48,45 +49,41 @@ def _settle(server: RawServer, tag: str) -> float:
     return rss_mb(server.proc.pid)
 
 
-def test_memory_after_20000_edits_is_within_5_mb_of_that_after_1000():
-    server = RawServer()
-    try:
-        server.initialize()
-        server.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": "x = 1\n"}},
-        )
-        # the open document's model loads in the background (issue 18's warm-up): once, before the edits
-        server.wait_for(
-            lambda m: (
-                m.get("method") == "window/logMessage"
-                and "warmed up the python model" in m["params"]["message"]
-            ),
-            "the model's warm-up",
-            timeout=120,
-        )
-        version = 1
-        while version <= EDITS:
-            for _ in range(BATCH):
-                version += 1
-                _edit(server, version)
-            if version - 1 == WARM_UP:
-                after_warm_up = _settle(server, "warm-up")
-        at_end = _settle(server, "end")
-        print(
-            f"\nserver RSS after {WARM_UP} edits: {after_warm_up:.1f} MB; "
-            f"after {EDITS} edits: {at_end:.1f} MB; growth {at_end - after_warm_up:+.1f} MB"
-        )
-        assert at_end - after_warm_up <= ALLOWED_GROWTH_MB
-        # Every edit was taken: the diagnostics of the last version came (a clean "x = 1" has none).
-        published = server.wait_for(
-            lambda m: (
-                m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == version
-            ),
-            "diagnostics of the last version",
-        )
-        assert published["params"]["diagnostics"] == []
-        assert server.close() == 0
-    finally:
-        if server.proc.poll() is None:
-            server.proc.kill()
+server = raw_server_fixture()
+
+
+def test_memory_after_20000_edits_is_within_5_mb_of_that_after_1000(server: RawServer):
+    server.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": "x = 1\n"}},
+    )
+    # the open document's model loads in the background (issue 18's warm-up): once, before the edits
+    server.wait_for(
+        lambda m: (
+            m.get("method") == "window/logMessage" and "warmed up the python model" in m["params"]["message"]
+        ),
+        "the model's warm-up",
+        timeout=120,
+    )
+    version = 1
+    while version <= EDITS:
+        for _ in range(BATCH):
+            version += 1
+            _edit(server, version)
+        if version - 1 == WARM_UP:
+            after_warm_up = _settle(server, "warm-up")
+    at_end = _settle(server, "end")
+    print(
+        f"\nserver RSS after {WARM_UP} edits: {after_warm_up:.1f} MB; "
+        f"after {EDITS} edits: {at_end:.1f} MB; growth {at_end - after_warm_up:+.1f} MB"
+    )
+    assert at_end - after_warm_up <= ALLOWED_GROWTH_MB
+    # Every edit was taken: the diagnostics of the last version came (a clean "x = 1" has none).
+    published = server.wait_for(
+        lambda m: (
+            m.get("method") == "textDocument/publishDiagnostics" and m["params"].get("version") == version
+        ),
+        "diagnostics of the last version",
+    )
+    assert published["params"]["diagnostics"] == []
+    assert server.close() == 0

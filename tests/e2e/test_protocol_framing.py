@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from tests.server.lsp_support import raw_server_fixture
 from tests.server.raw_jsonrpc import RawServer
 
 pytestmark = pytest.mark.slow
@@ -22,13 +23,7 @@ def _body(msg_id: object, method: str = "lastfix/noSuchMethod") -> bytes:
     return json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": {}}).encode()
 
 
-@pytest.fixture
-def server():
-    s = RawServer()
-    s.initialize()
-    yield s
-    if s.proc.poll() is None:
-        s.proc.kill()
+server = raw_server_fixture()
 
 
 def _still_serving(server: RawServer, msg_id: object = "next") -> None:

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from tests.server.lsp_support import raw_server_fixture
 from tests.server.raw_jsonrpc import RawServer
 
 pytestmark = pytest.mark.slow
@@ -49,12 +50,8 @@ def _assert_quiet(server: RawServer) -> None:
     assert server.stream_errors == []
 
 
-@pytest.fixture
-def server():
-    s = RawServer(answers={})  # the test answers every request of the server itself
-    yield s
-    if s.proc.poll() is None:
-        s.proc.kill()
+# the test initializes, and answers every request of the server itself
+server = raw_server_fixture(initialize=False, answers={})
 
 
 def test_a_configuration_answered_after_6_s_is_applied(server: RawServer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.server.lsp_support import raw_server_fixture
 from tests.server.raw_jsonrpc import RawServer
 
 pytestmark = pytest.mark.slow
@@ -24,12 +25,8 @@ CODE_ACTION = {
 INITIALIZE = {"processId": None, "rootUri": None, "capabilities": {}}
 
 
-@pytest.fixture
-def server():
-    s = RawServer()
-    yield s
-    if s.proc.poll() is None:
-        s.proc.kill()
+# each test drives the lifecycle itself, from the first message
+server = raw_server_fixture(initialize=False)
 
 
 def test_requests_after_shutdown_get_invalid_request(server: RawServer):
