@@ -31,7 +31,6 @@ from collections.abc import Sequence
 from ..base import Rewrite, TextEdit, Token, TokenClass
 from ..brackets import closing_bracket, innermost_open, opening_bracket
 from ..rules import Rule, RuleKind, TokenRewrite, run_rewrites
-from .habits import HABITS
 
 __all__ = ["powershell_rewrites", "REWRITES"]
 
@@ -464,8 +463,7 @@ def _rule(name: str, doc: str, work: TokenRewrite, cost: float = 1.0) -> Rule[To
     return Rule(f"powershell.{name}", "powershell", RuleKind.REWRITE, doc, work, cost=cost)
 
 
-# Token by token in this order (the order proposals of equal cost are tried in); the habits of other
-# shells and languages (habits.py) come last.
+# Token by token in this order (the order proposals of equal cost are tried in).
 REWRITES: tuple[Rule[TokenRewrite], ...] = (
     _rule(
         "method-call-space",
@@ -532,5 +530,4 @@ REWRITES: tuple[Rule[TokenRewrite], ...] = (
         '$name = "Administrator -> $name = "Administrator": a string left open, closed at its line end',
         _unclosed_string,
     ),
-    *HABITS,
 )
