@@ -8,7 +8,7 @@ comparison inside a condition into an assignment (:func:`assigns_in_condition`: 
 
 Several errors are fixed one after the other in document order (:func:`fix_all`), each judged as its quick
 fix is: on its own error (gone, none added, the others left as they were), on the error list the user
-sees (the diagnostics'), all under one deadline.
+sees (the diagnostics'), each repair bounded by its own work and all under one deadline, their safety cap.
 """
 
 from __future__ import annotations
@@ -193,8 +193,10 @@ def fix_all(
 
     ``issues`` lists a text's errors as the diagnostics do (default: chunk by chunk, as
     ``IncrementalIssues``), so fix-all works on the errors the user sees and no others. ``repair`` finds
-    the candidates of one error, judged on that error alone (a quick fix's acceptance), within the
-    deadline it is given: each error gets an equal share of what is left for the errors still to visit.
+    the candidates of one error, judged on that error alone (a quick fix's acceptance), bounded by its own
+    work; ``deadline`` is only the safety cap of them all (DESIGN "Repair" 5). A repair the cap cut short
+    (``Deadline.fired``) is not applied and ends the pass: its answer would depend on the machine's load,
+    so the same document gets the same fixes under any load, or fewer when the cap fires, never others.
     Errors are listed again after each fix (a fix can resolve or move the ones after it); errors before
     the last one visited are not visited twice. The result is reported as a diff against the original.
     """
@@ -211,11 +213,11 @@ def fix_all(
         issue = pending[0]
         visited = issue.start
         tried.append(current.count("\n", 0, issue.start))
-        # its share of what is left, ending a little before it: a search that ran into the end of the whole
-        # deadline may have stopped before the runner-up that makes its top fix doubtful
-        share = deadline.share(1 / len(pending)).leave(_RESERVE)
-        candidates = repair(current, issue, share)
-        if deadline.expired():
+        # the cap ends a little before the whole deadline: the work after the last search (the checks of
+        # the policy, the final diff) stays inside it
+        cap = deadline.leave(_RESERVE)
+        candidates = repair(current, issue, cap)
+        if cap.fired() or deadline.cancelled():
             break
         top = candidates[0] if candidates else None
         if (
@@ -233,7 +235,7 @@ def fix_all(
     return FixAllResult(current, tuple(diff_edits(text, current)), fixed, left, tuple(tried))
 
 
-_RESERVE = 0.1  # of each error's share, kept for the work after its search (checks, the final diff)
+_RESERVE = 0.1  # of the whole deadline, kept for the work after the last search (checks, the final diff)
 
 
 def _moved(offset: int, edits: Sequence[TextEdit]) -> int:

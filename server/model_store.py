@@ -24,6 +24,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from lastfix.model_runtime.engines import RepairEngine
+    from lastfix.model_runtime.repair_settings import SearchSettings
 
 __all__ = ["ModelStore", "ModelKey"]
 
@@ -40,7 +41,8 @@ class ModelStore:
         self._ui = ui
         self._runtimes: dict[ModelKey, Any] = {}  # value None: load failed, edits engine only
         # per model, candidates and grammar (a Python target version is a grammar of its own)
-        self._engines: dict[tuple[ModelKey, int, Grammar], RepairEngine] = {}
+        # by (model, k, grammar, search tuning: None = the language's)
+        self._engines: dict[tuple[ModelKey, int, Grammar, SearchSettings | None], RepairEngine] = {}
         self._lock = threading.Lock()  # guards the per-key locks
         # one lock per model: a quick fix loading one language never waits for the warm-up of another
         self._key_locks: dict[ModelKey, threading.Lock] = {}
@@ -94,9 +96,16 @@ class ModelStore:
 
         return budget_ms(language, settings.time_budget_ms)
 
-    def engine(self, key: ModelKey, settings: Settings, grammar: Grammar | None = None) -> RepairEngine:
+    def engine(
+        self,
+        key: ModelKey,
+        settings: Settings,
+        grammar: Grammar | None = None,
+        search: SearchSettings | None = None,
+    ) -> RepairEngine:
         """The language's engine on ``grammar`` (a document's; by default the one ``settings`` ask for):
-        the hybrid on its model, or edits without one (loads the model first)."""
+        the hybrid on its model, or edits without one (loads the model first); ``search``: tuning of its
+        own (fix on save's work bound), else the language's."""
         from lastfix.model_runtime.engines import create_engine
         from lastfix.model_runtime.repair_settings import RepairSettings
 
@@ -105,16 +114,16 @@ class ModelStore:
         # Two candidates at least: the confidence rule compares the first with the runner-up.
         k = max(2, settings.candidates)
         with self._lock_of(key):
-            engine = self._engines.get((key, k, grammar))
+            engine = self._engines.get((key, k, grammar, search))
             if engine is None:
                 try:
                     name = "hybrid" if runtime is not None else "edits"
-                    engine = create_engine(grammar, runtime, RepairSettings(k=k, engine=name))
+                    engine = create_engine(grammar, runtime, RepairSettings(k=k, engine=name), search=search)
                 except LastfixError as e:  # a model the resolver accepted that the engine cannot use
                     self._ui.show_once(
                         f"use:{key.language}:{key.directory}",
                         f"lastfix: cannot use the model in {key.directory}: {e}",
                     )
-                    engine = create_engine(grammar, None, RepairSettings(k=k, engine="edits"))
-                self._engines[(key, k, grammar)] = engine
+                    engine = create_engine(grammar, None, RepairSettings(k=k, engine="edits"), search=search)
+                self._engines[(key, k, grammar, search)] = engine
             return engine

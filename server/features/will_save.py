@@ -1,8 +1,10 @@
 """textDocument/willSaveWaitUntil: fix on save, opt-in (``lastfix.fixOnSave``), conservative, in budget.
 
 The edits are fix-all's (confident fixes that delete at most ``lastfix.fixOnSaveMaxDeletedTokens``
-tokens), computed under one deadline of SAVE_BUDGET_MS for the whole document, because VS Code drops a
-save participant after about 1.5 s; a save never waits for quick fixes (its own worker).
+tokens), each error's repair bounded by the save's own work (:class:`SaveWork`: it looks for the first
+candidate and its runner-up, not a quick fix's list), so the same save gives the same edit under any load;
+one deadline of SAVE_BUDGET_MS for the whole document is their safety cap, because VS Code drops a save
+participant after about 1.5 s. A save never waits for quick fixes (its own worker).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 
 from lsprotocol import types
 
-from ..repair_service import SAVE_BUDGET_MS, RepairService
+from ..repair_service import SAVE_BUDGET_MS, RepairService, SaveWork
 from ..session import Session
 from ..workspace_edits import lsp_text_edits
 from .diagnostics import Diagnostics
@@ -20,6 +22,7 @@ from .fix_all import policy_of, tried_lines
 __all__ = ["WillSave"]
 
 logger = logging.getLogger(__name__)
+_WORK = SaveWork()
 
 
 class WillSave:
@@ -42,7 +45,7 @@ class WillSave:
         # the save's own budget (a quick fix's default, PowerShell's 250 ms, is for one repair), or the
         # user's lastfix.timeBudgetMs when that is shorter
         total_ms = min(SAVE_BUDGET_MS, settings.time_budget_ms or SAVE_BUDGET_MS)
-        result = await self._repairs.fix_all(doc, policy_of(self._session), total_ms=total_ms)
+        result = await self._repairs.fix_all(doc, policy_of(self._session), total_ms=total_ms, bound=_WORK)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None
         logger.info(

@@ -177,3 +177,22 @@ def test_fix_all_never_applies_a_comparison_turned_assignment():
     grammar, repair = _edits_repair("powershell")
     assert repair(text, grammar.errors(text)[0], Deadline.never())[0].text == "if ($count -eq 3) { 1 }\n"
     assert fix_all(text, grammar, repair, FixPolicy()).text in (text, "if ($count -eq 3) { 1 }\n")
+
+
+def test_fix_all_drops_a_repair_the_cap_cut_short():
+    """A repair that stopped on the safety cap may differ from run to run: it is not applied, and the pass
+    ends, so a loaded machine gives the same fixes or fewer, never others."""
+    grammar, repair = _edits_repair("excel")
+    text = "=SUM(A1:A3\n=A1+1\n=MAX(B1:B2\n"
+    calls: list[int] = []
+
+    def cut_short(text: str, issue, cap: Deadline):
+        calls.append(issue.start)
+        found = repair(text, issue, cap)
+        if len(calls) == 2:  # the second error's search ran into the cap (a deadline already passed)
+            assert cap.cap_ms(-1).fires()
+        return found
+
+    result = fix_all(text, grammar, cut_short, FixPolicy(), Deadline.never())
+    assert result.text == "=SUM(A1:A3)\n=A1+1\n=MAX(B1:B2\n" and result.fixed == 1
+    assert len(calls) == 2
