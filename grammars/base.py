@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -272,6 +272,12 @@ class Grammar(ABC):
         """``tokens`` as an edit's cost counts them: where the lexer fuses a valid construct into one token
         that a slip leaves in pieces (PowerShell's ``[System.IO.Path]``), the pieces; by default as is."""
         return tokens
+
+    def nesting_brackets(self, text: str) -> Mapping[str, str] | None:
+        """Brackets (opener -> closer) that nest in every text the oracle accepts, as this grammar's tokens
+        of ``text``, and of any token edit of them that inserts no quote, show them: the edit search then
+        drops a proposal that leaves them unnested before judging it. None (the default): no such promise."""
+        return None
 
     def layout_symbols(self) -> tuple[str, str, str] | None:
         """(newline, indent, dedent) symbols where lines and indentation are tokens of empty text (Python):

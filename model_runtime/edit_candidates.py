@@ -20,6 +20,7 @@ from lastfix.grammars.base import Grammar, TextEdit, Token, TokenClass, apply_ed
 
 from .deadline import Deadline
 from .hints import NO_HINTS, EditHints
+from .nesting_filter import Change, NestingFilter
 from .ranking import DEFAULT_COSTS, EditCosts, delete_cost, insert_cost, substitute_cost, weighted_distance
 from .slip_proposals import INSERT_PAIR, SlipContext, SlipSettings, plan_pairs, plan_slips
 from .token_edits import EDITABLE, constant_edits, edit_for
@@ -107,6 +108,9 @@ class EditSearchSettings:
     within: float = 1.5  # once a repair is found, try only proposals at most this much dearer
     slips: SlipSettings = field(default_factory=SlipSettings)  # moves, pair and argument edits
     without_rules: frozenset[str] = frozenset()  # named rules switched off (``lastfix bench --without-rule``)
+    # drop a proposal that leaves the brackets unnested before the oracle judges it, where the grammar
+    # promises its oracle rejects such a text (Grammar.nesting_brackets; exact: it only saves checks)
+    prefilter: bool = True
     # proposals the oracle judges in a window's first pass (a work bound: DESIGN "Repair" 5): 60% of the
     # repair's checks (SearchSettings.repair_checks), as the old time share left the first pass 60% of the
     # budget; going on when nothing was found, and the search for a partial step, take what is left
@@ -182,9 +186,12 @@ def propose_edits(
     )
     ins = {s: insert_cost(s, _symbol_class(grammar, s), costs, hints) for s in (*alphabet, *_QUOTES)}
     ins.update({p: costs.content for p in placeholders})
-    # (tried later, cost, proximity, order, build the edits, is a rewrite, rule); ``order`` keeps the sort
-    # stable and total. A few proposals go first whatever their cost: cheap to check, dear to reach in order.
-    plan: list[tuple[bool, float, int, int, Callable[[], tuple[TextEdit, ...] | None], bool, str]] = []
+    # (tried later, cost, proximity, order, build the edits, is a rewrite, rule, its token edits);
+    # ``order`` keeps the sort stable and total. A few proposals go first whatever their cost: cheap to
+    # check, dear to reach in order.
+    plan: list[
+        tuple[bool, float, int, int, Callable[[], tuple[TextEdit, ...] | None], bool, str, Change | None]
+    ] = []
     off = settings.without_rules
 
     def add(
@@ -194,8 +201,9 @@ def propose_edits(
         rewrite: bool = False,
         first: bool = False,
         rule: str = SEARCH,
+        change: Change | None = None,
     ) -> None:
-        plan.append((not first, cost, prox, len(plan), build, rewrite, rule))
+        plan.append((not first, cost, prox, len(plan), build, rewrite, rule, change))
 
     def single(i: int, j: int, new: tuple[str, ...]) -> Callable[[], tuple[TextEdit, ...] | None]:
         def build() -> tuple[TextEdit, ...] | None:
@@ -207,17 +215,19 @@ def propose_edits(
     for g in range(first, last + 1):  # insertion at gap g (before token g)
         prox = window.gap_proximity(g)
         for s, c in ins.items():
-            add(c, prox, single(g, g, (s,)))
+            add(c, prox, single(g, g, (s,)), change=((g, g, (s,)),))
     for i in range(first, last):
         tok = tokens[i]
         prox = window.token_proximity(i)
-        add(delete_cost(tok.text, tok.cls, costs, hints), prox, single(i, i + 1, ()))
+        add(
+            delete_cost(tok.text, tok.cls, costs, hints), prox, single(i, i + 1, ()), change=((i, i + 1, ()),)
+        )
         if tok.cls not in EDITABLE and tok.cls is not TokenClass.OTHER:
             continue  # a name or constant replaced by punctuation is a deletion plus an insertion
         for s in alphabet:
             if s != tok.kind:
                 c = substitute_cost((tok.text, tok.cls), (s, _symbol_class(grammar, s)), costs, hints)
-                add(c, prox, single(i, i + 1, (s,)))
+                add(c, prox, single(i, i + 1, (s,)), change=((i, i + 1, (s,)),))
     ctx = SlipContext(grammar, text, tokens, window, costs, hints)
     if settings.pairs and INSERT_PAIR.name not in off:
         plan_pairs(ctx, settings.max_pair_span, add)
@@ -229,7 +239,11 @@ def propose_edits(
             prox = window.token_proximity(rw.at)
             add(rw.cost, prox, constant_edits(rw.edits), True, True, rw.rule or UNNAMED_REWRITE)
     plan.sort(key=lambda entry: entry[:4])
-    for _, cost, prox, _, build, rewrite, rule in plan:
+    nesting = grammar.nesting_brackets(text) if settings.prefilter else None
+    unnested = NestingFilter(tokens, first, last, nesting, grammar.render) if nesting else None
+    for _, cost, prox, _, build, rewrite, rule, change in plan:
+        if unnested is not None and unnested.rejects(change):
+            continue  # the oracle would reject it: not built, not judged, not counted as work
         edits = build()
         if edits:
             yield _Proposal(edits, cost, prox, rewrite=rewrite, rule=rule)

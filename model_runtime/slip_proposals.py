@@ -41,7 +41,8 @@ _MOVABLE = frozenset({"(", ")", "[", "]", "{", "}", ",", ";"})
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _SEPARATORS = (";", ",")
 
-# add(cost, proximity, build the edits, is priced as a slip, try before cheaper proposals, rule name)
+# add(cost, proximity, build the edits, is priced as a slip, try before cheaper proposals, rule name,
+#     change=its token edits (i, j, new symbols), which lets the search drop it unbuilt: nesting_filter)
 Add = Callable[..., None]
 # Paired insertions (DESIGN "Repair": "common two-token: paired brackets, quotes").
 PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ('"', '"'), ("'", "'"))
@@ -100,7 +101,8 @@ def plan_pairs(ctx: SlipContext, max_span: int, add: Add) -> None:
                     close, TokenClass.PUNCT, costs, hints
                 )
                 build = functools.partial(_paired, ctx.grammar, ctx.text, ctx.tokens, p, q, (open_, close))
-                add(c, prox, build, rule=INSERT_PAIR.name)
+                change = ((p, p, (open_, close)),) if p == q else ((p, p, (open_,)), (q, q, (close,)))
+                add(c, prox, build, rule=INSERT_PAIR.name, change=change)
 
 
 def _paired(
@@ -129,7 +131,8 @@ def _plan_repeated_separators(ctx: SlipContext, settings: SlipSettings, add: Add
             1 + settings.repeat_cost * (len(gaps) - 1)
         )
         # tried first: a handful of parses, where its cost would put it behind every two-edit proposal
-        add(cost, 0, functools.partial(_insert_before, ctx, gaps, sep), True, True)
+        change = tuple((g, g, (sep,)) for g in gaps)
+        add(cost, 0, functools.partial(_insert_before, ctx, gaps, sep), True, True, change=change)
 
 
 def _insert_before(ctx: SlipContext, gaps: Sequence[int], sep: str) -> tuple[TextEdit, ...] | None:
@@ -180,7 +183,8 @@ def _plan_moves(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
             kept = [t.kind for t in tokens[lo:hi] if t is not tok]
             new = [tok.kind, *kept] if g < i else [*kept, tok.kind]
             prox = min(window.token_proximity(i), window.gap_proximity(g))
-            add(cost, prox, functools.partial(span_edits, grammar, text, tokens, lo, hi, tuple(new)), True)
+            build = functools.partial(span_edits, grammar, text, tokens, lo, hi, tuple(new))
+            add(cost, prox, build, True, change=((lo, hi, tuple(new)),))
 
 
 def _plan_pair_deletions(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:
@@ -216,6 +220,7 @@ def _plan_pair_deletions(ctx: SlipContext, settings: SlipSettings, add: Add) -> 
                 prox,
                 functools.partial(two_edits, grammar, text, tokens, (o, o + 1, ()), (c, c + 1, ())),
                 True,
+                change=((o, o + 1, ()), (c, c + 1, ())),
             )
 
 
@@ -228,7 +233,7 @@ def _plan_argument_drops(ctx: SlipContext, settings: SlipSettings, add: Add) -> 
             if 0 < a1 - a0 <= settings.max_dropped_argument:
                 prox = min(window.token_proximity(a0 - 1), window.token_proximity(a1 - 1))
                 build = functools.partial(span_edits, ctx.grammar, ctx.text, tokens, a0 - 1, a1, ())
-                add(settings.drop_argument_cost, prox, build, True)
+                add(settings.drop_argument_cost, prox, build, True, change=((a0 - 1, a1, ()),))
 
 
 def _plan_argument_swaps(ctx: SlipContext, settings: SlipSettings, add: Add) -> None:

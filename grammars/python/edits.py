@@ -16,6 +16,7 @@ Only the gaps next to a change are rewritten:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ def separator(left: str, right: str) -> str:
     return " "  # operators, and words after a closing bracket (``) if``)
 
 
+@functools.lru_cache(maxsize=16)  # the search maps thousands of edits of one text
 def indent_unit(text: str) -> str:
     """The file's indentation step (the first indented line's whitespace), else four spaces."""
     m = re.search(r"^(?:[^\s#].*)(?:\r\n|\r|\n)(?:[ \t]*(?:#.*)?(?:\r\n|\r|\n))*([ \t]+)\S", text, re.M)

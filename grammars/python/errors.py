@@ -43,7 +43,7 @@ import tree_sitter
 
 from ..base import IssueKind, SyntaxIssue
 from ..brackets import PAIRS
-from .newer_syntax import NEWEST, NewerSyntax, PythonVersion, applicable, needed, tolerate
+from .newer_syntax import NEWEST, NewerSyntax, PythonVersion, applicable, may_hold, needed, tolerate
 from .parse import ByteOffsets, PythonParser
 from .target_syntax import beyond, explain, forbidden, too_new
 
@@ -468,7 +468,30 @@ def _lines_of(text: str, err: CPythonError) -> str:
 
 def is_valid_with(text: str, parser: PythonParser, syntax: PythonSyntax) -> bool:
     """The validity oracle for code written for ``syntax.target``."""
+    if _plainly_invalid(text, syntax):
+        return False
     return _verdict(text, parser, syntax).error is None
+
+
+def _plainly_invalid(text: str, syntax: PythonSyntax) -> bool:
+    """True when CPython rejects ``text`` and no newer construct can explain it: :func:`_verdict`'s
+    answer, for the repair search's many rejected candidates, at one AST-only parse and without locating
+    the error (two parses and the location before: full compilation fails first on a rejected text).
+
+    Exact: ``_verdict`` looks for newer constructs only on the error's lines (``needed``); none of their
+    hints anywhere in the text means none on those lines (a lone '\\r' ends a line there too, so the
+    search sees it as '\\n' for the hints' ``^``), and every other path of it ends in an error."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<snippet>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        return False
+    except SyntaxError:
+        pass
+    except Exception:  # noqa: BLE001 - null bytes, surrogates, deep nesting: the full verdict says
+        return False
+    lines = text.replace("\r", "\n") if "\r" in text else text
+    return not may_hold(lines, applicable(syntax.target, syntax.off))
 
 
 def find_issues(

@@ -9,7 +9,7 @@ token of the line). Comments are dropped. Edits are layout-aware (``python_edits
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..base import SKETCH_ANONYMISED, Grammar, Rewrite, SyntaxIssue, TextEdit, Token, TokenClass, placeholder
@@ -31,7 +31,8 @@ from .lexer import (
     STRING,
     lex,
 )
-from .newer_syntax import TOLERANCES, PythonVersion, parse_version
+from .nesting import NESTING, brackets_nest_as_lexed
+from .newer_syntax import TOLERANCES, PythonVersion, applicable, parse_version
 from .parse import IncrementalDocument, PythonParser
 from .rewrites import REWRITES
 from .statements import statement_spans
@@ -126,6 +127,10 @@ class PythonGrammar(Grammar):
 
     def layout_symbols(self) -> tuple[str, str, str] | None:
         return NEWLINE, INDENT, DEDENT
+
+    def nesting_brackets(self, text: str) -> Mapping[str, str] | None:
+        newer = applicable(self._syntax.target, self._syntax.off)
+        return NESTING if brackets_nest_as_lexed(text, newer) else None
 
     def separator(self, left: str, right: str) -> str:
         return python_separator(left, right)
