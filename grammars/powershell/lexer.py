@@ -59,8 +59,9 @@ class _Lexer(StatementLexer, ArgumentLexer, ExpressionLexer):
             return j
         if c in "\r\n":
             j = i + 2 if text.startswith("\r\n", i) else i + 1
+            comma = self.mode == "arg" and self.after_comma()  # read before the newline becomes ``last``
             self.emit("newline", i, j)
-            if self.last >= 0 and self.out[self.last].text == "," or self.mode in ("cmd", "operand", "call"):
+            if comma or self.mode in ("cmd", "operand", "call"):
                 return j  # a line break after ',', '|' or an operator continues the statement
             if self.mode != "start" or self.stack and self.stack[-1].inner != "start":
                 self.mode = self.inner_mode()
@@ -106,6 +107,15 @@ class _Lexer(StatementLexer, ArgumentLexer, ExpressionLexer):
         if got is not None:
             return got
         return self.statement(i)
+
+    def after_comma(self) -> bool:
+        """Is the last significant lexeme before this line break (blank lines skipped) a ``,``?"""
+        k = self.last
+        while k >= 0 and self.out[k].cat == "newline":
+            k -= 1
+            while k >= 0 and self.out[k].cat not in SIGNIFICANT:
+                k -= 1
+        return k >= 0 and self.out[k].text == ","
 
 
 def lex(text: str) -> list[Lexeme]:

@@ -30,6 +30,8 @@ _HEX_SUFFIX = re.compile(r"(?:[uU]?[lLyYsSnN])?(?:[kKmMgGtTpP][bB])?$")  # d and
 _COMPLEX_TYPE = re.compile(r"[+`,]|\[\s*\[")  # nested (+), arity (`1), assembly (,) or [[T]] arguments
 _TYPE_ARGUMENTS = re.compile(r"\[\s*[\w.]+(?:\[\])?(?:\s*,\s*[\w.]+(?:\[\])?)*\s*\]")
 _SUFFIXED_NUMBER = re.compile(r"(?<![\w.$])\d+(?:\.\d+)?([kKmMgGtTpP][bB])\b")
+_BINARY = re.compile(r"-?0[bB][01]+" + _NUMBER_SUFFIX.pattern)  # ends with '$': use fullmatch
+_VALUE_OPENERS = frozenset({"@{", "@(", "(", "$(", "{"})
 _QUOTE_MAP = str.maketrans({**{q: "'" for q in SINGLE_QUOTES[1:]}, **{q: '"' for q in DOUBLE_QUOTES[1:]}})
 
 
@@ -463,7 +465,9 @@ def clean_blocks(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool
 
 def background_operator(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
     """``Get-Thing &`` runs the pipeline as a background job (PowerShell 6, about_Operators "Background
-    operator"); tree-sitter-powershell reads ``&`` only as the call operator. Blanked at a pipeline's end."""
+    operator"); tree-sitter-powershell reads ``&`` only as the call operator. Blanked at a pipeline's end.
+    PowerShell 7 also takes ``cmd1 & cmd2`` on one line, but 5.1 rejects it ("The ampersand (&) character
+    is not allowed") and it is the usual slip of cmd.exe's ``&`` (a dev record), so that stays flagged."""
     for k, x in enumerate(lx):
         if x.cat == "operator" and x.text == "&" and x.mode in ("arg", "expr"):
             j = _next_significant(lx, k)
@@ -491,17 +495,22 @@ def else_on_next_line(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str],
 
 
 def parameter_as_command(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
-    """``-Guid $g`` starting a line is a command named ``-Guid`` to PowerShell's parser (a parameter
-    token in command position is read as the command name; it fails only when run). tree-sitter-powershell
-    rejects it. Shown as a command name of the same length."""
-    previous = None
+    """``-Guid $g`` starting a line, or a hashtable's value (``@{ Once = -Once }``, a value is a statement),
+    is a command named ``-Guid`` to PowerShell's parser (a parameter token in command position is read as
+    the command name; it fails only when run). tree-sitter-powershell rejects it. Shown as a command name
+    of the same length."""
+    previous = key = None
     for x in lx:
-        # only at the start of a line (a continuation line whose backtick is missing); after ';' it is far
-        # likelier a slip the repair should see
+        # only at the start of a line (a continuation line whose backtick is missing) or as a hashtable
+        # value (a value is a statement: @{ Once = -Once }); after ';' it is far likelier a slip the
+        # repair should see
+        value = previous is not None and previous.text == "=" and key is not None and key.mode == "key"
         if x.cat == "parameter" and x.mode == "start" and previous is not None and previous.cat == "newline":
             buf.put(x.start, "a" * len(x.text), "parameter_as_command")
+        elif x.cat == "parameter" and x.mode == "start" and value:
+            buf.put(x.start, "a" * len(x.text), "parameter_as_command")
         if x.cat in SIGNIFICANT:
-            previous = x
+            previous, key = x, previous
 
 
 def generic_method_calls(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
@@ -627,6 +636,102 @@ def number_suffixes_in_strings(lx: Sequence[Lexeme], buf: _Buffer, check: Callab
                 buf.put(x.start + m.start(1), "00", "number_suffixes_in_strings")
 
 
+def comma_continues_arguments(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``Select-Object Name,<newline> Id``: after a ``,`` in a command's arguments the parser skips line
+    breaks, blank lines and comments to the next element of the array argument (about_Parsing;
+    spec 8.2 "array-literal-expression", new-lines:opt after ','); tree-sitter-powershell ends the command
+    at the line break. The line breaks up to the next argument are shown as blanks."""
+    for k, x in enumerate(lx):
+        if not (x.cat == "punct" and x.text == "," and x.mode == "arg"):
+            continue
+        j = k + 1
+        while j < len(lx) and lx[j].cat in ("ws", "newline", "comment", "cont"):
+            j += 1
+        if j >= len(lx) or "\n" not in buf.chars[x.end : lx[j].start] or lx[j].mode != "arg":
+            continue
+        # the next element: a word, variable, string, number or an opened value; not '|', ')' or '-Name'
+        if lx[j].cat not in ("operator", "parameter", "punct") or lx[j].text in _VALUE_OPENERS:
+            _blank_lines(buf, x.end, lx[j].start, "comma_continues_arguments")
+
+
+def _blank_lines(buf: _Buffer, start: int, end: int, rule: str) -> None:
+    """Line breaks over ``start:end`` shown as blanks (what is there already, masked comments too, stays)."""
+    buf.put(start, "".join(" " if c in "\r\n" else c for c in buf.chars[start:end]), rule)
+
+
+def _continues_line(x: Lexeme) -> bool:
+    """Does a line break after ``x`` continue the expression (``-lt``, ``|``, ``,`` at the end of a line)?"""
+    return x.text == "," or x.cat == "operator" and not (x.text in ("++", "--") and x.mode == "expr")
+
+
+def for_header_line_breaks(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``for (<newline> $i = 0 <newline> $i -lt 10 <newline> $i++ <newline>)``: a line break ends the
+    initializer and the condition as ``;`` does, and blank lines may come before each part and before ``)``
+    (about_For; spec 8.4.4: statement-terminator is ';' or a new line, new-lines:opt around the parts);
+    tree-sitter-powershell takes neither. When at most two terminators are followed by a part, the line
+    breaks that end the first two parts are shown as ``;`` and the header's other line breaks as blanks."""
+    for k, x in enumerate(lx):
+        if not (x.cat == "keyword" and x.text.lower() == "for"):
+            continue
+        p = k + 1
+        while p < len(lx) and lx[p].cat in ("ws", "newline", "comment", "cont"):
+            p += 1
+        if p >= len(lx) or lx[p].text != "(" or lx[p].pair <= p:
+            continue
+        shape: list[Lexeme | None] = []  # each terminator (';' or a line break) and None for each part
+        breaks: list[Lexeme] = []
+        previous: Lexeme | None = None  # the last lexeme of the part being read
+        j = p + 1
+        while j < lx[p].pair:
+            y = lx[j]
+            if y.cat == "newline":
+                breaks.append(y)
+                if previous is not None and not _continues_line(previous):
+                    shape.append(y)
+                    previous = None
+            elif y.cat == "punct" and y.text == ";":
+                shape.append(y)
+                previous = None
+            elif y.cat in SIGNIFICANT:
+                if previous is None:
+                    shape.append(None)
+                previous = y
+            j = y.pair + 1 if y.pair > j else j + 1
+        last_part = max((n for n, z in enumerate(shape) if z is None), default=-1)
+        terminators = [z for z in shape[:last_part] if z is not None]
+        if not breaks or len(terminators) > 2:
+            continue  # more than two terminators before the last part: tree-sitter judges it as it is
+        for y in breaks:
+            _blank_lines(buf, y.start, y.end, "for_header_line_breaks")
+        for z in [z for z in shape if z is not None][:2]:
+            if z.cat == "newline":
+                buf.put(z.start, ";", "for_header_line_breaks")
+
+
+def binary_literals(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``0b1010`` is a binary integer literal since PowerShell 7.0, with the same suffixes and multipliers
+    as the others (about_Numeric_Literals); tree-sitter-powershell knows only decimal and hexadecimal.
+    Shown as a decimal number of the same length; ``0b102`` is not matched and stays an error."""
+    for x in lx:
+        if x.cat == "number" and _BINARY.fullmatch(x.text):
+            at = x.text.lower().index("0b")
+            buf.put(x.start + at, "0" * (len(x.text) - at), "binary_literals")
+
+
+def variable_name_characters(lx: Sequence[Lexeme], buf: _Buffer, check: Callable[[str], bool]) -> None:
+    """``$végösszeg``, ``$итог``: a variable name is made of Unicode letters and digits of any script
+    (spec 2.3.6, classes Lu Ll Lt Lm Lo Nd); tree-sitter-powershell takes ASCII only. ``${...}`` names may
+    hold any character escaped with a backtick (``${this`{value`}is}``, spec 2.3.6 braced-variable),
+    which tree-sitter rejects too. The name is shown as ASCII letters of the same length."""
+    for x in lx:
+        if x.cat != "variable" or x.problem is not None:
+            continue
+        if x.text.startswith("${") and "`" in x.text:
+            buf.put(x.start + 2, "a" * (len(x.text) - 3), "variable_name_characters")
+        elif not x.text.isascii() and not x.text.startswith("${"):
+            buf.put(x.start, "".join(c if c.isascii() else "a" for c in x.text), "variable_name_characters")
+
+
 Tolerance = Callable[[Sequence[Lexeme], _Buffer, Callable[[str], bool]], None]
 
 
@@ -668,7 +773,7 @@ TOLERANCES: tuple[Rule[Tolerance], ...] = (
     _tolerance(clean_blocks, "clean { } is a named block since PowerShell 7.3 (about_Functions)"),
     _tolerance(background_operator, "cmd & runs the pipeline as a background job (about_Operators)"),
     _tolerance(else_on_next_line, "} then else/elseif on a later line, also where if is a value"),
-    _tolerance(parameter_as_command, "-Name starting a statement is read as a command name (parser)"),
+    _tolerance(parameter_as_command, "-Name starting a line or a hashtable value is a command name (parser)"),
     _tolerance(generic_method_calls, "$o.Method[int]() passes type arguments (PowerShell 7.3)"),
     _tolerance(generic_base_types, "class C : List[int]: a generic base type (about_Classes_Inheritance)"),
     _tolerance(member_on_next_line, "$x.<newline>Name: the member name may follow on the next line"),
@@ -677,6 +782,12 @@ TOLERANCES: tuple[Rule[Tolerance], ...] = (
     _tolerance(
         literal_hash_in_strings, "'#' inside an expandable string is a plain character (spec 2.3.5.2)"
     ),
+    _tolerance(
+        comma_continues_arguments, "Cmd a,<newline> b: line breaks after ',' in arguments are skipped"
+    ),
+    _tolerance(for_header_line_breaks, "for (<nl> $i = 0 <nl> $i -lt 9 <nl> $i++ <nl>): line breaks as ';'"),
+    _tolerance(binary_literals, "0b1010: binary integer literals (PowerShell 7, about_Numeric_Literals)"),
+    _tolerance(variable_name_characters, "$végösszeg, ${a`{b`}}: variable names of any script (spec 2.3.6)"),
 )
 
 

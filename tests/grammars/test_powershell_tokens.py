@@ -96,6 +96,24 @@ def test_newlines_are_layout_tokens_comments_and_continuations_are_dropped():
     assert "\n" not in kinds("Get-Item a `\n  -Force")  # backtick-newline continues the line
 
 
+def test_a_comma_at_the_end_of_a_line_continues_the_arguments():
+    # PowerShell skips line breaks, blank lines and comments after ',' in an array argument (about_Parsing)
+    text = "Select-Object Name,\n\n  # the id\n  Id -First 3\nGet-Date"
+    # 'Id' is the array's second element, not a command (the line break stays a layout token)
+    assert kinds(text) == [
+        "<COMMAND>",
+        "<ARG>",
+        ",",
+        "\n",
+        "<ARG>",
+        "<PARAMETER>",
+        "<NUMBER>",
+        "\n",
+        "<COMMAND>",
+    ]
+    assert G.is_valid(text)
+
+
 def test_round_trip_and_identity_edits():
     toks = G.tokenize(SCRIPT)
     assert all(SCRIPT[t.start : t.end] == t.text for t in toks)

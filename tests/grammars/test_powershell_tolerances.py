@@ -133,6 +133,31 @@ CASES = [
     ),
     ("member_on_next_line", "$x = (1).\n    ForEach{ $_ }", "$x = (1).\n    ForEach{ $_ "),
     ("script_block_method_arguments", "$x.Where{ $_ -gt 1 }", "$x.Where{ $_ -gt 1 "),
+    # from the MicrosoftDocs code blocks flagged before (issue 17 point 1): the docs' own examples
+    (
+        "comma_continues_arguments",
+        "Select-Object Name,\n    Id -First 3",
+        "Select-Object Name,\n\n| Sort-Object",
+    ),
+    (
+        "comma_continues_arguments",
+        "Format-Table Name, # the key\n    @{ n = 'a'; e = { 1 } } -AutoSize",
+        "Format-Table Name, # the key\n",
+    ),
+    (
+        "for_header_line_breaks",
+        "for (\n    $i = 0 # first\n    $i -lt 10\n    $i++\n) { $i }",
+        "for (\n    $i = 0 # first\n    $i -lt 10\n    $i++\n    $j++\n) { $i }",
+    ),
+    ("binary_literals", "[int] '0b1111' -eq 0b1111", "[int] '0b1111' -eq 0b1021"),
+    ("binary_literals", "$a = 0b1101L, -0b11, 0b1kb", "$a = 0b1101L, -0b11,"),
+    ("variable_name_characters", "$végösszeg = 1\n$итог", "$végösszeg = "),
+    ("variable_name_characters", "${this`{value`}is} = 'x'", "${this`{value`}is} = 'x"),
+    (
+        "parameter_as_command",
+        "@{\n    Once = -Once\n    At = '1:00'\n}",
+        "@{\n    Once = -Once\n    At = '1:00'\n",
+    ),
     (
         "number_suffixes_in_strings",
         'Write-Log "$($_.Name) ($([math]::Round($_.Length/1KB, 2)) KB)"',
@@ -148,6 +173,19 @@ def test_tolerance_accepts_valid_and_keeps_broken_flagged(rule, valid, broken):
     assert G.issues(parsed) == [], G.issues(parsed)
     assert rule in parsed.masked.rules
     assert G.errors(broken), f"{broken!r} must stay invalid"
+
+
+def test_for_header_line_breaks_need_the_parts_powershell_reads():
+    # a ';' in the header: tree-sitter judges it as written (both forms are fine to it and to PowerShell)
+    assert G.is_valid("for ($i = 0;\n     $i -lt 3;\n     $i++) { $i }")
+    # a continued condition is one part, not two
+    assert G.is_valid("for (\n    $i = 0\n    $i -lt\n        10\n    $i++\n) { $i }")
+    assert not G.is_valid("for (\n    $i = 0\n    $i -lt 10\n    $i++\n { $i }")
+
+
+def test_a_background_ampersand_between_two_commands_stays_flagged():
+    # PowerShell 7 reads it as a background job and a second statement, 5.1 rejects it; a dev record's slip
+    assert not G.is_valid('cmd.exe /C a.exe /R /D Y & icacls.exe "C:\\x" /T')
 
 
 def test_every_rule_has_a_case():
