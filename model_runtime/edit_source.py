@@ -67,14 +67,14 @@ class _EditRun:
 
     def resume(self, until: Deadline) -> None:
         if self._search is not None and not self._search.done and not self._cands:
-            self._cands = self._run(self._search, until)
+            self._cands = self._run(self._search, until, self._source.settings.resume_checks)
 
     def fallback(self, until: Deadline, others_found: bool) -> None:
         source, task = self._source, self._task
         cheapest = min((c.cost for c in self._cands), default=float("inf"))
         if cheapest <= source.progress_below or others_found or until.fires():
             return
-        progress = replace(source.settings, pairs=False, max_accepted=source.beam)
+        progress = replace(source.settings, pairs=source.settings.progress_pairs, max_accepted=source.beam)
         search = EditSearch(
             task.grammar,
             task.text,
@@ -85,7 +85,7 @@ class _EditRun:
             settings=progress,
             hints=task.hints,
         )
-        self._cands += self._run(search, until)
+        self._cands += self._run(search, until, source.settings.progress_checks)
 
     def _run(self, search: EditSearch, until: Deadline, checks: int | None = None) -> list[EditCandidate]:
         """``search`` for at most ``checks`` (None: all) of the oracle checks the repair has left."""
