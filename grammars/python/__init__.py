@@ -17,10 +17,16 @@ LANGUAGE = Language(
     # draws 3 rows when the search found nothing and 1 beside its candidates (the old 60 ms drew 1). The 1 s
     # cap fired on 0 of 200 (p95 570 ms; the old search ran into it on 71): exact@1 0.315 -> 0.305,
     # close@1 0.830 -> 0.805; 6,500 checks give back 0.315 / 0.830 but run into a 1 s cap on 31%.
+    # Issue 16/17 (task W): the checks got cheaper (one parse a rejected candidate, unnested brackets
+    # dropped unjudged), and a window with no one-edit repair after 2,000 checks goes on for 500 only,
+    # leaving the rest to the two-step repair (a partial step may insert a bracket pair). Chosen on dev
+    # 0-499 (CPU ms a repair, one thread): close@1 / exact@1 / p50 / p95 0.782 / 0.376 / 153 / 375 with
+    # the cheaper checks alone, 0.808 / 0.382 / 141 / 461 with the split, 0.810 / 0.386 / 140 / 492 with
+    # pairs (5,000 checks: 0.810 / 0.384 / 141 / 522; first pass 1,500 of 3,000: 0.802 / 0.382 / 118 / 417).
     search={
         "hybrid_slack": 0.25,
         "repair_checks": 3500,
-        "edits": {"checks": 3500},
+        "edits": {"checks": 2000, "resume_checks": 500, "progress_pairs": True},
         "hybrid_seeds": 1,
         "quick_rows": 1,
     },
