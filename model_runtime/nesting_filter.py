@@ -4,7 +4,12 @@ Where the grammar promises that its oracle rejects every text whose brackets do 
 (``Grammar.nesting_brackets``: Python, whose tokenizer refuses them), a proposal's token-level change
 tells, without building its text, whether the result can be valid: about two in five proposals of the
 Python search cannot (an opener inserted where nothing closes it, a closer deleted from a balanced line).
-Exact, so it changes no verdict, only how far the search's work bound reaches.
+Exact, so it changes no verdict, only how far the search's work bound reaches. Not only for the
+grammar's own verdict: the acceptances that let other errors stay (a quick fix's, a window's among
+several, a two-step repair's partial step) reject such a text too, since the tokenizer then stops at a
+bracket of the window or reports a new error after it, as long as the brackets outside the window can
+nest around it; where they cannot (an opener left open after the window, a closer failing before it,
+which is another error's bracket), the filter says nothing.
 """
 
 from __future__ import annotations
@@ -59,6 +64,9 @@ class NestingFilter:
                 reduced = self._prepend(kinds[g], reduced)
             if g <= last:
                 self._after[g] = reduced
+        outside = self._after[last]
+        # some window content makes the whole text nest: otherwise another error owns a bracket outside
+        self._outside_nests = self._before[first] is not None and outside is not _BROKEN and not outside[1]
 
     def _step(self, stack: list[str] | None, kind: str) -> list[str] | None:
         """``stack`` after one more token of bracket ``kind`` ('' for none); None once it fails."""
@@ -94,7 +102,7 @@ class NestingFilter:
     def rejects(self, change: Change | None) -> bool:
         """True when ``change`` surely leaves the brackets unnested (False when it cannot tell: no change
         given, a quote written, which re-reads the strings after it)."""
-        if not change or any(self._quotes(s) for _, _, new in change for s in new):
+        if not self._outside_nests or not change or any(self._quotes(s) for _, _, new in change for s in new):
             return False
         i0 = change[0][0]
         if not (self._first <= i0 and change[-1][1] <= self._last):

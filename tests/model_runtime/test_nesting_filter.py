@@ -172,3 +172,39 @@ def test_unbounded_the_search_finds_the_same_with_or_without_the_filter(shared):
         assert found[0] == found[1], pair["id"]
         saved += checked[0] - checked[1]
     assert saved > 0
+
+
+def test_it_says_nothing_where_another_errors_bracket_lies_outside_the_window():
+    # a window on the first line; the '[' left open two lines down is another error's: a quick fix of
+    # the first error (judged on that error alone) may leave it open, so nothing is unnested "surely"
+    text = "def mean(xs)\n    return 1\nitems = [1, 2\n"
+    tokens = G.tokenize(text)
+    nesting = G.nesting_brackets(text)
+    assert nesting is not None
+    colon_at = _at(tokens, ")") + 1
+    f = NestingFilter(tokens, 0, colon_at + 1, nesting, G.render)
+    assert not f.rejects(((colon_at, colon_at, (":",)),))
+    assert not f.rejects(((colon_at, colon_at, ("(",)),))
+    # a closer failing before the window is another error's too
+    text = "x = 1)\ny = (2\n"
+    tokens = G.tokenize(text)
+    start = _at(tokens, "y")
+    f = NestingFilter(tokens, start, len(tokens), G.nesting_brackets(text) or {}, G.render)
+    assert not f.rejects(((len(tokens), len(tokens), (")",)),))
+
+
+def test_a_quick_fix_repairs_its_error_beside_another_errors_open_bracket():
+    from lastfix.grammars.incremental_issues import IncrementalIssues
+    from lastfix.model_runtime.deadline import Deadline
+    from lastfix.model_runtime.engines import create_engine
+    from lastfix.model_runtime.local_repair import repair_around
+    from lastfix.model_runtime.repair_settings import RepairSettings
+
+    text = "def mean(xs)\n    return sum(xs) / len(xs)\n\n\nitems = [1, 2, 3\nprint(mean(items))\n"
+    probe = IncrementalIssues(G)
+    first = probe.issues(text)[0]
+    engine = create_engine(G, None, RepairSettings(engine="edits"))
+    found = repair_around(
+        engine, text, first, deadline=Deadline.after_ms(60_000), k=2, checker=probe, scoped=True
+    )
+    assert found and found[0].text.startswith("def mean(xs):\n")
