@@ -3,7 +3,7 @@ tokenizer for the model.
 
 * ``errors``/``is_valid``: the text is lexed (mode-aware, :mod:`grammars.powershell_lexer`), valid
   constructs tree-sitter-powershell does not know are rewritten length-preserving
-  (:mod:`grammars.powershell_tolerances`), tree-sitter parses the result, and the errors PowerShell's
+  (:mod:`.tolerances`), tree-sitter parses the result, and the errors PowerShell's
   own parser reports but tree-sitter misses are added (:mod:`grammars.powershell_checks`).
 * ``tokenize``: keywords, operators (case-folded), punctuation and common automatic variables are
   closed symbols; commands, parameters, other variables, bare-word arguments, member/key names, type

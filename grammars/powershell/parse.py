@@ -3,7 +3,7 @@
 
 tree-sitter reports UTF-8 byte offsets; lastfix speaks code points (grammars/base.py), so every
 position goes through :class:`ByteMap`. The text parsed is the *masked* text of
-:mod:`grammars.powershell_tolerances`, which has the same code points as the source at every offset
+:mod:`.tolerances`, which has the same code points as the source at every offset
 that matters, so positions carry over unchanged.
 """
 
