@@ -8,13 +8,22 @@ sample maps back to text edits with the grammar (``Grammar.edits_for``, as diffu
 kept tokens keep their text, a slot that became a token is an insertion, a token that became a blank a
 deletion. Distinct results are ranked by the model's own pseudo-likelihood of the repaired stretch in
 its window (plus a per-token credit), the log P(fixed) a noisy-channel ranking can reuse.
+
+Where to mask is settings data (``masked_stretches``): the stretch around the error point, the end of the
+error's statement, the end of scope of each open bracket; the samples are split over these layouts in
+the same batched run. With ``rounds`` > 1 the reverse process is resumed when no sample is valid: the
+samples whose first error moved furthest on are masked again around their new error (the paper's repair,
+resumed). Everything is bounded by work (samples x rounds) and deterministic for a seed. A model's own
+defaults are its config.json "repair" section (:func:`settings_for`), chosen by ``benchmarks.masked_cv``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from lastfix.grammars.base import Grammar, TextEdit, Token, apply_edits
@@ -22,9 +31,17 @@ from lastfix.grammars.vocab import UNK
 
 from .canvas import with_slots
 from .masked_runtime import MaskedRuntime
+from .masked_stretches import fit_stretch, stretches
 from .windows import Window
 
-__all__ = ["MaskedRepairSettings", "MaskedSample", "masked_stretch", "repair_window", "window_scores"]
+__all__ = [
+    "MaskedRepairSettings",
+    "MaskedSample",
+    "masked_stretch",
+    "repair_window",
+    "settings_for",
+    "window_scores",
+]
 
 RANKINGS = ("pll", "votes", "sample")
 
@@ -55,6 +72,36 @@ class MaskedRepairSettings:
     # (the n-gram prior's token_nll, ngram.py). None: the model's own, its mean -PLL per token on
     # held-apart corpus text (config.json "repair", written by masked_measure --calibrate), else 0.
     length_credit: float | None = None
+    # where to mask (masked_stretches.ANCHORS): the samples are split over the distinct stretches, row s
+    # on stretch s mod their number, so every stretch gets every ratio
+    anchors: tuple[str, ...] = ("error",)
+    end_before: int = 3  # tokens before a scope's end in an "end" / "closers" stretch
+    end_after: int = 0  # tokens after it
+    most_stretches: int = 4  # at most this many stretches per window (bounds the split)
+    # rounds of the reverse process: a later round runs only when no sample of the last one is valid,
+    # on the ``resume_from`` samples whose first error moved furthest on, ``samples`` rows among them
+    rounds: int = 1
+    resume_from: int = 2
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> MaskedRepairSettings:
+        """These settings with ``overrides`` (field -> value, lists as tuples); ValueError naming an
+        unknown field and the valid ones."""
+        names = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise ValueError(
+                f"unknown masked repair setting {unknown[0]!r}; valid names: {', '.join(sorted(names))}"
+            )
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+        return dataclasses.replace(self, **values)
+
+
+def settings_for(runtime: MaskedRuntime, base: MaskedRepairSettings | None = None) -> MaskedRepairSettings:
+    """The model's own repair settings: ``base`` (the defaults) with its config.json "repair" section."""
+    base = MaskedRepairSettings() if base is None else base
+    names = {f.name for f in dataclasses.fields(base)}
+    section = runtime.config.get("repair", {})
+    return base.with_overrides({k: v for k, v in section.items() if k in names})
 
 
 @dataclass(frozen=True)
@@ -72,20 +119,13 @@ class MaskedSample:
 def masked_stretch(
     window: Window, settings: MaskedRepairSettings, canvas: int | None = None
 ) -> tuple[int, int]:
-    """Token indices [a, b) (document indices) of the stretch that gets slots and masks.
+    """Token indices [a, b) (document indices) of the stretch around the error that gets slots and masks.
 
     With ``canvas``, the stretch is narrowed (its far ends first, alternately) until the window, its
     slots (one per gap of the stretch) and EOS fit.
     """
-    a = max(window.first, window.focus - settings.slots_before)
-    b = max(a, min(window.last, window.focus + settings.slots_after))
-    if canvas is not None:
-        while a < b and window.size + (b - a + 1) + 1 > canvas:
-            if window.focus - a >= b - window.focus:
-                a += 1
-            else:
-                b -= 1
-    return a, b
+    focus = window.focus
+    return fit_stretch(window, focus - settings.slots_before, focus + settings.slots_after, focus, canvas)
 
 
 def _cell_distances(window: Window, a: int, b: int) -> np.ndarray:
@@ -116,6 +156,164 @@ def window_scores(
     return out
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """One stretch laid on the canvas: the window's ids with the stretch's slots, and its cells."""
+
+    a: int
+    b: int
+    ids: np.ndarray  # the window laid with slots in the stretch
+    c0: int  # first cell of the stretch
+    distances: np.ndarray  # per cell of the stretch, its distance to the error
+    maskable: np.ndarray  # per cell: not an <unk> the user wrote (the sampler cannot write it)
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """One sample: the document it makes, its edits of the document it was drawn on, and its window."""
+
+    text: str
+    edits: tuple[TextEdit, ...]
+    symbols: tuple[str, ...]
+    ratio: float
+    logp: float
+
+
+def _layouts(
+    grammar: Grammar,
+    runtime: MaskedRuntime,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    symbols: Sequence[str],
+    settings: MaskedRepairSettings,
+) -> list[_Layout]:
+    """The window laid once per distinct stretch of the settings' anchors that fits the canvas."""
+    vocab = runtime.vocab
+    found = stretches(
+        grammar,
+        text,
+        tokens,
+        window,
+        symbols,
+        settings.anchors,
+        (settings.slots_before, settings.slots_after),
+        (settings.end_before, settings.end_after),
+        runtime.canvas,
+        settings.most_stretches,
+    )
+    out: list[_Layout] = []
+    for a, b in found:
+        laid = with_slots(symbols, a - window.first, b - window.first)
+        if len(laid) + 1 > runtime.canvas:
+            continue  # the caller sizes the window to the canvas minus the slots, so this is rare
+        ids = np.asarray([vocab.id_of(s) for s in laid], dtype=np.int64)
+        c0 = a - window.first  # the cells before the stretch are the window's tokens
+        distances = _cell_distances(window, a, b)
+        maskable = ids[c0 : c0 + len(distances)] != vocab.id_of(UNK)
+        if maskable.any():
+            out.append(_Layout(a, b, ids, c0, distances, maskable))
+    return out
+
+
+def _draw(
+    grammar: Grammar,
+    runtime: MaskedRuntime,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    settings: MaskedRepairSettings,
+    rows: int,
+    seed: int,
+) -> tuple[list[_Drawn], list[_Layout]]:
+    """``rows`` samples of one batched run, split over the window's stretches; the layouts used."""
+    vocab = runtime.vocab
+    win_tokens = list(tokens[window.first : window.last])
+    symbols = vocab.symbols_of(win_tokens)
+    layouts = _layouts(grammar, runtime, text, tokens, window, symbols, settings)
+    if not layouts or rows < 1:
+        return [], []
+    rng = np.random.default_rng(seed)
+    n = len(layouts)
+    row_layout = np.arange(rows) % n
+    ratios = [settings.ratios[(s // n) % len(settings.ratios)] for s in range(rows)]
+    laid, _ = runtime.lay([lay.ids.tolist() for lay in layouts])  # [L, cells], padded to the longest
+    original = laid[row_layout]  # [S, cells]
+    batch = original.copy()
+    for li, lay in enumerate(layouts):
+        members = np.flatnonzero(row_layout == li)
+        m = len(lay.distances)
+        slots = np.zeros(m, dtype=bool)
+        slots[::2] = settings.mask_slots  # the stretch's layout: slot, token, slot, ..., slot
+        member_ratios = [ratios[s] for s in members]
+        masks = _masks(lay.distances, lay.maskable & ~slots, member_ratios, settings.jitter, rng) | slots
+        cells = batch[members, lay.c0 : lay.c0 + m]
+        batch[members, lay.c0 : lay.c0 + m] = np.where(masks, runtime.mask_id, cells)
+    prior = np.where(batch == runtime.mask_id, original, -1)
+    prior[prior == vocab.blank_id] = -1  # a slot has nothing typed to keep
+    result = runtime.unmask(
+        batch,
+        steps=settings.steps,
+        seed=seed,
+        temperature=settings.temperature,
+        prior=prior,
+        prior_bonus=settings.keep_bonus,
+    )
+    drawn: list[_Drawn] = []
+    for row, ratio, logp in zip(result.ids, ratios, result.logp, strict=True):
+        new = vocab.decode(row)
+        edits = tuple(grammar.edits_for(text, win_tokens, symbols, new))
+        if edits:  # else the sampler walked back to the broken input itself
+            drawn.append(_Drawn(apply_edits(text, edits), edits, tuple(new), float(ratio), float(logp)))
+    return drawn, layouts
+
+
+def _span_edit(old: str, new: str) -> TextEdit:
+    """The one edit replacing the stretch where ``old`` and ``new`` differ (common prefix and suffix kept)."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return TextEdit(head, len(old) - tail, new[head : len(new) - tail])
+
+
+def _resumed_window(
+    grammar: Grammar, tokens: Sequence[Token], window: Window, text: str
+) -> tuple[int, list[Token], Window] | None:
+    """(how far the first error moved on, in tokens from the end; the sample's tokens; its window: the
+    same tokens as the original one, around the new error) of an invalid sample, or None when its first
+    error did not move on, left the window, or the sample changed tokens outside the window."""
+    issues = grammar.errors(text)
+    if not issues:
+        return None
+    new_tokens = list(grammar.tokenize(text))
+    last = window.last + len(new_tokens) - len(tokens)
+    same = [(t.kind, t.text) for t in tokens[: window.first]] == [
+        (t.kind, t.text) for t in new_tokens[: window.first]
+    ] and [(t.kind, t.text) for t in tokens[window.last :]] == [(t.kind, t.text) for t in new_tokens[last:]]
+    if not same or last <= window.first:
+        return None
+    at, until = issues[0].repair_span
+    ends = [t.end for t in new_tokens]
+    focus = int(np.searchsorted(ends, at, side="right"))
+    focus_end = max(focus, int(np.searchsorted(ends, max(at, until), side="right")))
+    moved = (len(tokens) - window.focus) - (len(new_tokens) - focus)
+    if moved <= 0 or not window.first <= focus <= last:
+        return None
+    resumed = Window(
+        window.first,
+        last,
+        new_tokens[window.first].start,
+        new_tokens[last - 1].end,
+        focus,
+        min(focus_end, last),
+        (issues[0],),
+    )
+    return moved, new_tokens, resumed
+
+
 def repair_window(
     grammar: Grammar,
     runtime: MaskedRuntime,
@@ -126,62 +324,51 @@ def repair_window(
     *,
     seed: int = 0,
 ) -> list[MaskedSample]:
-    """Distinct documents the masked model made of the window, best first (no validity check here)."""
+    """Distinct documents the masked model made of the window, best first (no validity check here, but
+    for deciding whether to resume)."""
     if settings.ranking not in RANKINGS:
         raise ValueError(f"unknown ranking {settings.ranking!r}; valid names: {', '.join(RANKINGS)}")
     if window.last <= window.first or settings.samples < 1:
         return []
-    win_tokens = list(tokens[window.first : window.last])
-    vocab = runtime.vocab
-    symbols = vocab.symbols_of(win_tokens)
-    a, b = masked_stretch(window, settings, runtime.canvas)
-    laid = with_slots(symbols, a - window.first, b - window.first)
-    if len(laid) + 1 > runtime.canvas:
-        return []  # the caller sizes the window to the canvas minus the slots, so this is rare
-    ids = np.asarray([vocab.id_of(s) for s in laid], dtype=np.int64)
-    c0 = a - window.first  # first cell of the stretch (the cells before it are the window's tokens)
-    distances = _cell_distances(window, a, b)
-    stretch = ids[c0 : c0 + len(distances)]
-    maskable = stretch != vocab.id_of(UNK)  # an <unk> the user wrote is kept: the sampler cannot write it
-    if not maskable.any():
+    drawn, layouts = _draw(grammar, runtime, text, tokens, window, settings, settings.samples, seed)
+    if not layouts:
         return []
-    rng = np.random.default_rng(seed)
-    ratios = [settings.ratios[s % len(settings.ratios)] for s in range(settings.samples)]
-    slots = np.zeros(len(distances), dtype=bool)
-    slots[::2] = settings.mask_slots  # the stretch's layout: slot, token, slot, ..., slot
-    masks = _masks(distances, maskable & ~slots, ratios, settings.jitter, rng) | slots  # [S, M]
-    canvas, _ = runtime.lay([ids.tolist()])
-    batch = np.repeat(canvas, settings.samples, axis=0)  # [S, n]
-    cells = batch[:, c0 : c0 + len(distances)]
-    batch[:, c0 : c0 + len(distances)] = np.where(masks, runtime.mask_id, cells)
-    prior = np.where(batch == runtime.mask_id, np.repeat(canvas, settings.samples, axis=0), -1)
-    prior[prior == vocab.blank_id] = -1  # a slot has nothing typed to keep
-    result = runtime.unmask(
-        batch,
-        steps=settings.steps,
-        seed=seed,
-        temperature=settings.temperature,
-        prior=prior,
-        prior_bonus=settings.keep_bonus,
-    )
+    # the cells a ranking scores: every stretch of every round (edits of later rounds stay inside them)
+    head = min(lay.a for lay in layouts) - window.first
+    tail = min(window.last - lay.b for lay in layouts)
     found: dict[str, MaskedSample] = {}
-    for row, ratio, logp in zip(result.ids, ratios, result.logp, strict=True):
-        new = vocab.decode(row)
-        edits = tuple(grammar.edits_for(text, win_tokens, symbols, new))
-        if not edits:
-            continue  # the sampler walked back to the broken input itself
-        new_text = apply_edits(text, edits)
-        prev = found.get(new_text)
-        if prev is None:
-            found[new_text] = MaskedSample(new_text, edits, 1, float(ratio), float(logp), tuple(new))
-        else:
-            found[new_text] = MaskedSample(
-                prev.text, prev.edits, prev.votes + 1, prev.ratio, max(prev.score, float(logp)), prev.symbols
+    _collect(found, drawn)
+    latest = list(dict.fromkeys(d.text for d in drawn))
+    for r in range(1, settings.rounds):
+        if any(grammar.is_valid(t) for t in latest):
+            break
+        resumable = []
+        for t in latest:
+            got = _resumed_window(grammar, tokens, window, t)
+            if got is not None:
+                resumable.append((got[0], t, got[1], got[2]))
+        resumable = sorted(resumable, key=lambda x: -x[0])[: max(1, settings.resume_from)]  # stable
+        if not resumable:
+            break
+        rows = max(1, settings.samples // len(resumable))
+        latest = []
+        for j, (_, at_text, at_tokens, at_window) in enumerate(resumable):
+            more, used = _draw(
+                grammar, runtime, at_text, at_tokens, at_window, settings, rows, seed + 7919 * r + 104729 * j
             )
+            more = [
+                _Drawn(d.text, (_span_edit(text, d.text),), d.symbols, d.ratio, d.logp)
+                for d in more
+                if d.text != text
+            ]
+            _collect(found, more)
+            latest.extend(t for t in dict.fromkeys(d.text for d in more) if t not in latest)
+            for lay in used:
+                head = min(head, lay.a - window.first)
+                tail = min(tail, at_window.last - lay.b)
     samples = list(found.values())
     if settings.ranking == "pll" and samples:
-        # only the stretch changes: score its cells, with the window's other tokens as context
-        head, tail = a - window.first, window.last - b
+        # only the stretches change: score their cells, with the window's other tokens as context
         spans = [(head, len(s.symbols) - tail) for s in samples]
         scores = window_scores(runtime, [s.symbols for s in samples], spans)
         credit = settings.length_credit
@@ -202,6 +389,18 @@ def repair_window(
         (lambda s: (-s.votes, -s.score)) if settings.ranking == "votes" else (lambda s: (-s.score, -s.votes))
     )
     return sorted(samples, key=key)
+
+
+def _collect(found: dict[str, MaskedSample], drawn: Sequence[_Drawn]) -> None:
+    """Add samples to the distinct documents: a document's votes count its samples, its score the best."""
+    for d in drawn:
+        prev = found.get(d.text)
+        if prev is None:
+            found[d.text] = MaskedSample(d.text, d.edits, 1, d.ratio, d.logp, d.symbols)
+        else:
+            found[d.text] = MaskedSample(
+                prev.text, prev.edits, prev.votes + 1, prev.ratio, max(prev.score, d.logp), prev.symbols
+            )
 
 
 def _masks(

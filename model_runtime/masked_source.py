@@ -6,16 +6,18 @@ Bounded by work, not by the clock (DESIGN "Repair" 5): it draws ``samples`` rows
 earlier source already found candidates) and skips the window only when the safety cap has fired, so the
 same input gives the same candidates on any machine. Its candidates carry votes (samples that
 made them) and, as ``noise``, the masking ratio of their first sample; they are tagged "masked".
+Without settings of its own it repairs with the model's (``masked_repair.settings_for``: the defaults
+and the model's config.json "repair" section, chosen per language by ``benchmarks.masked_cv``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from .candidate_sources import OneShotRun, WindowTask
 from .deadline import Deadline
-from .masked_repair import MaskedRepairSettings, repair_window
+from .masked_repair import MaskedRepairSettings, repair_window, settings_for
 
 if TYPE_CHECKING:  # onnxruntime stays out of this import
     from .masked_runtime import MaskedRuntime
@@ -31,10 +33,14 @@ class MaskedSource:
     """Samples of the masked model on each window."""
 
     runtime: MaskedRuntime
-    settings: MaskedRepairSettings = field(default_factory=MaskedRepairSettings)
+    settings: MaskedRepairSettings | None = None  # None: the model's own (settings_for)
     quick_samples: int | None = None  # samples when an earlier source already has candidates
     seed: int = 0
     order: int = 1  # after the symbolic search, like the continuous sampler
+
+    def repair_settings(self) -> MaskedRepairSettings:
+        """The settings a window is repaired with."""
+        return settings_for(self.runtime) if self.settings is None else self.settings
 
     @property
     def canvas(self) -> int | None:
@@ -55,7 +61,7 @@ class _MaskedRun(OneShotRun):
         source, task = self._source, self._task
         if until.fires():
             return
-        settings = source.settings
+        settings = source.repair_settings()
         if others_found and source.quick_samples is not None:
             settings = replace(settings, samples=source.quick_samples)
         samples = repair_window(

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
 from lastfix.grammars.errors import ModelLoadError
 from lastfix.model_runtime.candidate_sources import WindowTask
 from lastfix.model_runtime.deadline import Deadline
@@ -22,6 +23,7 @@ from lastfix.model_runtime.masked_repair import (
     MaskedRepairSettings,
     masked_stretch,
     repair_window,
+    settings_for,
     window_scores,
 )
 from lastfix.model_runtime.masked_runtime import MASKED_GRAPH, load_masked_model
@@ -194,3 +196,53 @@ def test_the_shipped_excel_model_closes_a_bracket_and_prefers_balanced_text():
         ],
     )
     assert balanced > extra
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"anchors": ("error", "end")},
+        {"anchors": ("error", "end", "closers"), "end_before": 2},
+        {"anchors": ("end",), "ratios": (0.0, 0.1)},
+        {"rounds": 3, "resume_from": 2},
+        {"anchors": ("error", "end"), "rounds": 2},
+    ],
+)
+def test_masking_layouts_give_well_formed_distinct_documents_deterministically(runtime, overrides):
+    text = "=IF(A1>0,SUM(A1:A3),MAX(B1,B2)"
+    grammar, tokens, _, window = _window(text)
+    settings = MaskedRepairSettings(samples=8, **overrides)
+    a = repair_window(grammar, runtime, text, tokens, window, settings, seed=5)
+    assert a == repair_window(grammar, runtime, text, tokens, window, settings, seed=5)
+    assert sum(s.votes for s in a) <= 8 * settings.rounds  # bounded by work: samples x rounds
+    assert len({s.text for s in a}) == len(a) and all(s.text != text for s in a)
+    for s in a:
+        assert apply_edits(text, s.edits) == s.text  # the edits make the document, whatever the round
+        assert s.text[: window.start] == text[: window.start]  # nothing outside the window changes
+    assert [s.score for s in a] == sorted((s.score for s in a), reverse=True)
+
+
+def test_resumption_runs_only_while_no_sample_is_valid(runtime):
+    text = "=SUM(A1:A3"
+    grammar, tokens, _, window = _window(text)
+    one = repair_window(grammar, runtime, text, tokens, window, MaskedRepairSettings(samples=8), seed=2)
+    more = repair_window(
+        grammar, runtime, text, tokens, window, MaskedRepairSettings(samples=8, rounds=3), seed=2
+    )
+    if any(grammar.is_valid(s.text) for s in one):
+        assert {s.text for s in more} == {s.text for s in one}  # the first round's samples are kept as is
+    assert {s.text for s in one} <= {s.text for s in more}
+
+
+def test_settings_come_from_the_models_config_and_name_unknown_fields(runtime, tmp_path):
+    assert settings_for(runtime) == MaskedRepairSettings().with_overrides(runtime.config.get("repair", {}))
+    shutil.copytree(tiny_masked_model().model_dir, tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    config["repair"] = {"length_credit": 0.5, "anchors": ["error", "end"], "rounds": 2}
+    (tmp_path / "m" / "config.json").write_text(json.dumps(config))
+    own = settings_for(load_masked_model(tmp_path / "m", device="cpu", threads=1))
+    assert (own.anchors, own.rounds, own.length_credit) == (("error", "end"), 2, 0.5)
+    source = MaskedSource(load_masked_model(tmp_path / "m", device="cpu", threads=1))
+    assert source.repair_settings() == own
+    with pytest.raises(ValueError, match="valid names"):
+        MaskedRepairSettings().with_overrides({"anchor": ["end"]})
