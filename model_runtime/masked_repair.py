@@ -27,9 +27,8 @@ from typing import Any
 
 import numpy as np
 from lastfix.grammars.base import Grammar, TextEdit, Token, apply_edits
-from lastfix.grammars.vocab import UNK
+from lastfix.grammars.vocab import BLANK, UNK
 
-from .canvas import with_slots
 from .masked_runtime import MaskedRuntime
 from .masked_stretches import fit_stretch, stretches
 from .windows import Window
@@ -78,6 +77,9 @@ class MaskedRepairSettings:
     end_before: int = 3  # tokens before a scope's end in an "end" / "closers" stretch
     end_after: int = 0  # tokens after it
     most_stretches: int = 4  # at most this many stretches per window (bounds the split)
+    # every stretch in one layout (a fix in two places at once: a stray opener early and the closer
+    # at the end), instead of the samples split over the stretches
+    together: bool = False
     # rounds of the reverse process: a later round runs only when no sample of the last one is valid,
     # on the ``resume_from`` samples whose first error moved furthest on, ``samples`` rows among them
     rounds: int = 1
@@ -128,16 +130,6 @@ def masked_stretch(
     return fit_stretch(window, focus - settings.slots_before, focus + settings.slots_after, focus, canvas)
 
 
-def _cell_distances(window: Window, a: int, b: int) -> np.ndarray:
-    """Distance (in tokens) of each cell of the stretch's layout to the error's edges: slot, token, ..."""
-    cells = []
-    for g in range(a, b + 1):
-        cells.append(window.gap_proximity(g))  # the slot of gap g
-        if g < b:
-            cells.append(window.token_proximity(g))  # token g
-    return np.asarray(cells, dtype=np.float64)
-
-
 def window_scores(
     runtime: MaskedRuntime,
     windows: Sequence[Sequence[str]],
@@ -158,14 +150,68 @@ def window_scores(
 
 @dataclass(frozen=True)
 class _Layout:
-    """One stretch laid on the canvas: the window's ids with the stretch's slots, and its cells."""
+    """The window laid with a blank slot in every gap of its stretches, and the stretches' cells."""
 
-    a: int
-    b: int
-    ids: np.ndarray  # the window laid with slots in the stretch
-    c0: int  # first cell of the stretch
-    distances: np.ndarray  # per cell of the stretch, its distance to the error
+    a: int  # first token of the first stretch
+    b: int  # end of the last one
+    ids: np.ndarray  # the laid row
+    cells: np.ndarray  # indices of the stretches' cells in the row: slot, token, ..., slot per stretch
+    distances: np.ndarray  # per cell, its distance (in tokens) to the error's edges
+    slots: np.ndarray  # per cell: a blank slot (else a token the user typed)
     maskable: np.ndarray  # per cell: not an <unk> the user wrote (the sampler cannot write it)
+
+
+def _laid(
+    runtime: MaskedRuntime, window: Window, symbols: Sequence[str], spans: Sequence[tuple[int, int]]
+) -> _Layout | None:
+    """The window's symbols with a slot in every gap of each (disjoint, sorted) stretch, as
+    ``canvas.with_slots`` lays one; None when it does not fit the canvas or nothing can be masked."""
+    vocab = runtime.vocab
+    blank = vocab.id_of(BLANK)
+    ids: list[int] = []
+    cells: list[int] = []
+    distances: list[int] = []
+    slots: list[bool] = []
+    for g in range(window.first, window.last + 1):
+        inside = any(a <= g <= b for a, b in spans)
+        if inside:  # the slot of gap g
+            cells.append(len(ids))
+            distances.append(window.gap_proximity(g))
+            slots.append(True)
+            ids.append(blank)
+        if g < window.last:
+            if inside and any(a <= g < b for a, b in spans):  # token g, inside a stretch
+                cells.append(len(ids))
+                distances.append(window.token_proximity(g))
+                slots.append(False)
+            ids.append(vocab.id_of(symbols[g - window.first]))
+    if len(ids) + 1 > runtime.canvas:
+        return None  # the caller sizes the window to the canvas minus the slots, so this is rare
+    row = np.asarray(ids, dtype=np.int64)
+    at = np.asarray(cells, dtype=np.int64)
+    maskable = row[at] != vocab.id_of(UNK)
+    if not maskable.any():
+        return None
+    return _Layout(
+        spans[0][0],
+        spans[-1][1],
+        row,
+        at,
+        np.asarray(distances, dtype=np.float64),
+        np.asarray(slots, dtype=bool),
+        maskable,
+    )
+
+
+def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stretches sorted, those that share a gap merged into one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 @dataclass(frozen=True)
@@ -188,8 +234,8 @@ def _layouts(
     symbols: Sequence[str],
     settings: MaskedRepairSettings,
 ) -> list[_Layout]:
-    """The window laid once per distinct stretch of the settings' anchors that fits the canvas."""
-    vocab = runtime.vocab
+    """The window laid once per distinct stretch of the settings' anchors that fits the canvas (or once
+    with all of them, ``together``)."""
     found = stretches(
         grammar,
         text,
@@ -202,18 +248,13 @@ def _layouts(
         runtime.canvas,
         settings.most_stretches,
     )
-    out: list[_Layout] = []
-    for a, b in found:
-        laid = with_slots(symbols, a - window.first, b - window.first)
-        if len(laid) + 1 > runtime.canvas:
-            continue  # the caller sizes the window to the canvas minus the slots, so this is rare
-        ids = np.asarray([vocab.id_of(s) for s in laid], dtype=np.int64)
-        c0 = a - window.first  # the cells before the stretch are the window's tokens
-        distances = _cell_distances(window, a, b)
-        maskable = ids[c0 : c0 + len(distances)] != vocab.id_of(UNK)
-        if maskable.any():
-            out.append(_Layout(a, b, ids, c0, distances, maskable))
-    return out
+    if settings.together:  # every stretch at once; the later ones dropped while they do not fit
+        for keep in range(len(found), 0, -1):
+            laid = _laid(runtime, window, symbols, _merged(found[:keep]))
+            if laid is not None:
+                return [laid]
+        return []
+    return [laid for s in found if (laid := _laid(runtime, window, symbols, [s])) is not None]
 
 
 def _draw(
@@ -242,13 +283,11 @@ def _draw(
     batch = original.copy()
     for li, lay in enumerate(layouts):
         members = np.flatnonzero(row_layout == li)
-        m = len(lay.distances)
-        slots = np.zeros(m, dtype=bool)
-        slots[::2] = settings.mask_slots  # the stretch's layout: slot, token, slot, ..., slot
+        slots = lay.slots & settings.mask_slots
         member_ratios = [ratios[s] for s in members]
         masks = _masks(lay.distances, lay.maskable & ~slots, member_ratios, settings.jitter, rng) | slots
-        cells = batch[members, lay.c0 : lay.c0 + m]
-        batch[members, lay.c0 : lay.c0 + m] = np.where(masks, runtime.mask_id, cells)
+        cells = batch[np.ix_(members, lay.cells)]
+        batch[np.ix_(members, lay.cells)] = np.where(masks, runtime.mask_id, cells)
     prior = np.where(batch == runtime.mask_id, original, -1)
     prior[prior == vocab.blank_id] = -1  # a slot has nothing typed to keep
     result = runtime.unmask(

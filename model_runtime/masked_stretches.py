@@ -8,7 +8,8 @@ A stretch is token indices [a, b) of the document: its tokens and its b - a + 1 
 - ``end``: the last tokens of the error's statement, where people forget the last closer while the
   grammar reports the error earlier (Excel names the function whose bracket is never closed);
 - ``closers``: the end of scope of each bracket left open (the next closer of an outer bracket, else the
-  statement's end): where a missing closer would go.
+  statement's end): where a missing closer would go;
+- ``openers``: around each bracket left open, which may be the stray one (``=INDEX((A1:B2,1)``).
 
 Pure Python: no model, no numpy.
 """
@@ -22,9 +23,17 @@ from lastfix.grammars.base import Grammar, Token
 
 from .windows import Window
 
-__all__ = ["ANCHORS", "BRACKETS", "fit_stretch", "open_scope_ends", "statement_end", "stretches"]
+__all__ = [
+    "ANCHORS",
+    "BRACKETS",
+    "fit_stretch",
+    "open_scope_ends",
+    "statement_end",
+    "stretches",
+    "unclosed_openers",
+]
 
-ANCHORS = ("error", "end", "closers")
+ANCHORS = ("error", "end", "closers", "openers")
 BRACKETS: Mapping[str, str] = {"(": ")", "[": "]", "{": "}"}  # the brackets of all three languages
 
 
@@ -53,23 +62,33 @@ def statement_end(grammar: Grammar, text: str, tokens: Sequence[Token], window: 
     return window.last
 
 
+def _unclosed(symbols: Sequence[str], first: int, end: int) -> list[tuple[int, int]]:
+    """(opener's token index, end of its scope as a gap) of each bracket opened in ``symbols`` (token
+    ``first`` onwards, up to gap ``end``) and never closed: its scope ends before the closer of an outer
+    bracket, else at ``end``."""
+    closers = set(BRACKETS.values())
+    stack: list[tuple[str, int]] = []
+    out: list[tuple[int, int]] = []
+    for i, sym in enumerate(symbols[: max(0, end - first)]):
+        if sym in BRACKETS:
+            stack.append((BRACKETS[sym], first + i))
+        elif sym in closers and any(c == sym for c, _ in stack):
+            while stack[-1][0] != sym:  # the brackets above the matching one are never closed
+                out.append((stack.pop()[1], first + i))
+            stack.pop()
+    out.extend((at, end) for _, at in stack)
+    return out
+
+
 def open_scope_ends(symbols: Sequence[str], first: int, end: int) -> list[int]:
     """Gaps (document indices) where a bracket opened in ``symbols`` (token ``first`` onwards) and never
     closed stops being in scope: before the closer of an outer bracket, else at ``end``. Ascending."""
-    closers = set(BRACKETS.values())
-    stack: list[str] = []
-    out: set[int] = set()
-    for i, sym in enumerate(symbols[: max(0, end - first)]):
-        if sym in BRACKETS:
-            stack.append(BRACKETS[sym])
-        elif sym in closers and sym in stack:
-            while stack[-1] != sym:  # the brackets above the matching one are never closed
-                stack.pop()
-                out.add(first + i)
-            stack.pop()
-    if stack:
-        out.add(end)
-    return sorted(out)
+    return sorted({gap for _, gap in _unclosed(symbols, first, end)})
+
+
+def unclosed_openers(symbols: Sequence[str], first: int, end: int) -> list[int]:
+    """Token indices (document) of the brackets opened in ``symbols`` and never closed. Ascending."""
+    return sorted({at for at, _ in _unclosed(symbols, first, end)})
 
 
 def stretches(
@@ -95,6 +114,10 @@ def stretches(
         if anchor == "error":
             a, b = window.focus - around_error[0], window.focus + around_error[1]
             found = [fit_stretch(window, a, b, window.focus, canvas)]
+        elif anchor == "openers":  # the opener and a token each side: deleted, doubled or misplaced
+            end = statement_end(grammar, text, tokens, window)
+            at = unclosed_openers(symbols, window.first, end)
+            found = [fit_stretch(window, i - 1, i + 2, i, canvas) for i in at]
         else:
             end = statement_end(grammar, text, tokens, window)
             gaps = [end] if anchor == "end" else open_scope_ends(symbols, window.first, end)

@@ -172,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep-bonus", type=float, default=MaskedRepairSettings.keep_bonus)
     p.add_argument("--no-mask-slots", action="store_true", help="the ratio picks slots and tokens alike")
     p.add_argument(
+        "--overrides",
+        default="{}",
+        help="JSON of further MaskedRepairSettings fields (anchors, together, rounds, ...), as "
+        "benchmarks.masked_cv's --grid; applied after the flags above",
+    )
+    p.add_argument(
         "--length-credit",
         help="nats per token added to the pll ranking; 'corpus': the model's mean -PLL per held-apart "
         "token; default: the model's calibrated value (config.json 'repair')",
@@ -216,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
             mask_slots=not args.no_mask_slots,
             length_credit=_credit(args.length_credit, figures),
         )
+        try:
+            settings = settings.with_overrides(json.loads(args.overrides))
+        except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as e:
+            raise SystemExit(f"--overrides: {e}") from None
         figures["repair"] = repair_bench(runtime, records, settings)
         print(json.dumps({k: v for k, v in figures["repair"].items() if k != "per_record"}, indent=1))
     if args.out:

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 from lastfix.benchmarks.cross_validation import fold_of
-from lastfix.benchmarks.masked_cv import SHIPPED, choose_by_cv, main, masked_cv_label
+from lastfix.benchmarks.masked_cv import SHIPPED, choose_by_cv, main, masked_cv_label, write_choice
 
 from tests.model_training.test_masked_train import tiny_masked_model
 
@@ -89,3 +89,13 @@ def test_the_command_line_runs_a_grid_on_three_records_and_writes_only_a_gain(tm
     assert "cv" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main([*argv, "--grid", 'bad={"anchor": 1}'])
+
+
+def test_writing_a_choice_keeps_the_length_credit_and_replaces_an_older_choice(tmp_path):
+    (tmp_path / "config.json").write_text(
+        json.dumps({"kind": "masked", "repair": {"length_credit": 1.2, "rounds": 3}})
+    )
+    write_choice(tmp_path, {"anchors": ["error", "end"]}, {"setting": "end", "cv": 0.2})
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert config["repair"] == {"length_credit": 1.2, "anchors": ["error", "end"]}
+    assert config["repair_cv"] == {"setting": "end", "cv": 0.2} and config["kind"] == "masked"

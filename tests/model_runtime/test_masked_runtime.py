@@ -206,6 +206,8 @@ def test_the_shipped_excel_model_closes_a_bracket_and_prefers_balanced_text():
         {"anchors": ("end",), "ratios": (0.0, 0.1)},
         {"rounds": 3, "resume_from": 2},
         {"anchors": ("error", "end"), "rounds": 2},
+        {"anchors": ("error", "openers", "end"), "together": True},
+        {"anchors": ("openers", "closers"), "together": True, "mask_slots": False, "ratios": (0.5,)},
     ],
 )
 def test_masking_layouts_give_well_formed_distinct_documents_deterministically(runtime, overrides):

@@ -2,7 +2,13 @@
 
 import pytest
 from lastfix.grammars import get_grammar
-from lastfix.model_runtime.masked_stretches import fit_stretch, open_scope_ends, statement_end, stretches
+from lastfix.model_runtime.masked_stretches import (
+    fit_stretch,
+    open_scope_ends,
+    statement_end,
+    stretches,
+    unclosed_openers,
+)
 from lastfix.model_runtime.windows import find_window
 
 
@@ -18,6 +24,16 @@ def test_open_scope_ends_close_before_an_outer_closer_or_at_the_end():
     assert open_scope_ends(list("[a(b]c"), 0, 6) == [4]  # '(' ends where its enclosing '[' closes
     assert open_scope_ends(list("(a)b)"), 0, 5) == []  # a stray closer opens nothing
     assert open_scope_ends(list("x(a(b"), 10, 15) == [15]  # document indices; both end at the end
+    assert unclosed_openers(list("f((a,b)"), 0, 7) == [1]  # the stray one of a doubled opener
+    assert unclosed_openers(list("[a(b]c"), 0, 6) == [2] and unclosed_openers(list("(a)"), 0, 3) == []
+
+
+def test_an_openers_stretch_covers_the_bracket_left_open():
+    text = "=INDEX(($A$2:$B$25,7-1,1)"
+    grammar, tokens, window, symbols = _window(text)
+    (at,) = unclosed_openers(symbols, window.first, window.last)
+    got = stretches(grammar, text, tokens, window, symbols, ("openers",), (4, 2), (3, 0), 64, 4)
+    assert got == [(at - 1, at + 2)]
 
 
 def test_the_end_stretch_sits_before_the_statement_end_where_a_closer_was_forgotten():
