@@ -5,8 +5,9 @@ The symbolic half of the hybrid search (DESIGN.md "Repair", step 3), in the spir
 (Bavishi et al. 2022): last-mile errors are mostly one or two tokens away from a valid program, so try
 every such edit inside the error window, nearest the error first, and keep what the oracle accepts.
 Edits are enumerated in order of weighted token distance (``ranking.EditCosts``: a missing bracket is
-cheaper than a new keyword) and of nearness to where the parser saw the error, so a bound on the proposals
-checked (the search's work, the same on any machine) cuts the least likely ones.
+cheaper than a new keyword) and of nearness to where the parser saw the error, traded against each other
+by ``EditSearchSettings.nearness``, so a bound on the proposals checked (the search's work, the same on any
+machine) cuts the least likely ones.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import bisect
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from lastfix.grammars.base import Grammar, TextEdit, Token, TokenClass, apply_edits, is_placeholder
 
@@ -122,6 +124,10 @@ class EditSearchSettings:
     # partial steps may insert a bracket pair (``print x`` -> ``print(x)`` moves the error to the next
     # slip); off, they are single edits
     progress_pairs: bool = False
+    # cost units a token of distance from the error adds to a proposal's place in the order (not to its
+    # cost): people slip where the parser stops, so a one-slip edit at the error is tried before a cheaper
+    # one far from it. 0: cost first, nearness breaks ties
+    nearness: float = 0.0
 
 
 @functools.cache
@@ -161,6 +167,9 @@ class _Proposal:
     # re-tokenized distance
     rewrite: bool = False
     rule: str = SEARCH  # the name of the rule that proposed it (grammars.rules), or SEARCH
+    # no proposal from this one on costs less (the order trades cost against nearness, so the search
+    # may end only once this floor is out of reach; equal to ``cost`` when the order is by cost)
+    floor: float = 0.0
 
 
 @functools.cache
@@ -181,10 +190,13 @@ def propose_edits(
     settings: EditSearchSettings = EditSearchSettings(),
     costs: EditCosts = DEFAULT_COSTS,
     hints: EditHints = NO_HINTS,
+    out_of_reach: Callable[[float], bool] | None = None,
 ) -> Iterator[_Proposal]:
     """Every single edit, paired insertion, bracket move and bracket-pair deletion in the window, and the
-    grammar's rewrites, cheapest (EditCosts) and nearest first; rules named in ``settings.without_rules``
-    propose nothing."""
+    grammar's rewrites, cheapest (EditCosts) and nearest first (``settings.nearness`` trades one against
+    the other); rules named in ``settings.without_rules``
+    propose nothing. ``out_of_reach(cost)``, asked as each comes due, drops a proposal unbuilt that the
+    order put early for its nearness but that can no longer rank (the search's bound)."""
     first, last = window.first, window.last
     # Typed constants/names the window already uses, inserted as fillers the user completes; layout
     # tokens (Python NEWLINE/INDENT) are not edits a user would recognise.
@@ -245,23 +257,43 @@ def propose_edits(
         if rw.rule not in off:
             prox = window.token_proximity(rw.at)
             add(rw.cost, prox, constant_edits(rw.edits), True, True, rw.rule or UNNAMED_REWRITE)
-    plan.sort(key=lambda entry: entry[:4])
+    near = settings.nearness
+    plan.sort(key=lambda entry: (entry[0], entry[1] + near * entry[2], *entry[1:4]))
+    floors = _floors(plan)
     nesting = grammar.nesting_brackets(text) if settings.prefilter else None
     unnested = NestingFilter(tokens, first, last, nesting, grammar.render) if nesting else None
-    for _, cost, prox, _, build, rewrite, rule, change in plan:
+    for (_, cost, prox, _, build, rewrite, rule, change), floor in zip(plan, floors, strict=True):
+        if out_of_reach is not None and out_of_reach(cost) and not out_of_reach(floor):
+            continue  # too dear to rank, but cheaper ones follow: not built
         if unnested is not None and unnested.rejects(change):
             continue  # the oracle would reject it: not built, not judged, not counted as work
         edits = build()
         if edits:
-            yield _Proposal(edits, cost, prox, rewrite=rewrite, rule=rule)
+            yield _Proposal(edits, cost, prox, rewrite=rewrite, rule=rule, floor=floor)
+
+
+def _floors(plan: Sequence[tuple[Any, ...]]) -> list[float]:
+    """For each entry of the sorted plan, the least cost from it on among the proposals not tried first;
+    a proposal tried first is its own floor (it comes before cheaper ones whatever the order)."""
+    floors = [0.0] * len(plan)
+    least = float("inf")
+    for n in range(len(plan) - 1, -1, -1):
+        tried_later, cost = plan[n][0], plan[n][1]
+        if tried_later:
+            least = min(least, cost)
+            floors[n] = least
+        else:
+            floors[n] = cost
+    return floors
 
 
 class EditSearch:
     """A resumable search: :meth:`run` for a number of oracle checks, and again later to go on from there.
 
-    Proposals come cheapest first; the search ends for good once no later proposal can rank among the
-    ``k`` cheapest accepted ones (a result never costs less than planned), give or take ``slack``, or
-    once proposals cost ``settings.within`` more than the cheapest repair found.
+    Proposals come cheapest (and nearest) first; the search ends for good once no later proposal can rank
+    among the ``k`` cheapest accepted ones (a result never costs less than planned; a proposal's floor
+    bounds every later one's cost), give or take ``slack``, or once proposals cost ``settings.within``
+    more than the cheapest repair found; a dearer one the order puts early for its nearness is skipped.
     """
 
     def __init__(
@@ -282,7 +314,9 @@ class EditSearch:
         self._grammar, self._text, self._tokens, self._accept = grammar, text, tokens, accept
         self._cost_base = grammar.cost_tokens(tokens)
         self._settings, self._hints, self._k, self._slack = settings, hints, k, slack
-        self._proposals = propose_edits(grammar, text, tokens, window, alphabet, settings, hints=hints)
+        self._proposals = propose_edits(
+            grammar, text, tokens, window, alphabet, settings, hints=hints, out_of_reach=self._out_of_reach
+        )
         self._pending: _Proposal | None = None
         self._seen: set[str] = {text}
         self._accepted: dict[str, int] = {}  # text -> its index in found (a text found again adds its rule)
@@ -291,12 +325,13 @@ class EditSearch:
         self.checked = 0  # proposals the oracle judged, over every run (the work bound counts these)
         self.done = False
 
-    def _exhausted_by(self, prop: _Proposal) -> bool:
+    def _out_of_reach(self, cost: float) -> bool:
+        """Can a repair of this cost no longer rank among the k cheapest, or is it far dearer than one in
+        hand (not a last-mile fix any more)?"""
         costs, k = self._costs, self._k
-        if k is not None and len(costs) >= k and prop.cost > costs[k - 1] + self._slack:
+        if k is not None and len(costs) >= k and cost > costs[k - 1] + self._slack:
             return True
-        # far dearer than a repair already in hand: not a last-mile fix any more
-        return bool(costs) and prop.cost > costs[0] + self._settings.within + self._slack
+        return bool(costs) and cost > costs[0] + self._settings.within + self._slack
 
     def run(self, deadline: Deadline | None = None, checks: int | None = None) -> list[EditCandidate]:
         """Accepted candidates so far, after at most ``checks`` more proposals judged by the oracle (None: to
@@ -305,9 +340,11 @@ class EditSearch:
         while not self.done:
             prop = self._pending if self._pending is not None else next(self._proposals, None)
             self._pending = None
-            if prop is None or self._exhausted_by(prop):
+            if prop is None or self._out_of_reach(prop.floor):
                 self.done = True
                 break
+            if self._out_of_reach(prop.cost):
+                continue  # a dear one tried early for its nearness; cheaper ones may follow
             new_text = apply_edits(self._text, prop.edits)
             if new_text in self._seen:
                 self._also_proposed_by(new_text, prop.rule)

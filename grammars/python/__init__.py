@@ -23,10 +23,16 @@ LANGUAGE = Language(
     # 0-499 (CPU ms a repair, one thread): close@1 / exact@1 / p50 / p95 0.782 / 0.376 / 153 / 375 with
     # the cheaper checks alone, 0.808 / 0.382 / 141 / 461 with the split, 0.810 / 0.386 / 140 / 492 with
     # pairs (5,000 checks: 0.810 / 0.384 / 141 / 522; first pass 1,500 of 3,000: 0.802 / 0.382 / 118 / 417).
+    # Task W2: proposals ordered by cost + nearness x tokens from the error (the human fix is at most one
+    # token from it for 88% of dev). Dev 0-499 exact@1 / close@1 / exact@5, rules of W2 off: 0 (cost, then
+    # nearness) 0.386 / 0.810 / 0.420; 0.03: 0.386 / 0.800 / 0.426; 0.1: 0.400 / 0.822 / 0.438; 0.2: 0.406 /
+    # 0.834 / 0.452; 0.35: 0.410 / 0.848 / 0.456; 0.6: 0.412 / 0.852 / 0.460; 1.0: 0.414 / 0.856 / 0.462.
+    # Confirmed on 500-699 (with the paste rules): 0.385 / 0.855 / 0.445 -> 0.425 / 0.915 / 0.500; p50 rose
+    # (148 -> 205 ms there, a loaded machine): a window searched nearest first ends later.
     search={
         "hybrid_slack": 0.25,
         "repair_checks": 3500,
-        "edits": {"checks": 2000, "resume_checks": 500, "progress_pairs": True},
+        "edits": {"checks": 2000, "resume_checks": 500, "progress_pairs": True, "nearness": 1.0},
         "hybrid_seeds": 1,
         "quick_rows": 1,
     },

@@ -175,3 +175,37 @@ def test_a_separator_missing_at_every_error_is_one_proposal():
     assert g.is_valid(fixed) and first.cost == 1.0 * (1 + 0.5 * 3)
     repaired = Repairer(g, None, RepairSettings(engine="edits", time_budget_ms=5000)).repair(text)
     assert repaired[0].text == fixed
+
+
+def _plan(lang, text, **settings):
+    g = get_grammar(lang)
+    tokens = g.tokenize(text)
+    w = find_window(g, text, tokens, g.errors(text)[0], 32)
+    out = list(propose_edits(g, text, tokens, w, edit_alphabet(g), EditSearchSettings(**settings)))
+    return len(g.rewrites(text, tokens, w.first, w.last)), out
+
+
+def test_nearness_trades_against_cost_in_the_order_and_floors_stay_exact():
+    text = "total = [1, (2 * 3 % 7]\nprint(total\n"
+    first, by_cost = _plan("python", text)
+    _, by_near = _plan("python", text, nearness=0.1)
+    assert all(p.floor == p.cost for p in by_cost)  # ordered by cost: each is its own floor
+    assert len(by_cost) == len(by_near) > 100
+    assert sorted(repr(p.edits) for p in by_cost) == sorted(repr(p.edits) for p in by_near)
+    keys = [p.cost + 0.1 * p.proximity for p in by_near[first:]]
+    assert keys == sorted(keys)
+    least = [min(q.cost for q in by_near[n:]) for n in range(first, len(by_near))]
+    # no later proposal costs less than a floor (proposals dropped unbuilt may make it lower still)
+    assert all(p.floor <= c <= p.cost for p, c in zip(by_near[first:], least, strict=True))
+    assert by_near[first:50] != by_cost[first:50]
+
+
+def test_with_nearness_an_unbounded_search_finds_the_same_candidates():
+    wide = {"within": 100.0, "max_accepted": 10_000}
+    text = "x = f(a, b\ny = 2\n"
+    _, by_cost = _search("python", text, settings=EditSearchSettings(**wide))
+    _, by_near = _search("python", text, settings=EditSearchSettings(nearness=0.1, **wide))
+    assert by_cost and {c.text for c in by_cost} == {c.text for c in by_near}
+    _, bounded = _search("python", text, settings=EditSearchSettings(nearness=0.1), k=3)
+    best = sorted(c.cost for c in by_cost)[:3]
+    assert sorted(c.cost for c in bounded)[:3] == best  # the k cheapest are still found
