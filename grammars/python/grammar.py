@@ -34,7 +34,7 @@ from .lexer import (
 from .nesting import NESTING, brackets_nest_as_lexed
 from .newer_syntax import TOLERANCES, PythonVersion, applicable, parse_version
 from .parse import IncrementalDocument, PythonParser
-from .rewrites import REWRITES
+from .rewrites import TOKEN_REWRITES, WINDOW_REWRITES
 from .statements import statement_spans
 
 __all__ = ["PythonGrammar", "PYTHON_BUILTINS"]
@@ -66,7 +66,8 @@ class PythonGrammar(Grammar):
         self._parser = PythonParser()
         target = PythonSyntax().target if target_version is None else parse_version(target_version)
         self._syntax = PythonSyntax(target, off)
-        self._rewrites = enabled(REWRITES, off)
+        self._token_rewrites = enabled(TOKEN_REWRITES, off)
+        self._window_rewrites = enabled(WINDOW_REWRITES, off)
 
     @property
     def target_version(self) -> PythonVersion:
@@ -78,10 +79,11 @@ class PythonGrammar(Grammar):
         return PythonGrammar(target_version, self._syntax.off)
 
     def rules(self) -> tuple[Rule[Any], ...]:
-        return self._rewrites + tuple(r for r in TOLERANCES if r.name not in self._syntax.off)
+        rewrites = self._token_rewrites + self._window_rewrites
+        return rewrites + tuple(r for r in TOLERANCES if r.name not in self._syntax.off)
 
     def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
-        return run_rewrites(self._rewrites, (), text, tokens, first, last)
+        return run_rewrites(self._token_rewrites, self._window_rewrites, text, tokens, first, last)
 
     def _without(self, off: frozenset[str]) -> Grammar:
         return PythonGrammar(self._syntax.target, self._syntax.off | off)
