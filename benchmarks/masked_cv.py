@@ -258,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
             "k": args.k,
             "grid": overrides,
             "latency_ms": latency,
+            # per setting, the records it got right: grids of separate runs can be joined afterwards
+            "right": {
+                name: [r["id"] for r, row in zip(records, rows, strict=True) if row[label]]
+                for name, rows in table.items()
+            },
         }
     )
     improves = report["cv"][label] > report["alone"][SHIPPED][label]
