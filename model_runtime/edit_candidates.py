@@ -309,8 +309,15 @@ class EditSearch:
         hints: EditHints = NO_HINTS,
         k: int | None = None,
         slack: float = 0.0,
+        prefilter: bool | None = None,
     ) -> None:
         alphabet = edit_alphabet(grammar) if alphabet is None else alphabet
+        # The nesting filter is exact for the grammar's own verdict: an acceptance that lets other errors
+        # stay (a quick fix's, a window's among several) may rightly accept a text whose brackets do not
+        # nest, since another error holds one. So it runs there only when the caller says so (None: only
+        # under the grammar's own verdict).
+        if not (accept == grammar.is_valid if prefilter is None else prefilter):
+            settings = replace(settings, prefilter=False)
         self._grammar, self._text, self._tokens, self._accept = grammar, text, tokens, accept
         self._cost_base = grammar.cost_tokens(tokens)
         self._settings, self._hints, self._k, self._slack = settings, hints, k, slack

@@ -84,6 +84,9 @@ class _EditRun:
             alphabet=source.alphabet,
             settings=progress,
             hints=task.hints,
+            # a partial step that leaves a bracket unnested only moves the error onto that bracket: not
+            # worth a check (a pruning of the two-step search, where the filter is exact for a whole repair)
+            prefilter=True,
         )
         self._cands += self._run(search, until, source.settings.progress_checks)
 

@@ -4,12 +4,11 @@ Where the grammar promises that its oracle rejects every text whose brackets do 
 (``Grammar.nesting_brackets``: Python, whose tokenizer refuses them), a proposal's token-level change
 tells, without building its text, whether the result can be valid: about two in five proposals of the
 Python search cannot (an opener inserted where nothing closes it, a closer deleted from a balanced line).
-Exact, so it changes no verdict, only how far the search's work bound reaches. Not only for the
-grammar's own verdict: the acceptances that let other errors stay (a quick fix's, a window's among
-several, a two-step repair's partial step) reject such a text too, since the tokenizer then stops at a
-bracket of the window or reports a new error after it, as long as the brackets outside the window can
-nest around it; where they cannot (an opener left open after the window, a closer failing before it,
-which is another error's bracket), the filter says nothing.
+Exact for the grammar's own verdict, so there it changes no verdict, only how far the search's work
+bound reaches; that is where the search runs it (``EditSearch``: an acceptance that lets other errors
+stay, a quick fix's or a window's among several, may rightly keep another error's bracket unnested), and
+as a pruning of the two-step repair's partial steps. Where the brackets outside the window cannot nest
+around it (an opener left open after it, a closer failing before it), it says nothing.
 """
 
 from __future__ import annotations
