@@ -274,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
             "cv": report["cv"][label],
             "shipped_before": report["alone"][SHIPPED][label],
             "folds": args.folds,
-            "data": args.data,
+            # the file's name and its two folders (benchmarks/<lang>/dev.jsonl): a shipped file keeps no
+            # path of the machine that measured it
+            "data": "/".join(Path(args.data).resolve().parts[-3:]),
             "records": len(records),
         }
         write_choice(runtime.directory, overrides[report["chosen"]], provenance)
