@@ -144,3 +144,15 @@ def test_deadline_accounting():
     cancelled = Deadline.after_ms(1_000, cancel)
     cancel.set()
     assert cancelled.expired() and cancelled.cancelled() and cancelled.share(0.5).cancelled()
+
+
+def test_the_shipped_python_model_repairs_alone_through_the_masked_engine():
+    python = get_grammar("python")
+    runtime = require_model(choose_model("python", threads=1))
+    assert runtime.masked is not None and runtime.masked.canvas == 128  # shipped beside the model
+    engine = create_engine(python, runtime, RepairSettings(k=3, engine="masked"))
+    cands = engine.repair("print(len(x)\n", deadline=Deadline.after_ms(60_000))
+    assert cands and all(python.is_valid(c.text) and c.source == "masked" for c in cands)
+    again = engine.repair("print(len(x)\n", deadline=Deadline.after_ms(60_000))
+    assert [c.text for c in again] == [c.text for c in cands]  # seeded: the same samples every time
+    assert engine.repair("print(len(x))\n", deadline=Deadline.after_ms(60_000)) == []
