@@ -54,7 +54,7 @@ class Settings:
     fix_on_save: bool = False  # opt-in: fixes that delete code still being typed annoy (ruff-vscode#88)
     fix_on_save_max_deleted_tokens: int = 3
     device: str = "auto"
-    # per repair request, None = the language's (1000 ms; PowerShell 250 ms); a save participant gets at
+    # per repair request, None = the language's (1000 ms; PowerShell 400 ms); a save participant gets at
     # most SAVE_BUDGET_MS
     time_budget_ms: int | None = None
     model_dir: str | Mapping[str, str] | None = (

@@ -30,7 +30,7 @@ export interface ExtensionSettings {
     readonly fixOnSave: boolean;
     readonly fixOnSaveMaxDeletedTokens: number;
     readonly device: Device;
-    /** `null`: the server's default for each language (1000 ms; PowerShell 250 ms). */
+    /** `null`: the server's default for each language (1000 ms; PowerShell 400 ms). */
     readonly timeBudgetMs: number | null;
     /** A folder of `<language>/` model folders, or one folder per grammar name; `''` = shipped models. */
     readonly modelDir: string | Readonly<Record<string, string>>;

@@ -14,9 +14,12 @@ LANGUAGE = Language(
     # Its oracle is the slowest (0.5-2 ms a check under load): 120 checks a repair (72 in a first pass) give
     # the dev top-1 and top-5 of the old 250 ms search (exact@1 0.16, sketch@5 0.30; 80 checks too), and the
     # 250 ms cap fired on 0 of 50 hybrid repairs (1 of 50 edits). The hybrid draws no samples, as the old
-    # search on this machine never had time left for any (issue 17; in-sample).
+    # search on this machine never had time left for any (issue 17; in-sample). The wall-clock cap is only
+    # a safety net above that work: the slowest dev record's 120 checks take 235-245 ms on this machine
+    # beside one busy core (a 625-character script, its region parsed whole each check), so a 250 ms cap
+    # fired on 1 of 50 and made the answer depend on the load; 400 ms sits above it (p95 is 158 ms).
     search={
-        "budget_ms": 250,
+        "budget_ms": 400,
         "repair_checks": 120,
         "edits": {"checks": 72},
         "hybrid_seeds": 0,

@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         help="wall-clock safety cap per repair; the search stops on a fixed amount of work, so a larger "
         "cap only keeps a loaded machine from cutting it short (default: the language's, 1000 ms; "
-        "PowerShell 250 ms)",
+        "PowerShell 400 ms)",
     )
     parser.add_argument("--seeds", type=int, default=8, help="diffusion samples per noise level (default 8)")
     parser.add_argument(

@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--budget-ms",
         type=int,
         help="wall-clock safety cap of the repair, in a large file of each error's; the search itself "
-        "stops on a fixed amount of work (default: the language's, 1000 ms; PowerShell 250 ms)",
+        "stops on a fixed amount of work (default: the language's, 1000 ms; PowerShell 400 ms)",
     )
     parser.add_argument(
         "--progress",

@@ -70,7 +70,7 @@ class FixAll:
         # Asked for explicitly (a menu, codeActionsOnSave, Neovim's BufWritePre): one deadline of two repair
         # budgets for the whole document, since fixing several errors takes several repairs;
         # willSaveWaitUntil has its own, SAVE_BUDGET_MS for every language (lastfix.timeBudgetMs when
-        # smaller): shorter than this for Python and Excel, longer for PowerShell (2 x 250 ms).
+        # smaller): shorter than this for Python and Excel, longer for PowerShell (2 x 400 ms).
         result = await self._repairs.fix_all(doc, policy_of(self._session), repairs=2)
         if result is None or not result.edits or not self._session.is_current(doc):
             return None

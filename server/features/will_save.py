@@ -42,7 +42,7 @@ class WillSave:
             return None
         if not await self._diagnostics.issues(doc):
             return None
-        # the save's own budget (a quick fix's default, PowerShell's 250 ms, is for one repair), or the
+        # the save's own budget (a quick fix's default, PowerShell's 400 ms, is for one repair), or the
         # user's lastfix.timeBudgetMs when that is shorter
         total_ms = min(SAVE_BUDGET_MS, settings.time_budget_ms or SAVE_BUDGET_MS)
         result = await self._repairs.fix_all(doc, policy_of(self._session), total_ms=total_ms, bound=_WORK)

@@ -104,11 +104,11 @@ def test_every_engine_answers_through_the_same_interface(excel_model, name):
 
 def test_the_repairer_is_the_named_engine_with_its_budget():
     repairer = Repairer(get_grammar("powershell"), None, RepairSettings(engine="edits"))
-    assert repairer.name == "edits" and repairer.budget_ms == 250
+    assert repairer.name == "edits" and repairer.budget_ms == 400
     direct = create_engine(get_grammar("powershell"), None, RepairSettings(engine="edits"))
     text = "$x = (1\n"
     assert [c.text for c in repairer.repair(text)] == [
-        c.text for c in direct.repair(text, deadline=Deadline.after_ms(250))
+        c.text for c in direct.repair(text, deadline=Deadline.after_ms(400))
     ]
 
 

@@ -159,9 +159,9 @@ def test_each_language_has_its_measured_search_settings_and_budget():
     excel, python, ps = (SearchSettings.for_language(lang) for lang in ("excel", "python", "powershell"))
     assert excel.tidy_parens and not python.tidy_parens and not ps.tidy_parens
     assert python.quick_rows < excel.quick_rows and python.hybrid_slack < excel.hybrid_slack
-    assert (excel.budget_ms, python.budget_ms, ps.budget_ms) == (1000, 1000, 250)
+    assert (excel.budget_ms, python.budget_ms, ps.budget_ms) == (1000, 1000, 400)
     assert SearchSettings.for_language("elsewhere") == SearchSettings()
     # the caller's budget wins; none named: the language's
-    assert Repairer(get_grammar("powershell"), None, RepairSettings(engine="edits")).budget_ms == 250
+    assert Repairer(get_grammar("powershell"), None, RepairSettings(engine="edits")).budget_ms == 400
     chosen = RepairSettings(engine="edits", time_budget_ms=700)
     assert Repairer(get_grammar("powershell"), None, chosen).budget_ms == 700
