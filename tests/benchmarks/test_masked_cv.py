@@ -4,20 +4,10 @@ import json
 import shutil
 
 import pytest
-from lastfix.benchmarks.cross_validation import fold_of
 from lastfix.benchmarks.masked_cv import SHIPPED, choose_by_cv, main, masked_cv_label, write_choice
 
+from tests.benchmarks.test_noise_cv import _ids_in
 from tests.model_training.test_masked_train import tiny_masked_model
-
-
-def _ids_in(fold: int, count: int, folds: int = 2, start: int = 0) -> list[str]:
-    """``count`` record ids that fall in ``fold`` (folds are a hash of the id)."""
-    out, n = [], start
-    while len(out) < count:
-        if fold_of(f"r{n}", folds) == fold:
-            out.append(f"r{n}")
-        n += 1
-    return out
 
 
 def _rows(rights: list[bool]) -> list[dict[str, bool]]:

@@ -9,11 +9,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.busy_cpu import busy_cpu
 
 REPO = Path(__file__).resolve().parents[2]
 CAP_MS = "120000"  # the safety cap, far above these repairs even on a loaded CI machine
@@ -41,19 +41,6 @@ def _repair_json(path: Path) -> bytes:
     return r.stdout
 
 
-@contextmanager
-def _busy_cpu(loops: int = 2) -> Iterator[None]:
-    """``loops`` subprocesses spinning on the CPU while the block runs (stopped by their own handles)."""
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(loops)]
-    try:
-        yield
-    finally:
-        for p in spinners:
-            p.kill()
-        for p in spinners:
-            p.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     root = tmp_path_factory.mktemp("slips")
@@ -67,7 +54,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 def test_the_same_repair_under_load_gives_byte_identical_json(files):
     quiet = [_repair_json(f) for f in files]
-    with _busy_cpu():
+    with busy_cpu():
         loaded = [_repair_json(f) for f in files]
     for path, a, b in zip(files, quiet, loaded, strict=True):
         assert a == b, f"{path.name}: the answer changed under load"

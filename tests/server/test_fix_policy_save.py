@@ -7,11 +7,6 @@ above what these repairs take, so it does not fire; no timing is asserted."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from lastfix.grammars import LANGUAGES, get_grammar
 from lastfix.grammars.incremental_issues import IncrementalIssues
@@ -23,6 +18,7 @@ from lastfix.server.model_store import ModelStore
 from lastfix.server.repair_service import SaveWork
 from lastfix.server.settings import Settings
 
+from tests.busy_cpu import busy_cpu
 from tests.e2e.slip_documents import SLIP_DOCUMENTS
 
 CAP_MS = 120_000  # far above these repairs even on a loaded CI machine
@@ -42,19 +38,6 @@ def test_the_save_bound_never_adds_work(language: str):
     # the check bounds and everything else stay the language's
     assert save.repair_checks == search.repair_checks and save.edits.checks == search.edits.checks
     assert save.diffusion == search.diffusion and save.weights == search.weights
-
-
-@contextmanager
-def _busy_cpu(loops: int = 2) -> Iterator[None]:
-    """``loops`` subprocesses spinning on the CPU while the block runs (stopped by their own handles)."""
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(loops)]
-    try:
-        yield
-    finally:
-        for p in spinners:
-            p.kill()
-        for p in spinners:
-            p.wait(timeout=30)
 
 
 def _save(language: str, text: str) -> tuple[FixAllResult, bool]:
@@ -77,7 +60,7 @@ def _save(language: str, text: str) -> tuple[FixAllResult, bool]:
 @pytest.mark.slow
 def test_the_same_save_under_load_gives_the_same_edit():
     quiet = {language: _save(language, doc[2]) for language, doc in SLIP_DOCUMENTS.items()}
-    with _busy_cpu():
+    with busy_cpu():
         loaded = {language: _save(language, doc[2]) for language, doc in SLIP_DOCUMENTS.items()}
     for language, (_, _, _, fixed) in SLIP_DOCUMENTS.items():
         (a, fired_a), (b, fired_b) = quiet[language], loaded[language]
