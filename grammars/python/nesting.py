@@ -24,12 +24,13 @@ import re
 import tokenize
 from collections.abc import Mapping
 
+from ..brackets import PAIRS
 from .lexer import lex
 from .newer_syntax import NewerSyntax, may_hold
 
 __all__ = ["NESTING", "brackets_nest_as_lexed"]
 
-NESTING: Mapping[str, str] = {"(": ")", "[": "]", "{": "}"}
+NESTING: Mapping[str, str] = PAIRS  # the brackets CPython's tokenizer pairs
 _BRACKETS = frozenset("()[]{}")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..base import Rewrite, TextEdit, Token, TokenClass
 from ..rules import Rule, RuleKind, TokenRewrite, WindowRewrite
+from .edits import _line_start, _starts_line
 
 __all__ = ["REWRITES", "TOKEN_REWRITES", "WINDOW_REWRITES"]
 
@@ -70,15 +71,6 @@ def _unclosed_string(text: str, tokens: Sequence[Token], i: int, last: int) -> l
     return out
 
 
-def _line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
-
-
-def _starts_line(text: str, token: Token) -> bool:
-    """Is ``token`` the first thing on its line (after indentation)?"""
-    return not text[_line_start(text, token.start) : token.start].strip()
-
-
 # the interactive interpreter's prompts (sys.ps1, sys.ps2), with the space it prints after them
 _PROMPT = re.compile(r"^(?:>>>|\.\.\.)(?: |$)", re.M)
 
@@ -106,7 +98,7 @@ def _capitalised_keyword(text: str, tokens: Sequence[Token], i: int, last: int) 
     sentence case write the first word of a line (an editor or a chat box, not a code editor)."""
     tok = tokens[i]
     kw = _CAPITALISED.get(tok.text)
-    if tok.cls is not TokenClass.NAME or kw is None or not _starts_line(text, tok):
+    if tok.cls is not TokenClass.NAME or kw is None or not _starts_line(text, tok.start):
         return []
     return [Rewrite((TextEdit(tok.start, tok.end, kw),), i)]
 
