@@ -350,8 +350,6 @@ class EditSearch:
             if prop is None or self._out_of_reach(prop.floor):
                 self.done = True
                 break
-            if self._out_of_reach(prop.cost):
-                continue  # a dear one tried early for its nearness; cheaper ones may follow
             new_text = apply_edits(self._text, prop.edits)
             if new_text in self._seen:
                 self._also_proposed_by(new_text, prop.rule)
