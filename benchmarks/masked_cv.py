@@ -24,26 +24,22 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from lastfix.grammars import get_grammar
 from lastfix.grammars.base import Grammar
 from lastfix.model_runtime.deadline import Deadline
-from lastfix.model_runtime.engines import SourceEngine
-from lastfix.model_runtime.final_ranking import SourceOrderScore
+from lastfix.model_runtime.engines import masked_engine
 from lastfix.model_runtime.masked_repair import MaskedRepairSettings, settings_for
 from lastfix.model_runtime.masked_runtime import MaskedRuntime
-from lastfix.model_runtime.masked_source import MaskedSource
 from lastfix.model_runtime.repair_settings import SearchSettings, budget_ms
 
 from .bench import load_records
 from .cross_validation import fold_of
-from .metrics import judge_all
+from .metrics import judge_all, latency_summary
 
 __all__ = [
     "SHIPPED",
     "RecordScores",
     "choose_by_cv",
-    "masked_engine",
     "masked_cv_label",
     "run_setting",
     "write_choice",
@@ -111,15 +107,6 @@ def choose_by_cv(
     }
 
 
-def masked_engine(
-    grammar: Grammar, runtime: MaskedRuntime, settings: MaskedRepairSettings, k: int
-) -> SourceEngine:
-    """The masked engine as ``engines._masked`` composes it, with ``settings`` instead of the model's."""
-    search = SearchSettings.for_language(grammar.name)
-    source = MaskedSource(runtime, settings, seed=search.seed)
-    return SourceEngine("masked", grammar, [source], SourceOrderScore(), search, k)
-
-
 def run_setting(
     grammar: Grammar,
     runtime: MaskedRuntime,
@@ -129,7 +116,7 @@ def run_setting(
     budget: int | None = None,
 ) -> tuple[list[dict[str, bool]], list[float]]:
     """Per record, what the masked engine's top-k under ``settings`` got right; per record, its ms."""
-    engine = masked_engine(grammar, runtime, settings, k)
+    engine = masked_engine(grammar, runtime, settings, SearchSettings.for_language(grammar.name), k)
     cap = budget_ms(grammar.name, budget)
     rows: list[dict[str, bool]] = []
     times: list[float] = []
@@ -235,14 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     settings.update({name: MaskedRepairSettings().with_overrides(o) for name, o in grid.items()})
     overrides = {SHIPPED: _shipped_overrides(runtime), **grid}
     table: dict[str, list[dict[str, bool]]] = {}
-    latency: dict[str, dict[str, float]] = {}
+    latency: dict[str, dict[str, float | None]] = {}
     for name, chosen in settings.items():
         rows, times = run_setting(grammar, runtime, records, chosen, args.k, args.budget_ms)
         table[name] = rows
-        latency[name] = {
-            "p50": round(float(np.percentile(times, 50)), 1),
-            "p95": round(float(np.percentile(times, 95)), 1),
-        }
+        latency[name] = latency_summary(times)
         share = sum(r[label] for r in rows) / len(rows)
         print(
             f"{name:<16} {label} {share:.3f}  p50 {latency[name]['p50']} ms",

@@ -39,6 +39,8 @@ from .window_beam import beam_search
 from .window_step import SourceWindows, window_width
 
 if TYPE_CHECKING:  # onnxruntime stays out of this import
+    from .masked_repair import MaskedRepairSettings
+    from .masked_runtime import MaskedRuntime
     from .sampler import DiffusionRuntime
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "RepairEngine",
     "SourceEngine",
     "create_engine",
+    "masked_engine",
 ]
 
 
@@ -267,8 +270,20 @@ def _masked(
             f"the masked engine needs a masked model beside the {grammar.name} model (a folder "
             f"'masked' written by `python -m lastfix.model_training.masked_export`); this model has none"
         )
-    source = MaskedSource(model.masked, seed=search.seed)
-    return SourceEngine("masked", grammar, [source], SourceOrderScore(), search, settings.k)
+    return masked_engine(grammar, model.masked, None, search, settings.k)
+
+
+def masked_engine(
+    grammar: Grammar,
+    masked: MaskedRuntime,
+    repair: MaskedRepairSettings | None,
+    search: SearchSettings,
+    k: int,
+) -> SourceEngine:
+    """The masked engine's composition: the masked source alone, in its own (likelihood) order;
+    ``repair`` None: the model's own settings (config.json "repair"), else these (masked_cv's grid)."""
+    source = MaskedSource(masked, repair, seed=search.seed)
+    return SourceEngine("masked", grammar, [source], SourceOrderScore(), search, k)
 
 
 DEFAULT_SETTINGS = RepairSettings()

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from lastfix.grammars.base import Grammar, TextEdit, Token, apply_edits
+from lastfix.grammars.base import Grammar, TextEdit, Token, apply_edits, common_ends
 from lastfix.grammars.vocab import BLANK, UNK
 
 from .masked_runtime import MaskedRuntime
@@ -309,13 +309,8 @@ def _draw(
 
 def _span_edit(old: str, new: str) -> TextEdit:
     """The one edit replacing the stretch where ``old`` and ``new`` differ (common prefix and suffix kept)."""
-    head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    return TextEdit(head, len(old) - tail, new[head : len(new) - tail])
+    lo, hi_old, hi_new = common_ends(old, new)
+    return TextEdit(lo, hi_old, new[lo:hi_new])
 
 
 def _resumed_window(

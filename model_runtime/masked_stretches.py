@@ -20,6 +20,7 @@ import bisect
 from collections.abc import Mapping, Sequence
 
 from lastfix.grammars.base import Grammar, Token
+from lastfix.grammars.brackets import PAIRS
 
 from .windows import Window
 
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 ANCHORS = ("error", "end", "closers", "openers")
-BRACKETS: Mapping[str, str] = {"(": ")", "[": "]", "{": "}"}  # the brackets of all three languages
+BRACKETS: Mapping[str, str] = PAIRS  # the three plain bracket pairs, as grammars.brackets pairs them
 
 
 def fit_stretch(window: Window, a: int, b: int, anchor: int, canvas: int | None) -> tuple[int, int]:
