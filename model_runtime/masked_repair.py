@@ -98,9 +98,9 @@ class MaskedRepairSettings:
         return dataclasses.replace(self, **values)
 
 
-def settings_for(runtime: MaskedRuntime, base: MaskedRepairSettings | None = None) -> MaskedRepairSettings:
-    """The model's own repair settings: ``base`` (the defaults) with its config.json "repair" section."""
-    base = MaskedRepairSettings() if base is None else base
+def settings_for(runtime: MaskedRuntime) -> MaskedRepairSettings:
+    """The model's own repair settings: the defaults with its config.json "repair" section."""
+    base = MaskedRepairSettings()
     names = {f.name for f in dataclasses.fields(base)}
     section = runtime.config.get("repair", {})
     return base.with_overrides({k: v for k, v in section.items() if k in names})
