@@ -80,14 +80,6 @@ class Deadline:
         now = time.monotonic()
         return self._carve(min(self.expires_at, now + ms / 1000.0), now)
 
-    def share(self, fraction: float) -> Deadline:
-        """A sub-budget: ``fraction`` of what is left now (the rest stays for later work)."""
-        now = time.monotonic()
-        if math.isinf(self.expires_at):
-            return self._carve(self.expires_at, now)
-        left = max(0.0, self.expires_at - now)
-        return self._carve(min(self.expires_at, now + fraction * left), now)
-
     def leave(self, fraction: float) -> Deadline:
         """The same budget ending earlier by ``fraction`` of its whole length (kept for work after it)."""
         if fraction <= 0 or math.isinf(self.expires_at):

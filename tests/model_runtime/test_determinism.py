@@ -132,7 +132,7 @@ def test_an_engine_gives_the_same_candidates_under_any_far_deadline(excel_model,
 
 def test_fired_is_noted_on_the_deadline_and_those_it_was_carved_from():
     root = Deadline.after_ms(FAR)
-    sub, other = root.share(0.5), root.cap_ms(FAR)
+    sub, other = root.leave(0.5), root.cap_ms(FAR)
     spent = sub.cap_ms(0)
     assert spent.expired()  # a question only: it notes nothing
     assert not (root.fired() or sub.fired() or spent.fired())

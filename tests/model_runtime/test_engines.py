@@ -130,20 +130,19 @@ def test_a_document_repaired_error_by_error_spends_one_deadline():
 def test_deadline_accounting():
     root = Deadline.after_ms(1_000)
     assert root.budget_s == pytest.approx(1.0) and not root.expired()
-    for sub in (root.share(0.25), root.cap_ms(100), root.cap_ms(10_000), root.leave(0.4)):
+    for sub in (root.cap_ms(100), root.cap_ms(10_000), root.leave(0.4)):
         assert sub.within(root) and not root.within(sub) or sub == root
     assert root.cap_ms(10_000).expires_at == root.expires_at  # a cap never extends the deadline
     assert root.leave(0.4).expires_at == pytest.approx(root.expires_at - 0.4)
     assert root.leave(0.4).budget_s == pytest.approx(0.6) and root.leave(0) is root
     assert Deadline.after_ms(0).expired() and Deadline.after_ms(0).remaining_s() == 0.0
     never = Deadline.never()
-    assert (
-        not never.expired() and never.share(0.5).expires_at == never.leave(0.5).expires_at == never.expires_at
-    )
+    assert not never.expired() and never.leave(0.5).expires_at == never.expires_at
+    assert never.cap_ms(500).within(never) and never.cap_ms(500).budget_s == pytest.approx(0.5, abs=0.01)
     cancel = threading.Event()
     cancelled = Deadline.after_ms(1_000, cancel)
     cancel.set()
-    assert cancelled.expired() and cancelled.cancelled() and cancelled.share(0.5).cancelled()
+    assert cancelled.expired() and cancelled.cancelled() and cancelled.cap_ms(500).cancelled()
 
 
 def test_the_shipped_python_model_repairs_alone_through_the_masked_engine():
