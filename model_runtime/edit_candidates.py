@@ -117,10 +117,9 @@ class EditSearchSettings:
     # repair's checks (SearchSettings.repair_checks), as the old time share left the first pass 60% of the
     # budget; going on when nothing was found, and the search for a partial step, take what is left
     checks: int = 1800
-    # of what the repair has left once a first pass found nothing: the checks that pass may go on with,
-    # and those a two-step repair may spend on its partial steps (edit_source; None: all that is left)
+    # of what the repair has left once a first pass found nothing: the checks that pass may go on with
+    # (edit_source; None: all that is left). A two-step repair's partial steps take what is left after it.
     resume_checks: int | None = None
-    progress_checks: int | None = None
     # partial steps may insert a bracket pair (``print x`` -> ``print(x)`` moves the error to the next
     # slip); off, they are single edits
     progress_pairs: bool = False

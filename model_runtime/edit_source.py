@@ -88,7 +88,7 @@ class _EditRun:
             # worth a check (a pruning of the two-step search, where the filter is exact for a whole repair)
             prefilter=True,
         )
-        self._cands += self._run(search, until, source.settings.progress_checks)
+        self._cands += self._run(search, until)  # the repair's checks left bound it
 
     def _run(self, search: EditSearch, until: Deadline, checks: int | None = None) -> list[EditCandidate]:
         """``search`` for at most ``checks`` (None: all) of the oracle checks the repair has left."""

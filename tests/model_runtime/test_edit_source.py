@@ -1,4 +1,4 @@
-"""The edit source's passes on one window: first pass, a bounded resume, and the two-step fallback's share."""
+"""The edit source's passes on one window: first pass, a bounded resume, partial steps on what is left."""
 
 from __future__ import annotations
 
@@ -60,10 +60,16 @@ def test_an_unbounded_resume_spends_what_the_repair_has_left():
     assert task.checks.spent and run.found() == []  # nothing left for a partial step
 
 
-def test_the_fallback_stops_at_its_own_share():
-    task = _task(TWO_PRINTS, 5000)
-    run = _source(EditSearchSettings(checks=600, resume_checks=0, progress_checks=50)).open(task)
-    run.propose(Deadline.after_ms(FAR), others_found=False)
-    run.resume(Deadline.after_ms(FAR))
-    run.fallback(Deadline.after_ms(FAR), others_found=False)
-    assert task.checks.left >= 5000 - 600 - 50
+def test_the_fallback_stops_where_the_repairs_checks_run_out():
+    steps, left = [], []
+    for checks in (5000, 605):  # plenty; the first pass's 600 and only 5 more for partial steps
+        task = _task(TWO_PRINTS, checks)
+        run = _source(EditSearchSettings(checks=600, resume_checks=0)).open(task)
+        run.propose(Deadline.after_ms(FAR), others_found=False)
+        run.resume(Deadline.after_ms(FAR))
+        assert task.checks.left == checks - 600  # a resume of 0 checks makes none
+        run.fallback(Deadline.after_ms(FAR), others_found=False)
+        steps.append([p.text for p in run.found()])
+        left.append(task.checks.left)
+    assert left[0] < 5000 - 605 and left[1] == 0  # unbounded it spends more than 5; bounded, exactly those
+    assert steps[1] and len(steps[1]) < len(steps[0]) and set(steps[1]) <= set(steps[0])
