@@ -110,9 +110,6 @@ class EditSearchSettings:
     within: float = 1.5  # once a repair is found, try only proposals at most this much dearer
     slips: SlipSettings = field(default_factory=SlipSettings)  # moves, pair and argument edits
     without_rules: frozenset[str] = frozenset()  # named rules switched off (``lastfix bench --without-rule``)
-    # drop a proposal that leaves the brackets unnested before the oracle judges it, where the grammar
-    # promises its oracle rejects such a text (Grammar.nesting_brackets; exact: it only saves checks)
-    prefilter: bool = True
     # proposals the oracle judges in a window's first pass (a work bound: DESIGN "Repair" 5): 60% of the
     # repair's checks (SearchSettings.repair_checks), as the old time share left the first pass 60% of the
     # budget; going on when nothing was found, and the search for a partial step, take what is left
@@ -190,12 +187,15 @@ def propose_edits(
     costs: EditCosts = DEFAULT_COSTS,
     hints: EditHints = NO_HINTS,
     out_of_reach: Callable[[float], bool] | None = None,
+    prefilter: bool = True,
 ) -> Iterator[_Proposal]:
     """Every single edit, paired insertion, bracket move and bracket-pair deletion in the window, and the
     grammar's rewrites, cheapest (EditCosts) and nearest first (``settings.nearness`` trades one against
     the other); rules named in ``settings.without_rules``
     propose nothing. ``out_of_reach(cost)``, asked as each comes due, drops a proposal unbuilt that the
-    order put early for its nearness but that can no longer rank (the search's bound)."""
+    order put early for its nearness but that can no longer rank (the search's bound). ``prefilter``: drop
+    a proposal that leaves the brackets unnested, where the grammar promises its oracle rejects such a text
+    (Grammar.nesting_brackets; see EditSearch for where that is exact)."""
     first, last = window.first, window.last
     # Typed constants/names the window already uses, inserted as fillers the user completes; layout
     # tokens (Python NEWLINE/INDENT) are not edits a user would recognise.
@@ -259,7 +259,7 @@ def propose_edits(
     near = settings.nearness
     plan.sort(key=lambda entry: (entry[0], entry[1] + near * entry[2], *entry[1:4]))
     floors = _floors(plan)
-    nesting = grammar.nesting_brackets(text) if settings.prefilter else None
+    nesting = grammar.nesting_brackets(text) if prefilter else None
     unnested = NestingFilter(tokens, first, last, nesting, grammar.render) if nesting else None
     for (_, cost, prox, _, build, rewrite, rule, change), floor in zip(plan, floors, strict=True):
         if out_of_reach is not None and out_of_reach(cost) and not out_of_reach(floor):
@@ -315,13 +315,20 @@ class EditSearch:
         # stay (a quick fix's, a window's among several) may rightly accept a text whose brackets do not
         # nest, since another error holds one. So it runs there only when the caller says so (None: only
         # under the grammar's own verdict).
-        if not (accept == grammar.is_valid if prefilter is None else prefilter):
-            settings = replace(settings, prefilter=False)
+        nesting = accept == grammar.is_valid if prefilter is None else prefilter
         self._grammar, self._text, self._tokens, self._accept = grammar, text, tokens, accept
         self._cost_base = grammar.cost_tokens(tokens)
         self._settings, self._hints, self._k, self._slack = settings, hints, k, slack
         self._proposals = propose_edits(
-            grammar, text, tokens, window, alphabet, settings, hints=hints, out_of_reach=self._out_of_reach
+            grammar,
+            text,
+            tokens,
+            window,
+            alphabet,
+            settings,
+            hints=hints,
+            out_of_reach=self._out_of_reach,
+            prefilter=nesting,
         )
         self._pending: _Proposal | None = None
         self._seen: set[str] = {text}

@@ -1,13 +1,11 @@
 """The search's bracket filter: it never drops a proposal the oracle accepts, and only saves checks."""
 
-from dataclasses import replace
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lastfix.grammars.base import TokenClass, apply_edits
 from lastfix.grammars.registry import get_grammar
-from lastfix.model_runtime.edit_candidates import EditSearch, EditSearchSettings, edit_alphabet
+from lastfix.model_runtime.edit_candidates import EditSearch, edit_alphabet
 from lastfix.model_runtime.hints import hints_from_issues
 from lastfix.model_runtime.nesting_filter import NestingFilter
 from lastfix.model_runtime.token_edits import edit_for, two_edits
@@ -162,7 +160,7 @@ def test_unbounded_the_search_finds_the_same_with_or_without_the_filter(shared):
                 tokens,
                 w,
                 G.is_valid,
-                settings=replace(EditSearchSettings(), prefilter=prefilter),
+                prefilter=prefilter,
                 hints=hints_from_issues(issues),
                 k=5,
                 slack=0.25,
