@@ -36,6 +36,11 @@ class MaskedDataConfig:
     slot_max_width: int = 8  # tokens in that stretch
     window_mask_prob: float = 0.3  # of rows with a slot stretch: mask all of it, as a repair does
     min_t: float = 0.02  # masking ratios drawn from [min_t, 1]
+    # slip rows (slip_rows.py): the share of batches made of them, the pool drawn from the training
+    # snippets, and the highest ratio of extra random masking in them. 0: plain masked diffusion.
+    slip_share: float = 0.0
+    slip_pool: int = 100_000
+    slip_mask_t: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class MaskedBatch:
     x_t: np.ndarray  # [B, n] int64, masked cells set to the mask id
     masked: np.ndarray  # [B, n] bool
     content: np.ndarray  # [B, n] bool: cells before EOS (tokens and blanks), the maskable ones
+    scored: np.ndarray  # [B, n] bool: cells the loss reads (the masked ones; a slip row's stretch too)
 
 
 class LengthSampler:
@@ -138,7 +144,7 @@ def mask_rows(
         if not masked[b].any() and content[b].any():  # every row teaches something
             masked[b, int(rng.choice(np.flatnonzero(content[b])))] = True
     x_t = np.where(masked, mask, x0)
-    return MaskedBatch(x0, x_t, masked, content)
+    return MaskedBatch(x0, x_t, masked, content, masked)
 
 
 def make_batch(

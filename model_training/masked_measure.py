@@ -43,7 +43,7 @@ RATIOS = (0.15, 0.5, 0.9)
 def held_apart_rows(runtime: MaskedRuntime, corpus: str) -> tuple[list[list[int]], list[list[int]]]:
     """(train rows, held-apart rows) of the corpus, split exactly as the model's training run split it."""
     train = MaskedTrainConfig(**runtime.config["trained"]["train"])
-    rows = encode_corpus(runtime.language, corpus, runtime.vocab, runtime.canvas)
+    rows = encode_corpus(runtime.language, corpus, runtime.vocab, runtime.canvas).ids
     train_index, eval_index = held_apart(len(rows), train)
     return [rows[int(i)] for i in train_index], [rows[int(i)] for i in eval_index]
 

@@ -25,6 +25,7 @@ import math
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,10 @@ from lastfix.grammars.errors import ModelLoadError
 from lastfix.grammars.vocab import Vocabulary
 
 from .corpus import corpus_snippets
-from .data import encode_snippets, split_held_apart
+from .data import EncodedSnippets, encode_snippets, split_held_apart
 from .masked_data import LengthSampler, MaskedBatch, MaskedDataConfig, make_batch, mask_rows
 from .masked_network import MaskedDenoiser, MaskedModelConfig, mask_id_of
+from .slip_rows import SlipRow, make_slip_batch, slip_rows
 from .train_process import StopFlag
 
 __all__ = [
@@ -135,10 +137,11 @@ def apply_overrides(config: MaskedRunConfig, overrides: list[str]) -> MaskedRunC
 
 
 def mdlm_loss(model: MaskedDenoiser, batch: MaskedBatch) -> tuple[torch.Tensor, dict[str, float]]:
-    """(loss, terms): 1/t-weighted CE at masked cells per content token, and the masked accuracy."""
+    """(loss, terms): 1/t-weighted CE at the scored cells (the masked ones; a slip row's stretch too)
+    per content token, and the accuracy there."""
     x_t = torch.from_numpy(batch.x_t)
     x0 = torch.from_numpy(batch.x0)
-    masked = torch.from_numpy(batch.masked).float()  # [B, n]
+    masked = torch.from_numpy(batch.scored).float()  # [B, n]
     content = torch.from_numpy(batch.content).float().sum(1)  # [B] L_b
     logits = model(x_t)  # [B, n, V]
     ce = F.cross_entropy(logits.transpose(1, 2), x0, reduction="none")  # [B, n]
@@ -199,6 +202,27 @@ def masked_accuracy(
     return out
 
 
+@torch.no_grad()
+def slip_exact(model: MaskedDenoiser, rows: list[SlipRow], vocab: Vocabulary, *, batch: int = 128) -> float:
+    """Share of slipped snippets (laid whole, slots masked) whose one argmax reading is the fix."""
+    was_training = model.training
+    model.eval()
+    mask = mask_id_of(model.config)
+    hits = 0
+    for i in range(0, len(rows), batch):
+        chunk = rows[i : i + batch]
+        n = max(len(inp) for inp, _ in chunk) + 1
+        x_t = np.full((len(chunk), n), vocab.pad_id, dtype=np.int64)
+        for b, (inp, _) in enumerate(chunk):
+            x_t[b, : len(inp)] = [mask if t == vocab.blank_id else t for t in inp]
+            x_t[b, len(inp)] = vocab.eos_id
+        guess = model(torch.from_numpy(x_t)).argmax(-1).numpy()
+        for b, (inp, tgt) in enumerate(chunk):
+            hits += vocab.decode(guess[b, : len(inp)]) == vocab.decode(tgt)
+    model.train(was_training)
+    return hits / max(len(rows), 1)
+
+
 @dataclass
 class MaskedState:
     """One run: config, vocabulary, model, optimiser, the data stream and where it is."""
@@ -212,10 +236,19 @@ class MaskedState:
     elapsed: float = 0.0  # seconds trained by earlier calls
 
 
-def build_state(config: MaskedRunConfig, vocab: Vocabulary, out: Path | None, resume: bool) -> MaskedState:
-    """Fresh (seeded) or resumed exactly from ``out/checkpoint.pt``."""
+def build_state(
+    config: MaskedRunConfig,
+    vocab: Vocabulary,
+    out: Path | None,
+    resume: bool,
+    init_from: Path | None = None,
+) -> MaskedState:
+    """Fresh (seeded), or resumed exactly from ``out/checkpoint.pt``; ``init_from``: a fresh run (new
+    optimiser, step 0) that starts from another run's weights (fine-tuning with slip rows)."""
     torch.manual_seed(config.train.seed)
     model = MaskedDenoiser(config.model)
+    if init_from is not None and not resume:
+        model.load_state_dict(load_checkpoint(init_from)["model"])
     decay, no_decay = [], []
     for name, p in model.named_parameters():
         (decay if p.dim() >= 2 and not name.startswith(("E.", "pos")) else no_decay).append(p)
@@ -305,14 +338,32 @@ def train_masked(
     minutes: float | None = None,
     steps: int | None = None,
     resume: bool = False,
+    texts: Sequence[str] | None = None,
+    init_from: Path | None = None,
 ) -> MaskedState:
-    """Train until ``steps`` (total) or ``minutes`` (this call) or a signal; checkpoint on the way out."""
+    """Train until ``steps`` (total) or ``minutes`` (this call) or a signal; checkpoint on the way out.
+    ``texts``: the rows' snippets, needed for slip rows (``data.slip_share`` > 0)."""
     out.mkdir(parents=True, exist_ok=True)
-    state = build_state(config, vocab, out, resume)
+    state = build_state(config, vocab, out, resume, init_from)
     train_index, eval_index = held_apart(len(rows), config.train)
     sampler = LengthSampler(rows, train_index)
     eval_rows = [rows[int(i)] for i in eval_index[: config.train.eval_snippets]]
     tc, dc, mask = config.train, config.data, mask_id_of(config.model)
+    slips: list[SlipRow] = []
+    eval_slips: list[SlipRow] = []
+    if dc.slip_share > 0:
+        if texts is None or len(texts) != len(rows):
+            raise ValueError("slip rows need the texts of the training rows")
+        grammar = get_grammar(config.language)
+        # the pool is a function of the seed alone, so a resumed run draws from the same one
+        pool_rng = np.random.default_rng([tc.seed, 11])
+        pick = [texts[int(i)] for i in train_index]
+        slips = slip_rows(grammar, vocab, pick, dc.slip_pool, config.model.canvas, pool_rng)
+        held = [texts[int(i)] for i in eval_index[: tc.eval_snippets]]
+        canvas = config.model.canvas
+        eval_slips = slip_rows(grammar, vocab, held, len(held), canvas, pool_rng, margins=(1000,))
+        log.info("slip rows: %d training, %d held apart", len(slips), len(eval_slips))
+    slip_sampler = LengthSampler([r for r, _ in slips], np.arange(len(slips))) if slips else None
     log.info(
         "params=%d train=%d held_apart=%d step=%d threads=%d",
         state.model.parameter_count(),
@@ -328,20 +379,18 @@ def train_masked(
     state.model.train()
     with StopFlag() as flag:
         while not flag.set and not budget.spent(time.monotonic()) and (steps is None or state.step < steps):
-            batch = make_batch(
-                rows,
-                sampler.draw(dc, state.rng),
-                config.model.canvas,
-                dc,
-                blank=vocab.blank_id,
-                eos=vocab.eos_id,
-                pad=vocab.pad_id,
-                mask=mask,
-                rng=state.rng,
-            )
+            ids = {"blank": vocab.blank_id, "eos": vocab.eos_id, "pad": vocab.pad_id, "mask": mask}
+            slip = slip_sampler is not None and state.rng.random() < dc.slip_share
+            if slip_sampler is not None and slip:
+                batch = make_slip_batch(slips, slip_sampler.draw(dc, state.rng), dc, rng=state.rng, **ids)
+            else:
+                batch = make_batch(
+                    rows, sampler.draw(dc, state.rng), config.model.canvas, dc, rng=state.rng, **ids
+                )
             for group in state.optimizer.param_groups:
                 group["lr"] = _lr(tc, state.step)
             loss, terms = mdlm_loss(state.model, batch)
+            terms["slip"] = float(slip)
             state.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(state.model.parameters(), tc.grad_clip)
@@ -351,10 +400,12 @@ def train_masked(
             if state.step % tc.log_every == 0:
                 spent = time.monotonic() - started
                 avg = {k: sum(t[k] for t in window) / len(window) for k in window[0]}
+                slipped = [t["loss"] for t in window if t["slip"]]
                 log.info(
-                    "step=%d loss=%.4f acc=%.3f rows/batch=%.0f n=%.1f lr=%.2e elapsed=%.0fs",
+                    "step=%d loss=%.4f slip_loss=%s acc=%.3f rows/batch=%.0f n=%.1f lr=%.2e elapsed=%.0fs",
                     state.step,
                     avg["loss"],
+                    f"{sum(slipped) / len(slipped):.4f}" if slipped else "-",
                     avg["acc"],
                     avg["rows"],
                     avg["n"],
@@ -363,13 +414,13 @@ def train_masked(
                 )
                 window = []
             if state.step % tc.eval_every == 0:
-                _evaluate(state, eval_rows, out)
+                _evaluate(state, eval_rows, eval_slips, out)
             if time.monotonic() >= next_save:
                 save_state(state, out, state.elapsed + time.monotonic() - started)
                 next_save = time.monotonic() + 60.0 * tc.checkpoint_minutes
         save_state(state, out, state.elapsed + time.monotonic() - started)
     if state.step % tc.eval_every != 0:
-        _evaluate(state, eval_rows, out)
+        _evaluate(state, eval_rows, eval_slips, out)
     log.info("stopped at step=%d%s", state.step, " (signal)" if flag.set else "")
     return state
 
@@ -395,19 +446,23 @@ class Budget:
         return now >= self.deadline
 
 
-def _evaluate(state: MaskedState, eval_rows: list[list[int]], out: Path) -> None:
-    """Masked-token accuracy on held-apart snippets, logged and appended to metrics.jsonl."""
+def _evaluate(state: MaskedState, eval_rows: list[list[int]], eval_slips: list[SlipRow], out: Path) -> None:
+    """Masked-token accuracy on held-apart snippets (and the share of held-apart slips the model fixes
+    in one reading), logged and appended to metrics.jsonl."""
     metrics = masked_accuracy(state.model, eval_rows, state.vocab, seed=state.config.train.seed)
+    if eval_slips:
+        metrics["slip_exact"] = slip_exact(state.model, eval_slips, state.vocab)
     with (out / "metrics.jsonl").open("a", encoding="utf-8") as f:
         f.write(json.dumps({"step": state.step, **metrics}) + "\n")
     log.info("eval step=%d %s", state.step, " ".join(f"{k}={v:.3f}" for k, v in metrics.items()))
 
 
-def encode_corpus(language: str, corpus: str, vocab: Vocabulary, canvas: int) -> list[list[int]]:
-    """The corpus's snippets as id rows that fit the canvas (in corpus order: the split depends on it)."""
+def encode_corpus(language: str, corpus: str, vocab: Vocabulary, canvas: int) -> EncodedSnippets:
+    """The corpus's snippets that fit the canvas, as id rows with their texts (in corpus order: the
+    split depends on it)."""
     grammar = get_grammar(language)
     texts, _ = corpus_snippets(language, [corpus], vocab=vocab)
-    return encode_snippets(grammar, vocab, texts, canvas).ids
+    return encode_snippets(grammar, vocab, texts, canvas)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -419,23 +474,35 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--minutes", type=float)
     p.add_argument("--steps", type=int)
     p.add_argument("--resume", action="store_true", help="continue the checkpoint in --out exactly")
+    p.add_argument("--init-from", type=Path, help="start a new run from this run directory's weights")
     p.add_argument("--set", action="append", default=[], metavar="SECTION.NAME=VALUE")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     torch.set_num_threads(args.threads)
-    if args.resume:
-        config = MaskedRunConfig.load(args.out / "config.json")
-        vocab = Vocabulary.load(args.out / "vocab.json")
+    if args.resume or args.init_from:  # the run's (or the starting weights') sizes and vocabulary
+        source = args.out if args.resume else args.init_from
+        config = MaskedRunConfig.load(source / "config.json")
+        vocab = Vocabulary.load(source / "vocab.json")
         if args.set:
-            config = apply_overrides(config, args.set)  # e.g. a longer decay for the continuation
+            config = apply_overrides(config, args.set)  # e.g. a longer decay, or slip rows
     else:
         vocab = Vocabulary.load(args.vocab) if args.vocab else corpus_snippets(args.lang, [args.corpus])[1]
         config = MaskedRunConfig(args.lang, model=MaskedModelConfig(vocab_size=len(vocab)))
         config = apply_overrides(config, args.set)
         config = dataclasses.replace(config, model=dataclasses.replace(config.model, vocab_size=len(vocab)))
-    rows = encode_corpus(config.language, args.corpus, vocab, config.model.canvas)
-    train_masked(config, vocab, rows, args.out, minutes=args.minutes, steps=args.steps, resume=args.resume)
+    encoded = encode_corpus(config.language, args.corpus, vocab, config.model.canvas)
+    train_masked(
+        config,
+        vocab,
+        encoded.ids,
+        args.out,
+        minutes=args.minutes,
+        steps=args.steps,
+        resume=args.resume,
+        texts=encoded.texts,
+        init_from=args.init_from,
+    )
     return 0
 
 

@@ -26,7 +26,7 @@ from .corrupt import Corrupter
 from .data import EncodedSnippets, layout_symbols
 from .train import TrainData
 
-__all__ = ["MARGINS", "PairCanvases", "pair_canvases", "read_pairs", "build_repair_data"]
+__all__ = ["MARGINS", "PairCanvases", "pair_canvases", "read_pairs", "corrupted_pairs", "build_repair_data"]
 
 # Blank-slot window sizes seen in training: the engine may slot a few tokens around the error or the
 # whole statement (DESIGN "Repair" step 1), so the model learns all of them.
@@ -87,9 +87,10 @@ def read_pairs(
     return out
 
 
-def _corrupted(
+def corrupted_pairs(
     grammar: Grammar, vocab: Vocabulary, texts: Sequence[str], count: int, rng: np.random.Generator
 ) -> list[tuple[list[str], list[str]]]:
+    """Up to ``count`` (broken, fixed) symbol pairs: corruptions of ``texts`` that the oracle rejects."""
     corrupter = Corrupter(grammar, vocab)
     pairs: list[tuple[list[str], list[str]]] = []
     if not texts:
@@ -121,14 +122,14 @@ def build_repair_data(
     rng = np.random.default_rng([tc.seed, 7])
     canvas = config.model.canvas
     train_texts = [encoded.texts[int(i)] for i in train_index]
-    pairs = _corrupted(grammar, vocab, train_texts, tc.repair_pool, rng) + read_pairs(
+    pairs = corrupted_pairs(grammar, vocab, train_texts, tc.repair_pool, rng) + read_pairs(
         pairs_paths, grammar, vocab
     )
     pool = pair_canvases(pairs, vocab, canvas, rng)
     if len(pool.inputs) == 0:
         raise InputError("no repair pair fits the canvas; check the corpus and --pairs files")
     held = pair_canvases(
-        _corrupted(grammar, vocab, [encoded.texts[int(i)] for i in eval_index], len(eval_index), rng),
+        corrupted_pairs(grammar, vocab, [encoded.texts[int(i)] for i in eval_index], len(eval_index), rng),
         vocab,
         canvas,
         rng,
