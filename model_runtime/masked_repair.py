@@ -36,13 +36,19 @@ from .windows import Window
 __all__ = [
     "MaskedRepairSettings",
     "MaskedSample",
+    "StretchLayout",
+    "lay_stretches",
     "masked_stretch",
+    "ranked",
     "repair_window",
+    "resumed_window",
     "settings_for",
+    "span_edit",
     "window_scores",
 ]
 
 RANKINGS = ("pll", "votes", "sample")
+DECODERS = ("unmask", "read")
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,14 @@ class MaskedRepairSettings:
     # on the ``resume_from`` samples whose first error moved furthest on, ``samples`` rows among them
     rounds: int = 1
     resume_from: int = 2
+    # "unmask": mask the stretch and unmask it (any masked model); "read": read a slip-trained model at
+    # every cell of the stretch, its slots masked, and enumerate the best choices (masked_reading.py)
+    decoder: str = "unmask"
+    options: int = 3  # "read": the most likely symbols considered per cell
+
+    def __post_init__(self) -> None:
+        if self.decoder not in DECODERS:
+            raise ValueError(f"unknown masked decoder {self.decoder!r}; valid names: {', '.join(DECODERS)}")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> MaskedRepairSettings:
         """These settings with ``overrides`` (field -> value, lists as tuples); ValueError naming an
@@ -149,7 +163,7 @@ def window_scores(
 
 
 @dataclass(frozen=True)
-class _Layout:
+class StretchLayout:
     """The window laid with a blank slot in every gap of its stretches, and the stretches' cells."""
 
     a: int  # first token of the first stretch
@@ -161,9 +175,9 @@ class _Layout:
     maskable: np.ndarray  # per cell: not an <unk> the user wrote (the sampler cannot write it)
 
 
-def _laid(
+def lay_stretches(
     runtime: MaskedRuntime, window: Window, symbols: Sequence[str], spans: Sequence[tuple[int, int]]
-) -> _Layout | None:
+) -> StretchLayout | None:
     """The window's symbols with a slot in every gap of each (disjoint, sorted) stretch, as
     ``canvas.with_slots`` lays one; None when it does not fit the canvas or nothing can be masked."""
     vocab = runtime.vocab
@@ -192,7 +206,7 @@ def _laid(
     maskable = row[at] != vocab.id_of(UNK)
     if not maskable.any():
         return None
-    return _Layout(
+    return StretchLayout(
         spans[0][0],
         spans[-1][1],
         row,
@@ -233,7 +247,7 @@ def _layouts(
     window: Window,
     symbols: Sequence[str],
     settings: MaskedRepairSettings,
-) -> list[_Layout]:
+) -> list[StretchLayout]:
     """The window laid once per distinct stretch of the settings' anchors that fits the canvas (or once
     with all of them, ``together``)."""
     found = stretches(
@@ -250,11 +264,11 @@ def _layouts(
     )
     if settings.together:  # every stretch at once; the later ones dropped while they do not fit
         for keep in range(len(found), 0, -1):
-            laid = _laid(runtime, window, symbols, _merged(found[:keep]))
+            laid = lay_stretches(runtime, window, symbols, _merged(found[:keep]))
             if laid is not None:
                 return [laid]
         return []
-    return [laid for s in found if (laid := _laid(runtime, window, symbols, [s])) is not None]
+    return [laid for s in found if (laid := lay_stretches(runtime, window, symbols, [s])) is not None]
 
 
 def _draw(
@@ -266,7 +280,7 @@ def _draw(
     settings: MaskedRepairSettings,
     rows: int,
     seed: int,
-) -> tuple[list[_Drawn], list[_Layout]]:
+) -> tuple[list[_Drawn], list[StretchLayout]]:
     """``rows`` samples of one batched run, split over the window's stretches; the layouts used."""
     vocab = runtime.vocab
     win_tokens = list(tokens[window.first : window.last])
@@ -307,13 +321,13 @@ def _draw(
     return drawn, layouts
 
 
-def _span_edit(old: str, new: str) -> TextEdit:
+def span_edit(old: str, new: str) -> TextEdit:
     """The one edit replacing the stretch where ``old`` and ``new`` differ (common prefix and suffix kept)."""
     lo, hi_old, hi_new = common_ends(old, new)
     return TextEdit(lo, hi_old, new[lo:hi_new])
 
 
-def _resumed_window(
+def resumed_window(
     grammar: Grammar, tokens: Sequence[Token], window: Window, text: str
 ) -> tuple[int, list[Token], Window] | None:
     """(how far the first error moved on, in tokens from the end; the sample's tokens; its window: the
@@ -378,7 +392,7 @@ def repair_window(
             break
         resumable = []
         for t in latest:
-            got = _resumed_window(grammar, tokens, window, t)
+            got = resumed_window(grammar, tokens, window, t)
             if got is not None:
                 resumable.append((got[0], t, got[1], got[2]))
         resumable = sorted(resumable, key=lambda x: -x[0])[: max(1, settings.resume_from)]  # stable
@@ -391,7 +405,7 @@ def repair_window(
                 grammar, runtime, at_text, at_tokens, at_window, settings, rows, seed + 7919 * r + 104729 * j
             )
             more = [
-                _Drawn(d.text, (_span_edit(text, d.text),), d.symbols, d.ratio, d.logp)
+                _Drawn(d.text, (span_edit(text, d.text),), d.symbols, d.ratio, d.logp)
                 for d in more
                 if d.text != text
             ]
@@ -400,7 +414,19 @@ def repair_window(
             for lay in used:
                 head = min(head, lay.a - window.first)
                 tail = min(tail, at_window.last - lay.b)
-    samples = list(found.values())
+    return ranked(runtime, list(found.values()), head, tail, settings)
+
+
+def ranked(
+    runtime: MaskedRuntime,
+    samples: Sequence[MaskedSample],
+    head: int,
+    tail: int,
+    settings: MaskedRepairSettings,
+) -> list[MaskedSample]:
+    """Distinct samples best first by the settings' ranking; ``head`` and ``tail``: window tokens before
+    and after every changed stretch (the context of a "pll" score)."""
+    samples = list(samples)
     if settings.ranking == "pll" and samples:
         # only the stretches change: score their cells, with the window's other tokens as context
         spans = [(head, len(s.symbols) - tail) for s in samples]

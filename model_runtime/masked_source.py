@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .candidate_sources import OneShotRun, WindowTask
 from .deadline import Deadline
+from .masked_reading import read_window
 from .masked_repair import MaskedRepairSettings, repair_window, settings_for
 
 if TYPE_CHECKING:  # onnxruntime stays out of this import
@@ -64,7 +65,8 @@ class _MaskedRun(OneShotRun):
         settings = source.repair_settings()
         if others_found and source.quick_samples is not None:
             settings = replace(settings, samples=source.quick_samples)
-        samples = repair_window(
+        repair = read_window if settings.decoder == "read" else repair_window
+        samples = repair(
             task.grammar, source.runtime, task.text, task.tokens, task.window, settings, seed=source.seed
         )
         for s in samples:  # best first: the first accepted text of each kind keeps its place

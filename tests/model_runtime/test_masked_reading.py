@@ -1,0 +1,109 @@
+"""Repair by reading the masked model at every cell ("read" decoder): the k-best enumeration, the
+reading on the real tiny model, the candidate source, and the shipped Excel model on plain slips.
+
+The tiny model (tests/model_training/test_masked_train.py) is trained without slip rows, so its tests
+assert what any model gives (well-formed, distinct, ordered, deterministic output); what a slip-trained
+model repairs is asserted on the shipped one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lastfix.grammars import get_grammar
+from lastfix.model_runtime.candidate_sources import WindowTask
+from lastfix.model_runtime.deadline import Deadline
+from lastfix.model_runtime.hints import hints_from_issues
+from lastfix.model_runtime.masked_reading import best_choices, read_window
+from lastfix.model_runtime.masked_repair import MaskedRepairSettings, settings_for
+from lastfix.model_runtime.masked_runtime import MASKED_GRAPH, load_masked_model
+from lastfix.model_runtime.masked_source import MaskedSource
+from lastfix.model_runtime.windows import find_window
+
+from tests.model_training.test_masked_train import tiny_masked_model
+
+READ = MaskedRepairSettings(decoder="read", samples=8, ranking="sample", slots_before=64, slots_after=64)
+
+
+@pytest.fixture(scope="module")
+def runtime():
+    return load_masked_model(tiny_masked_model().model_dir, device="cpu", threads=1)
+
+
+def _window(text: str, canvas: int = 32):
+    grammar = get_grammar("excel")
+    tokens = grammar.tokenize(text)
+    issues = grammar.errors(text)
+    return grammar, tokens, issues, find_window(grammar, text, tokens, issues[0], canvas - 8)
+
+
+def test_best_choices_are_the_k_highest_sums_in_order():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        lists = [
+            np.sort(rng.normal(size=int(rng.integers(1, 4))))[::-1] for _ in range(int(rng.integers(1, 5)))
+        ]
+        every = sorted(
+            (sum(float(lst[i]) for lst, i in zip(lists, pick, strict=True)), pick)
+            for pick in itertools.product(*(range(len(lst)) for lst in lists))
+        )[::-1]
+        k = int(rng.integers(1, len(every) + 2))
+        got = best_choices(lists, k)
+        assert len(got) == min(k, len(every))
+        assert len({pick for _, pick in got}) == len(got)  # each choice once
+        assert [s for s, _ in got] == pytest.approx([s for s, _ in every[: len(got)]])
+    assert best_choices([], 3) == [] and best_choices([np.array([0.0])], 0) == []
+
+
+def test_a_reading_gives_distinct_edited_documents_best_first_deterministically(runtime):
+    text = "=SUM(A1:A3"
+    grammar, tokens, _, window = _window(text)
+    a = read_window(grammar, runtime, text, tokens, window, READ)
+    assert a == read_window(grammar, runtime, text, tokens, window, READ)
+    assert 0 < len(a) <= READ.samples
+    assert len({s.text for s in a}) == len(a) and all(s.text != text and s.edits for s in a)
+    assert [s.score for s in a] == sorted((s.score for s in a), reverse=True)
+    assert all(s.score <= 0 for s in a)  # a sum of log-probabilities
+
+
+def test_an_unknown_decoder_names_the_valid_ones():
+    with pytest.raises(ValueError, match="valid names: unmask, read"):
+        MaskedRepairSettings(decoder="guess")
+
+
+def test_the_source_reads_when_the_settings_say_so_and_offers_only_accepted_text(runtime):
+    text = "=IF(A1>0,,"
+    grammar, tokens, issues, window = _window(text)
+    task = WindowTask(
+        grammar, text, tokens, window, issues[0], grammar.is_valid, hints_from_issues(issues), k=5
+    )
+    run = MaskedSource(runtime, READ).open(task)
+    run.propose(Deadline.never(), others_found=False)
+    read = {s.text for s in read_window(grammar, runtime, text, tokens, window, READ)}
+    found = run.found()
+    assert all(grammar.is_valid(p.text) and p.text in read for p in found)
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "model_runtime" / "models" / "excel" / "masked"
+
+
+@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
+@pytest.mark.parametrize(
+    "broken, fixed",
+    [
+        ("=SUM(A1:A3", "=SUM(A1:A3)"),  # the last closer forgotten
+        ("=IF(A1>0;1;2)", "=IF(A1>0,1,2)"),  # a locale's separator
+        ("=SUM(A1:A3))", "=SUM(A1:A3)"),  # one closer too many
+    ],
+)
+def test_the_shipped_excel_model_reads_a_plain_slip_first(broken, fixed):
+    shipped = load_masked_model(SHIPPED, device="cpu", threads=1)
+    settings = settings_for(shipped)
+    if settings.decoder != "read":
+        pytest.skip("the shipped Excel masked model is not slip-trained")
+    grammar, tokens, _, window = _window(broken, shipped.canvas)
+    found = [s.text for s in read_window(grammar, shipped, broken, tokens, window, settings)]
+    assert [t for t in found if grammar.is_valid(t)][0] == fixed
