@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from lastfix.model_runtime.repair_features import MASKED_FEATURE
+from lastfix.model_runtime.repair_features import MASKED_FEATURE, READ_FEATURE
 
 __all__ = [
     "Choice",
@@ -55,6 +55,9 @@ class FitSettings:
         frozenset({"prior", "where"}),
         frozenset({"prior", "edits", "where"}),
         frozenset({"prior", "edits", "where", "rules", "masked"}),
+        frozenset({"prior", "read"}),
+        frozenset({"prior", "where", "read"}),
+        frozenset({"prior", "edits", "where", "read"}),
     )
     inner_folds: int = 3
     steps: int = 300
@@ -147,12 +150,14 @@ _GROUPS = (
     ("rule:", "rules"),
     (("ins:", "del:", "sub:", "edits", "span"), "edits"),
     (MASKED_FEATURE, "masked"),
+    (READ_FEATURE, "read"),
 )
 
 
 def feature_group(name: str) -> str:
     """The group of a feature: "rules" (what made it), "where" (edit positions, named ``<op>@<where>``),
-    "edits" (edit kinds), "masked" (the masked model's gain) or "prior"."""
+    "edits" (edit kinds), "masked" (the masked model's gain), "read" (a slip-trained one's reading gain)
+    or "prior"."""
     if "@" in name:
         return "where"
     return next((group for prefix, group in _GROUPS if name.startswith(prefix)), "prior")

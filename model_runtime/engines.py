@@ -31,6 +31,7 @@ from .final_ranking import (
     rank_repairs,
 )
 from .hints import hints_from_issues
+from .masked_repair import settings_for
 from .masked_source import MaskedSource
 from .model_resolver import ModelChoice, require_model
 from .repair_result import Candidate, PartialRepair
@@ -256,7 +257,12 @@ def _hybrid(
         else HybridScore(model, search.weights, search.naturalness_share, search.seed, settings.describe)
     )
     # the sampler first in merge precedence: a text both find keeps its edits, votes and noise level
-    return SourceEngine("hybrid", grammar, [sampler, edits], policy, search, settings.k)
+    sources: list[CandidateSource] = [sampler, edits]
+    if model.masked is not None and settings_for(model.masked).decoder == "read":
+        # a slip-trained masked model reads the fixes straight off the broken window: it adds what the
+        # search's edit alphabet cannot write, and its reading is the ranking's "read" feature
+        sources.append(MaskedSource(model.masked, seed=search.seed))
+    return SourceEngine("hybrid", grammar, sources, policy, search, settings.k)
 
 
 def _masked(

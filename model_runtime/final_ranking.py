@@ -17,7 +17,8 @@ from lastfix.grammars.base import Grammar, SyntaxIssue, Token
 from .deadline import Deadline
 from .hints import EditHints
 from .learned_ranking import Ranker
-from .masked_likelihood import masked_gains
+from .masked_likelihood import masked_gains, reading_gains
+from .masked_repair import settings_for
 from .naturalness import naturalness_scores
 from .ranking import (
     DEFAULT_COSTS,
@@ -31,7 +32,7 @@ from .ranking import (
     token_distance,
     weighted_distance,
 )
-from .repair_features import MASKED_FEATURE, candidate_features
+from .repair_features import MASKED_FEATURE, READ_FEATURE, candidate_features
 from .repair_result import Candidate, PartialRepair
 from .repair_settings import SearchSettings
 
@@ -85,6 +86,11 @@ class ScorePolicy(Protocol):
         """Does the score (or a fit of one) read the masked model's gain? It costs a batch of the model."""
         ...
 
+    @property
+    def reads_reading(self) -> bool:
+        """Does the score (or a fit of one) read a slip-trained masked model's reading gain? One batch."""
+        ...
+
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
     ) -> list[float]: ...
@@ -98,6 +104,7 @@ class EditCostScore:
     diversify: bool = True
     language_model: None = None
     reads_masked: bool = False
+    reads_reading: bool = False
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -113,6 +120,7 @@ class VoteScore:
     diversify: bool = False  # the paper's protocol ranks by votes alone
     language_model: None = None
     reads_masked: bool = False
+    reads_reading: bool = False
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -129,6 +137,7 @@ class SourceOrderScore:
     diversify: bool = False
     language_model: None = None
     reads_masked: bool = False
+    reads_reading: bool = False
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -158,6 +167,10 @@ class HybridScore:
 
     @property
     def reads_masked(self) -> bool:
+        return self.describe
+
+    @property
+    def reads_reading(self) -> bool:
         return self.describe
 
     def scores(
@@ -199,6 +212,10 @@ class LearnedScore:
     @property
     def reads_masked(self) -> bool:
         return MASKED_FEATURE in self.ranker.weights
+
+    @property
+    def reads_reading(self) -> bool:
+        return READ_FEATURE in self.ranker.weights
 
     def scores(
         self, grammar: Grammar, base: Sequence[Token], judged: Sequence[Judged], deadline: Deadline
@@ -245,10 +262,15 @@ def rank_repairs(
         if cost <= search.max_cost:  # a fix, not a rewrite
             priced.append((s, toks, cost))
     masked: list[float | None] = [None] * len(priced)
-    if lm is not None and lm.masked is not None and policy.reads_masked and not deadline.cancelled():
-        masked = masked_gains(lm.masked, base, [p[1] for p in priced])
+    read: list[float | None] = [None] * len(priced)
+    if lm is not None and lm.masked is not None and not deadline.cancelled():
+        if policy.reads_masked:
+            masked = masked_gains(lm.masked, base, [p[1] for p in priced])
+        reading = settings_for(lm.masked)
+        if policy.reads_reading and reading.decoder == "read":  # a slip-trained model
+            read = reading_gains(lm.masked, base, [p[1] for p in priced], keep_bonus=reading.keep_bonus)
     judged: list[Judged] = []
-    for (s, cand, cost), masked_gain in zip(priced, masked, strict=True):
+    for (s, cand, cost), masked_gain, read_gain in zip(priced, masked, read, strict=True):
         gain = ngram_gain(lm.ngram, lm.vocab, base, cand) if lm is not None and lm.ngram is not None else None
         features = candidate_features(
             original,
@@ -262,6 +284,7 @@ def rank_repairs(
             rules=s.rules,
             lm_gain=gain,
             masked_gain=masked_gain,
+            read_gain=read_gain,
         )
         distance = token_distance(base_texts, [t.text for t in cand])
         judged.append(Judged(s, cand, distance, cost, gain, features))

@@ -28,6 +28,7 @@ from .ranking import DEFAULT_COSTS, RankingWeights, delete_cost, insert_cost, sa
 
 __all__ = [
     "MASKED_FEATURE",
+    "READ_FEATURE",
     "TokenEdit",
     "align_tokens",
     "candidate_features",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 MASKED_FEATURE = "masked"  # the masked diffusion model's gain (masked_likelihood.py)
+READ_FEATURE = "read"  # a slip-trained masked model's reading gain (masked_likelihood.reading_gains)
 
 # Tokens common enough in last-mile fixes to be a category of their own; the rest go by lexical class.
 _OWN_CATEGORY = frozenset({"(", ")", "[", "]", "{", "}", ",", ";", ":", "."})
@@ -192,9 +194,11 @@ def candidate_features(
     rules: frozenset[str],
     lm_gain: float | None,
     masked_gain: float | None = None,
+    read_gain: float | None = None,
 ) -> dict[str, float]:
     """Every feature the learned ranking reads: the error model's (:func:`edit_features`), the language
-    models' gains (log P(candidate) - log P(broken) under the n-gram prior and the masked diffusion model;
+    models' gains (log P(candidate) - log P(broken) under the n-gram prior and the masked diffusion model,
+    and log P(candidate | broken) - log P(broken | broken) under a slip-trained masked model's reading;
     None: no such model), and what made the candidate."""
     feats = dict(edit_features(text, base, cand, issue, hints))
     feats["cost"] = cost  # the hand-set prior (ranking.EditCosts), kept as one fitted feature
@@ -202,6 +206,8 @@ def candidate_features(
         feats["lm"] = max(-_LM_CLIP, min(_LM_CLIP, lm_gain))
     if masked_gain is not None:
         feats[MASKED_FEATURE] = max(-_LM_CLIP, min(_LM_CLIP, masked_gain))
+    if read_gain is not None:
+        feats[READ_FEATURE] = max(-_LM_CLIP, min(_LM_CLIP, read_gain))
     if votes:
         feats["votes"] = math.log2(1 + votes)
     if len(sources) > 1:

@@ -16,11 +16,15 @@ import pytest
 from lastfix.grammars import get_grammar
 from lastfix.model_runtime.candidate_sources import WindowTask
 from lastfix.model_runtime.deadline import Deadline
+from lastfix.model_runtime.engines import create_engine
 from lastfix.model_runtime.hints import hints_from_issues
+from lastfix.model_runtime.masked_likelihood import reading_gains
 from lastfix.model_runtime.masked_reading import best_choices, read_window
 from lastfix.model_runtime.masked_repair import MaskedRepairSettings, settings_for
 from lastfix.model_runtime.masked_runtime import MASKED_GRAPH, load_masked_model
 from lastfix.model_runtime.masked_source import MaskedSource
+from lastfix.model_runtime.model_files import default_model_dir, load_model
+from lastfix.model_runtime.repair_settings import RepairSettings
 from lastfix.model_runtime.windows import find_window
 
 from tests.model_training.test_masked_train import tiny_masked_model
@@ -107,3 +111,33 @@ def test_the_shipped_excel_model_reads_a_plain_slip_first(broken, fixed):
     grammar, tokens, _, window = _window(broken, shipped.canvas)
     found = [s.text for s in read_window(grammar, shipped, broken, tokens, window, settings)]
     assert [t for t in found if grammar.is_valid(t)][0] == fixed
+
+
+def _shipped_reader():
+    shipped = load_masked_model(SHIPPED, device="cpu", threads=1)
+    if settings_for(shipped).decoder != "read":
+        pytest.skip("the shipped Excel masked model is not slip-trained")
+    return shipped
+
+
+@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
+def test_the_reading_gain_believes_the_plain_fix_and_skips_what_one_slot_cannot_hold():
+    shipped = _shipped_reader()
+    g = get_grammar("excel")
+    broken = g.tokenize("=SUM(A1:A10")
+    fixes = [g.tokenize(t) for t in ("=SUM(A1:A10)", "=SUM(A1:A)", "=SUM(A1:A10))")]
+    close, broken_range, two_in_a_gap = reading_gains(shipped, broken, fixes, keep_bonus=2.0)
+    assert close is not None and broken_range is not None and close > broken_range
+    assert two_in_a_gap is None  # two closers in one gap: one slot cannot hold them
+
+
+@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
+def test_the_hybrid_reads_with_a_slip_trained_model_and_describes_the_reading():
+    _shipped_reader()
+    runtime = load_model(default_model_dir("excel"), "cpu", threads=1)
+    described = create_engine(
+        get_grammar("excel"), runtime, RepairSettings(ranking="hand-set", describe=True)
+    )
+    assert any(isinstance(s, MaskedSource) for s in described.sources)
+    top = described.repair("=IF(A1>0;1;2)", deadline=Deadline.never())
+    assert top and all("read" in c.features for c in top[:3])
