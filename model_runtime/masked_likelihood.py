@@ -80,51 +80,82 @@ def reading_gains(
     margin: int = 2,
     context: int = 20,
 ) -> list[float | None]:
-    """Per candidate, log P(candidate | broken) - log P(broken kept | broken) under a slip-trained masked
-    model's reading (masked_reading.py), plus ``keep_bonus`` per cell left as typed (None: the change
-    does not fit the canvas, or needs two insertions in one gap, which one slot cannot hold).
+    """Per candidate, its reading score minus the input's under a slip-trained masked model (as
+    masked_reading.py scores a choice: the sum of its cells' log-probabilities, ``keep_bonus`` less per
+    changed cell); 0.0 when the model's symbols do not change, None when the change does not fit the
+    canvas.
 
     The changed stretch, ``margin`` tokens either side, is laid with a slot in every gap and read once
-    with ``context`` input tokens around it; candidates that change the same stretch share the reading,
-    and every reading goes through the model in one batch."""
+    with ``context`` input tokens around it; candidates that change the same stretch share the reading.
+    A gap that takes several tokens has one slot: its later tokens are read at that slot too. Rows are
+    read in groups of one length, so a candidate's gain does not depend on the others' (the model has no
+    padding mask)."""
     vocab = runtime.vocab
     symbols = vocab.symbols_of(base)
     rows: dict[tuple[int, int, int, int], int] = {}  # (start, a, b, end) -> its row
     laid: list[list[int]] = []
-    plan: list[tuple[int, int, list[str], list[str]] | None] = []  # row, first stretch cell, cells
+    plan: list[tuple[int, int, list[str], list[str], list[int]] | None] = []
     for cand in candidates:
         lo, hi_a, hi_b = common_ends(base, cand, same_token)
         a, b = max(0, lo - margin), min(len(base), hi_a + margin)
         fixed = vocab.symbols_of(cand[a : hi_b + (b - hi_a)])
+        layout = with_slots(symbols[a:b], 0, b - a)
+        if fixed == symbols[a:b]:
+            plan.append((-1, 0, layout, layout, []))  # the same symbols: nothing to read
+            continue
         inp, tgt = align(symbols[a:b], fixed, margin=len(symbols) + 1)
         start, end = max(0, a - context), min(len(base), b + context)
-        while (a - start) + len(inp) + (end - b) + 1 > runtime.canvas and (start < a or end > b):
+        while (a - start) + len(layout) + (end - b) + 1 > runtime.canvas and (start < a or end > b):
             start, end = min(a, start + 1), max(b, end - 1)  # trim the context, never the stretch
-        if (
-            inp != with_slots(symbols[a:b], 0, b - a)
-            or (a - start) + len(inp) + (end - b) + 1 > runtime.canvas
-        ):
+        if (a - start) + len(layout) + (end - b) + 1 > runtime.canvas:
             plan.append(None)
             continue
         key = (start, a, b, end)
         if key not in rows:
             rows[key] = len(laid)
-            laid.append([vocab.id_of(s) for s in [*symbols[start:a], *inp, *symbols[b:end]]])
-        plan.append((rows[key], a - start, inp, tgt))
-    if not laid:
-        return [None] * len(candidates)
-    batch, _ = runtime.lay(laid)
-    batch = np.where(batch == vocab.blank_id, runtime.mask_id, batch)  # the slots are read masked
-    logp = runtime.log_probs(batch)
+            laid.append([vocab.id_of(s) for s in [*symbols[start:a], *layout, *symbols[b:end]]])
+        plan.append((rows[key], a - start, layout, tgt, _cells_of(inp, layout)))
+    logp = _read_rows(runtime, laid)
     out: list[float | None] = []
     for p in plan:
         if p is None:
             out.append(None)
             continue
-        row, off, inp, tgt = p
-        cells = np.arange(off, off + len(inp))
-        got = logp[row, cells, [vocab.id_of(s) for s in tgt]]
-        kept = logp[row, cells, [vocab.id_of(s) for s in inp]]
-        same = sum(x == y for x, y in zip(inp, tgt, strict=True))
-        out.append(float(got.sum() - kept.sum()) + keep_bonus * (same - len(inp)))
+        row, off, layout, tgt, at = p
+        if row < 0:
+            out.append(0.0)
+            continue
+        read = logp[row]
+        got = read[[off + c for c in at], [vocab.id_of(s) for s in tgt]].sum()
+        kept = read[np.arange(off, off + len(layout)), [vocab.id_of(s) for s in layout]].sum()
+        changed = sum(tgt[i] != layout[c] for i, c in enumerate(at))  # an overflow cell is an insertion
+        out.append(float(got - kept) - keep_bonus * changed)
+    return out
+
+
+def _cells_of(inp: Sequence[str], layout: Sequence[str]) -> list[int]:
+    """Per cell of ``align``'s input, the layout cell it is read at: itself, or for an extra blank that
+    align added after a full gap, the slot before it."""
+    at: list[int] = []
+    j = 0
+    for s in inp:
+        if j < len(layout) and s == layout[j]:
+            at.append(j)
+            j += 1
+        else:  # an overflow blank: read at the slot it follows
+            at.append(max(0, j - 1))
+    return at
+
+
+def _read_rows(runtime: MaskedRuntime, laid: Sequence[Sequence[int]]) -> list[np.ndarray]:
+    """log p [n, V] of each laid row (slots masked), rows of one length in one batch."""
+    out: list[np.ndarray] = [np.zeros((0, 0))] * len(laid)
+    by_length: dict[int, list[int]] = {}
+    for i, r in enumerate(laid):
+        by_length.setdefault(len(r), []).append(i)
+    for members in by_length.values():
+        batch, _ = runtime.lay([laid[i] for i in members])
+        batch = np.where(batch == runtime.vocab.blank_id, runtime.mask_id, batch)  # slots are read masked
+        for i, lp in zip(members, runtime.log_probs(batch), strict=True):
+            out[i] = lp
     return out

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,13 +34,16 @@ from .masked_stretches import fit_stretch, stretches
 from .windows import Window
 
 __all__ = [
+    "Drawn",
     "MaskedRepairSettings",
     "MaskedSample",
     "StretchLayout",
     "lay_stretches",
+    "collect",
     "masked_stretch",
     "ranked",
     "repair_window",
+    "reverse_process",
     "resumed_window",
     "settings_for",
     "span_edit",
@@ -91,13 +94,17 @@ class MaskedRepairSettings:
     rounds: int = 1
     resume_from: int = 2
     # "unmask": mask the stretch and unmask it (any masked model); "read": read a slip-trained model at
-    # every cell of the stretch, its slots masked, and enumerate the best choices (masked_reading.py)
+    # every cell of the stretch, its slots masked, and enumerate the best choices (masked_reading.py).
+    # "read" uses samples (choices), keep_bonus, slots_before/after, rounds and resume_from, and ranks by
+    # its own score; the masking fields (ratios, anchors, steps, ...) and ``ranking`` are the unmasker's.
     decoder: str = "unmask"
     options: int = 3  # "read": the most likely symbols considered per cell
 
     def __post_init__(self) -> None:
         if self.decoder not in DECODERS:
             raise ValueError(f"unknown masked decoder {self.decoder!r}; valid names: {', '.join(DECODERS)}")
+        if self.options < 1:
+            raise ValueError(f"masked repair options must be at least 1 (got {self.options})")
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> MaskedRepairSettings:
         """These settings with ``overrides`` (field -> value, lists as tuples); ValueError naming an
@@ -229,8 +236,9 @@ def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @dataclass(frozen=True)
-class _Drawn:
-    """One sample: the document it makes, its edits of the document it was drawn on, and its window."""
+class Drawn:
+    """One sample: the document it makes, its edits of the document it was drawn on, its window's
+    symbols, the masking ratio it was drawn with and its log-probability."""
 
     text: str
     edits: tuple[TextEdit, ...]
@@ -280,7 +288,7 @@ def _draw(
     settings: MaskedRepairSettings,
     rows: int,
     seed: int,
-) -> tuple[list[_Drawn], list[StretchLayout]]:
+) -> tuple[list[Drawn], list[StretchLayout]]:
     """``rows`` samples of one batched run, split over the window's stretches; the layouts used."""
     vocab = runtime.vocab
     win_tokens = list(tokens[window.first : window.last])
@@ -312,12 +320,12 @@ def _draw(
         prior=prior,
         prior_bonus=settings.keep_bonus,
     )
-    drawn: list[_Drawn] = []
+    drawn: list[Drawn] = []
     for row, ratio, logp in zip(result.ids, ratios, result.logp, strict=True):
         new = vocab.decode(row)
         edits = tuple(grammar.edits_for(text, win_tokens, symbols, new))
         if edits:  # else the sampler walked back to the broken input itself
-            drawn.append(_Drawn(apply_edits(text, edits), edits, tuple(new), float(ratio), float(logp)))
+            drawn.append(Drawn(apply_edits(text, edits), edits, tuple(new), float(ratio), float(logp)))
     return drawn, layouts
 
 
@@ -362,6 +370,70 @@ def resumed_window(
     return moved, new_tokens, resumed
 
 
+# one draw of a reverse process: (the sample it resumes, None at first; its text, tokens and window;
+# rows; round; index of the sample among those resumed) -> (samples, the layouts they were drawn on)
+DrawRound = Callable[
+    [Drawn | None, str, Sequence[Token], Window, int, int, int], tuple[list[Drawn], list[StretchLayout]]
+]
+
+
+def reverse_process(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    window: Window,
+    settings: MaskedRepairSettings,
+    draw: DrawRound,
+) -> tuple[list[Drawn], int, int] | None:
+    """Every sample of every round, its edits of ``text`` (None: nothing could be laid), and the window
+    tokens before and after every stretch drawn on (the context of a "pll" score: edits of later rounds
+    stay inside the stretches).
+
+    A later round runs only while no sample of the last one is valid, on the ``resume_from`` samples whose
+    first error moved furthest on, ``samples`` rows among them: the paper's repair, resumed."""
+    first, layouts = draw(None, text, tokens, window, settings.samples, 0, 0)
+    if not layouts:
+        return None
+    head = min(lay.a for lay in layouts) - window.first
+    tail = min(window.last - lay.b for lay in layouts)
+    drawn = list(first)
+    latest = _distinct(first)
+    for r in range(1, settings.rounds):
+        if any(grammar.is_valid(d.text) for d in latest):
+            break
+        resumable = []
+        for d in latest:
+            got = resumed_window(grammar, tokens, window, d.text)
+            if got is not None:
+                resumable.append((got[0], d, got[1], got[2]))
+        resumable = sorted(resumable, key=lambda x: -x[0])[: max(1, settings.resume_from)]  # stable
+        if not resumable:
+            break
+        rows = max(1, settings.samples // len(resumable))
+        latest = []
+        for j, (_, parent, at_tokens, at_window) in enumerate(resumable):
+            more, used = draw(parent, parent.text, at_tokens, at_window, rows, r, j)
+            more = [dataclasses.replace(d, edits=(span_edit(text, d.text),)) for d in more if d.text != text]
+            drawn.extend(more)
+            seen = {d.text for d in latest}
+            latest.extend(d for d in _distinct(more) if d.text not in seen)
+            for lay in used:
+                head = min(head, lay.a - window.first)
+                tail = min(tail, at_window.last - lay.b)
+    return drawn, head, tail
+
+
+def _distinct(drawn: Sequence[Drawn]) -> list[Drawn]:
+    """The first sample of each document, in order."""
+    seen: set[str] = set()
+    out = []
+    for d in drawn:
+        if d.text not in seen:
+            seen.add(d.text)
+            out.append(d)
+    return out
+
+
 def repair_window(
     grammar: Grammar,
     runtime: MaskedRuntime,
@@ -378,42 +450,25 @@ def repair_window(
         raise ValueError(f"unknown ranking {settings.ranking!r}; valid names: {', '.join(RANKINGS)}")
     if window.last <= window.first or settings.samples < 1:
         return []
-    drawn, layouts = _draw(grammar, runtime, text, tokens, window, settings, settings.samples, seed)
-    if not layouts:
+
+    def draw(
+        parent: Drawn | None,
+        at: str,
+        at_tokens: Sequence[Token],
+        at_window: Window,
+        rows: int,
+        r: int,
+        j: int,
+    ) -> tuple[list[Drawn], list[StretchLayout]]:
+        at_seed = seed + 7919 * r + 104729 * j
+        return _draw(grammar, runtime, at, at_tokens, at_window, settings, rows, at_seed)
+
+    done = reverse_process(grammar, text, tokens, window, settings, draw)
+    if done is None:
         return []
-    # the cells a ranking scores: every stretch of every round (edits of later rounds stay inside them)
-    head = min(lay.a for lay in layouts) - window.first
-    tail = min(window.last - lay.b for lay in layouts)
+    drawn, head, tail = done
     found: dict[str, MaskedSample] = {}
-    _collect(found, drawn)
-    latest = list(dict.fromkeys(d.text for d in drawn))
-    for r in range(1, settings.rounds):
-        if any(grammar.is_valid(t) for t in latest):
-            break
-        resumable = []
-        for t in latest:
-            got = resumed_window(grammar, tokens, window, t)
-            if got is not None:
-                resumable.append((got[0], t, got[1], got[2]))
-        resumable = sorted(resumable, key=lambda x: -x[0])[: max(1, settings.resume_from)]  # stable
-        if not resumable:
-            break
-        rows = max(1, settings.samples // len(resumable))
-        latest = []
-        for j, (_, at_text, at_tokens, at_window) in enumerate(resumable):
-            more, used = _draw(
-                grammar, runtime, at_text, at_tokens, at_window, settings, rows, seed + 7919 * r + 104729 * j
-            )
-            more = [
-                _Drawn(d.text, (span_edit(text, d.text),), d.symbols, d.ratio, d.logp)
-                for d in more
-                if d.text != text
-            ]
-            _collect(found, more)
-            latest.extend(t for t in dict.fromkeys(d.text for d in more) if t not in latest)
-            for lay in used:
-                head = min(head, lay.a - window.first)
-                tail = min(tail, at_window.last - lay.b)
+    collect(found, drawn)
     return ranked(runtime, list(found.values()), head, tail, settings)
 
 
@@ -451,7 +506,7 @@ def ranked(
     return sorted(samples, key=key)
 
 
-def _collect(found: dict[str, MaskedSample], drawn: Sequence[_Drawn]) -> None:
+def collect(found: dict[str, MaskedSample], drawn: Sequence[Drawn]) -> None:
     """Add samples to the distinct documents: a document's votes count its samples, its score the best."""
     for d in drawn:
         prev = found.get(d.text)

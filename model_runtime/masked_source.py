@@ -1,13 +1,16 @@
 """The masked diffusion candidate source: the error window masked and unmasked by the masked model
-(``masked_repair.repair_window``), all samples in one batched ONNX run, behind the candidate-source
-interface (``candidate_sources.CandidateSource``) so that an engine can compose it with the others.
+(``masked_repair.repair_window``), all samples in one batched ONNX run, or, for a slip-trained model
+(its settings' ``decoder`` "read"), read at every cell in one run (``masked_reading.read_window``);
+behind the candidate-source interface (``candidate_sources.CandidateSource``) so that an engine can
+compose it with the others.
 
-Bounded by work, not by the clock (DESIGN "Repair" 5): it draws ``samples`` rows (``quick_samples`` when an
-earlier source already found candidates) and skips the window only when the safety cap has fired, so the
-same input gives the same candidates on any machine. Its candidates carry votes (samples that
-made them) and, as ``noise``, the masking ratio of their first sample; they are tagged "masked".
-Without settings of its own it repairs with the model's (``masked_repair.settings_for``: the defaults
-and the model's config.json "repair" section, chosen per language by ``benchmarks.masked_cv``).
+Bounded by work, not by the clock (DESIGN "Repair" 5): it draws ``samples`` rows or choices
+(``quick_samples`` when an earlier source already found candidates) and skips the window only when the
+safety cap has fired, so the same input gives the same candidates on any machine. Its candidates carry
+votes (samples that made them) and, as ``noise``, the masking ratio of their first sample (0 for a
+reading); they are tagged "masked". Without settings of its own it repairs with the model's
+(``masked_repair.settings_for``: the defaults and the model's config.json "repair" section, chosen per
+language by ``benchmarks.masked_cv``).
 """
 
 from __future__ import annotations

@@ -170,6 +170,7 @@ def load_model(
 ) -> DiffusionRuntime:
     """A ready :class:`~model_runtime.sampler.DiffusionRuntime`; raises ModelLoadError."""
     from .learned_ranking import RANKER_FILE, load_ranker
+    from .masked_repair import settings_for
     from .masked_runtime import load_masked_model
     from .sampler import DiffusionRuntime
 
@@ -186,5 +187,10 @@ def load_model(
     log.info("model %s: %s on %s", files.config.get("language"), files.directory, provider)
     masked_dir = files.directory / MASKED_DIR
     masked = load_masked_model(masked_dir, device, threads=threads) if masked_dir.is_dir() else None
+    if masked is not None:
+        try:  # a bad "repair" section is the model's fault: say so when it loads, not at a repair
+            settings_for(masked)
+        except ValueError as e:
+            raise ModelLoadError(f'{masked_dir / "config.json"}: its "repair" section: {e}') from None
     ranker = load_ranker(files.directory / RANKER_FILE)
     return DiffusionRuntime(files, denoiser, decoder, provider, masked=masked, ranker=ranker)

@@ -41,6 +41,9 @@ class MaskedDataConfig:
     slip_share: float = 0.0
     slip_pool: int = 100_000
     slip_mask_t: float = 0.2
+    # tokens slotted either side of a slip, drawn per row (repair_data.MARGINS); a language whose repair
+    # reads whole snippets (Excel formulas fit the canvas) trains mostly on whole ones (1000)
+    slip_margins: tuple[int, ...] = (0, 1, 2, 4, 1000)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,9 @@ class MaskedRunConfig:
     def from_json(cls, data: dict[str, Any]) -> MaskedRunConfig:
         def build(kind: Any, values: dict[str, Any]) -> Any:
             names = {f.name for f in dataclasses.fields(kind)}
-            return kind(**{k: v for k, v in values.items() if k in names})
+            return kind(
+                **{k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in names}
+            )
 
         return cls(
             language=str(data["language"]),
@@ -248,6 +250,16 @@ def build_state(
     torch.manual_seed(config.train.seed)
     model = MaskedDenoiser(config.model)
     if init_from is not None and not resume:
+        start = MaskedRunConfig.load(Path(init_from) / "config.json")
+        if start.model != config.model or (start.train.seed, start.train.held_apart) != (
+            config.train.seed,
+            config.train.held_apart,
+        ):
+            # other sizes cannot take the weights; another split would train on the start's held-apart text
+            raise ValueError(
+                f"--init-from {init_from}: a run must keep the starting run's model sizes, seed and "
+                "held-apart count (change data.* and the other train.* settings only)"
+            )
         model.load_state_dict(load_checkpoint(init_from)["model"])
     decay, no_decay = [], []
     for name, p in model.named_parameters():
@@ -358,7 +370,7 @@ def train_masked(
         # the pool is a function of the seed alone, so a resumed run draws from the same one
         pool_rng = np.random.default_rng([tc.seed, 11])
         pick = [texts[int(i)] for i in train_index]
-        slips = slip_rows(grammar, vocab, pick, dc.slip_pool, config.model.canvas, pool_rng)
+        slips = slip_rows(grammar, vocab, pick, dc.slip_pool, config.model.canvas, pool_rng, dc.slip_margins)
         held = [texts[int(i)] for i in eval_index[: tc.eval_snippets]]
         canvas = config.model.canvas
         eval_slips = slip_rows(grammar, vocab, held, len(held), canvas, pool_rng, margins=(1000,))

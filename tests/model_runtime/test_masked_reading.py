@@ -8,12 +8,17 @@ model repairs is asserted on the shipped one.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+from lastfix.grammars.errors import ModelLoadError
 from lastfix.model_runtime.candidate_sources import WindowTask
 from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.engines import create_engine
@@ -110,7 +115,8 @@ def test_the_shipped_excel_model_reads_a_plain_slip_first(broken, fixed):
         pytest.skip("the shipped Excel masked model is not slip-trained")
     grammar, tokens, _, window = _window(broken, shipped.canvas)
     found = [s.text for s in read_window(grammar, shipped, broken, tokens, window, settings)]
-    assert [t for t in found if grammar.is_valid(t)][0] == fixed
+    valid = [t for t in found if grammar.is_valid(t)]
+    assert valid and valid[0] == fixed
 
 
 def _shipped_reader():
@@ -131,13 +137,74 @@ def test_the_reading_gain_believes_the_plain_fix_and_skips_what_one_slot_cannot_
     assert two_in_a_gap is None  # two closers in one gap: one slot cannot hold them
 
 
-@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
-def test_the_hybrid_reads_with_a_slip_trained_model_and_describes_the_reading():
-    _shipped_reader()
-    runtime = load_model(default_model_dir("excel"), "cpu", threads=1)
+def test_the_hybrid_reads_when_the_masked_model_says_read_and_describes_the_reading(tmp_path):
+    # the shipped Excel model with its masked model's settings switched to "read" (whatever it was
+    # trained as): the wiring, not the quality
+    folder = tmp_path / "excel"
+    shutil.copytree(default_model_dir("excel"), folder)
+    config_file = folder / "masked" / "config.json"
+    config = json.loads(config_file.read_text())
+    config["repair"] = {**config.get("repair", {}), "decoder": "read", "keep_bonus": 4.0}
+    config_file.write_text(json.dumps(config))
+    runtime = load_model(folder, "cpu", threads=1)
     described = create_engine(
         get_grammar("excel"), runtime, RepairSettings(ranking="hand-set", describe=True)
     )
     assert any(isinstance(s, MaskedSource) for s in described.sources)
     top = described.repair("=IF(A1>0;1;2)", deadline=Deadline.never())
-    assert top and all("read" in c.features for c in top[:3])
+    assert top and all("read" in c.features for c in top)
+    plain = create_engine(
+        get_grammar("excel"), load_model(default_model_dir("excel"), "cpu", threads=1), RepairSettings()
+    )
+    shipped_reads = settings_for(load_masked_model(SHIPPED, device="cpu", threads=1)).decoder == "read"
+    assert any(isinstance(s, MaskedSource) for s in plain.sources) == shipped_reads
+
+
+def test_a_bad_repair_section_fails_when_the_model_loads(tmp_path):
+    folder = tmp_path / "excel"
+    shutil.copytree(default_model_dir("excel"), folder)
+    config_file = folder / "masked" / "config.json"
+    config = json.loads(config_file.read_text())
+    config["repair"] = {"decoder": "guess"}
+    config_file.write_text(json.dumps(config))
+    with pytest.raises(ModelLoadError, match="repair.*valid names: unmask, read"):
+        load_model(folder, "cpu", threads=1)
+
+
+def test_reading_gains_do_not_depend_on_the_other_candidates(runtime):
+    g = get_grammar("excel")
+    base = g.tokenize("=SUM(A1:A10+B1+B2+B3+B4")
+    one = g.tokenize("=SUM(A1:A10)+B1+B2+B3+B4")
+    other = g.tokenize("=SUM((A1:A10)+B1+B2+B3+B4)")
+    alone = reading_gains(runtime, base, [one], keep_bonus=2.0)
+    together = reading_gains(runtime, base, [other, one], keep_bonus=2.0)
+    assert alone[0] is not None and together[1] == pytest.approx(alone[0])
+
+
+def test_reading_gains_of_no_change_two_insertions_and_an_overflowing_change(runtime):
+    g = get_grammar("excel")
+    base = g.tokenize("=SUM(A1:A10")
+    same, two, plain = reading_gains(
+        runtime,
+        base,
+        [g.tokenize(t) for t in ("=sum(A1:A10", "=SUM(A1:A10))", "=SUM(A1:A10)")],
+        keep_bonus=3.0,
+    )
+    assert same == 0.0  # the model's symbols do not change (function names fold case)
+    # two closers in one gap are read at its one slot: one more insertion, one more keep bonus lost
+    assert two is not None and plain is not None and two < plain
+    long_base = g.tokenize("=" + "+".join(["A1"] * 20))
+    far = g.tokenize("=(" + "+".join(["A1"] * 20) + ")")
+    assert reading_gains(runtime, long_base, [far], margin=2)[0] is None  # 41 tokens + slots overflow 32
+
+
+def test_a_resumed_reading_stays_distinct_ordered_and_deterministic(runtime):
+    text = "=IF(SUM(A1:A3>1,1"
+    grammar, tokens, _, window = _window(text)
+    settings = dataclasses.replace(READ, rounds=2, resume_from=2)
+    a = read_window(grammar, runtime, text, tokens, window, settings)
+    assert a == read_window(grammar, runtime, text, tokens, window, settings)
+    assert len({s.text for s in a}) == len(a) and all(s.text != text for s in a)
+    assert [s.score for s in a] == sorted((s.score for s in a), reverse=True)
+    for s in a:
+        assert apply_edits(text, s.edits) == s.text

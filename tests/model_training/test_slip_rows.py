@@ -97,5 +97,5 @@ def test_a_run_started_from_trained_weights_learns_to_read_slips(tmp_path):
     with torch.no_grad():
         loss_before, _ = mdlm_loss(before, batch)
         loss_after, _ = mdlm_loss(after, batch)
-    assert float(loss_after) < 0.8 * float(loss_before)  # it learnt to read slips it never saw
-    assert 0.0 <= slip_exact(after, held, tiny.vocab) <= 1.0
+    assert float(loss_after) < 0.8 * float(loss_before)  # it learnt to read slips (new draws of them)
+    assert slip_exact(after, held, tiny.vocab) >= slip_exact(before, held, tiny.vocab)
