@@ -268,7 +268,7 @@ def rank_repairs(
             masked = masked_gains(lm.masked, base, [p[1] for p in priced])
         reading = settings_for(lm.masked)
         if policy.reads_reading and reading.decoder == "read":  # a slip-trained model
-            read = reading_gains(lm.masked, base, [p[1] for p in priced], keep_bonus=reading.keep_bonus)
+            read = reading_gains(lm.masked, base, [p[1] for p in priced], reading)
     judged: list[Judged] = []
     for (s, cand, cost), masked_gain, read_gain in zip(priced, masked, read, strict=True):
         gain = ngram_gain(lm.ngram, lm.vocab, base, cand) if lm is not None and lm.ngram is not None else None

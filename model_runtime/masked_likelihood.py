@@ -17,7 +17,8 @@ import numpy as np
 from lastfix.grammars.base import Token, common_ends
 
 from .canvas import align, with_slots
-from .masked_repair import window_scores
+from .masked_reading import content_symbols
+from .masked_repair import MaskedRepairSettings, window_scores
 from .masked_runtime import MaskedRuntime
 from .ranking import same_token
 
@@ -75,15 +76,15 @@ def reading_gains(
     runtime: MaskedRuntime,
     base: Sequence[Token],
     candidates: Sequence[Sequence[Token]],
+    settings: MaskedRepairSettings,
     *,
-    keep_bonus: float = 0.0,
     margin: int = 2,
     context: int = 20,
 ) -> list[float | None]:
-    """Per candidate, its reading score minus the input's under a slip-trained masked model (as
-    masked_reading.py scores a choice: the sum of its cells' log-probabilities, ``keep_bonus`` less per
-    changed cell); 0.0 when the model's symbols do not change, None when the change does not fit the
-    canvas.
+    """Per candidate, its reading score minus the input's under a slip-trained masked model, each cell
+    scored as masked_reading.py scores a choice (its log-probability, the settings' ``keep_bonus`` where
+    it stays as typed and ``content_cost`` off where an edit touches content); 0.0 when the model's
+    symbols do not change, None when the change does not fit the canvas.
 
     The changed stretch, ``margin`` tokens either side, is laid with a slot in every gap and read once
     with ``context`` input tokens around it; candidates that change the same stretch share the reading.
@@ -91,6 +92,7 @@ def reading_gains(
     read in groups of one length, so a candidate's gain does not depend on the others' (the model has no
     padding mask)."""
     vocab = runtime.vocab
+    content = content_symbols(vocab)
     symbols = vocab.symbols_of(base)
     rows: dict[tuple[int, int, int, int], int] = {}  # (start, a, b, end) -> its row
     laid: list[list[int]] = []
@@ -126,10 +128,14 @@ def reading_gains(
             out.append(0.0)
             continue
         read = logp[row]
-        got = read[[off + c for c in at], [vocab.id_of(s) for s in tgt]].sum()
+        typed = np.array([vocab.id_of(layout[c]) for c in at])  # an overflow cell's: its slot's blank
+        wrote = np.array([vocab.id_of(s) for s in tgt])
+        got = read[[off + c for c in at], wrote].sum()
         kept = read[np.arange(off, off + len(layout)), [vocab.id_of(s) for s in layout]].sum()
-        changed = sum(tgt[i] != layout[c] for i, c in enumerate(at))  # an overflow cell is an insertion
-        out.append(float(got - kept) - keep_bonus * changed)
+        changed = wrote != typed  # an overflow cell is an insertion
+        touches = changed & (content[wrote] | content[typed])
+        cost = settings.keep_bonus * changed.sum() + settings.content_cost * touches.sum()
+        out.append(float(got - kept - cost))
     return out
 
 

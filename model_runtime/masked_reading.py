@@ -23,7 +23,8 @@ import heapq
 from collections.abc import Sequence
 
 import numpy as np
-from lastfix.grammars.base import Grammar, Token, apply_edits
+from lastfix.grammars.base import Grammar, Token, apply_edits, is_placeholder
+from lastfix.grammars.vocab import SPECIALS, UNK, Vocabulary
 
 from .masked_repair import (
     Drawn,
@@ -38,7 +39,7 @@ from .masked_repair import (
 from .masked_runtime import MaskedRuntime
 from .windows import Window
 
-__all__ = ["read_window", "best_choices"]
+__all__ = ["read_window", "best_choices", "cell_options", "content_symbols"]
 
 
 def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tuple[int, ...]]]:
@@ -62,18 +63,38 @@ def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tup
     return out
 
 
-def _cell_options(
-    logp: np.ndarray, typed: int, runtime: MaskedRuntime, width: int, keep_bonus: float
+def content_symbols(vocab: Vocabulary) -> np.ndarray:
+    """[V] bool: the symbols that are words, names, numbers or strings (placeholders and ``<unk>``, the
+    user's own unknown word, included), as opposed to punctuation, blanks and the other specials."""
+    return np.array(
+        [
+            s == UNK or is_placeholder(s) or (s not in SPECIALS and any(c.isalnum() for c in s))
+            for s in vocab.symbols
+        ],
+        dtype=bool,
+    )
+
+
+def cell_options(
+    logp: np.ndarray,
+    typed: int,
+    vocab: Vocabulary,
+    content: np.ndarray,
+    settings: MaskedRepairSettings,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, scores) of the ``width`` likeliest symbols of one cell, best first, the typed one (a slot's:
-    blank) always among them with ``keep_bonus`` added; never PAD or EOS, and ``<unk>`` only where the
-    user typed a symbol the vocabulary lacks."""
-    vocab = runtime.vocab
+    """(ids, scores) of the ``options`` likeliest symbols of one cell, best first, the typed one (a slot's:
+    blank) always among them with ``keep_bonus`` added, and ``content_cost`` taken from every other one
+    that writes, removes or replaces content; never PAD or EOS, and ``<unk>`` only where the user typed a
+    symbol the vocabulary lacks."""
+    width = settings.options
     scores = logp.astype(np.float64, copy=True)
+    if settings.content_cost:
+        scores -= settings.content_cost * (content | content[typed])
+        scores[typed] = logp[typed]
     scores[[vocab.pad_id, vocab.eos_id]] = -np.inf
     if typed != vocab.unk_id:
         scores[vocab.unk_id] = -np.inf
-    scores[typed] += keep_bonus
+    scores[typed] += settings.keep_bonus
     top = np.argsort(-scores, kind="stable")[:width]
     if typed not in top:
         top = np.append(top, typed)
@@ -103,8 +124,8 @@ def _read(
     row[0, lay.cells[lay.slots]] = runtime.mask_id
     logp = runtime.log_probs(row)[0]
     # the prior that what was typed is right (a cost per edit: the noisy channel's log P(broken | fixed))
-    bonus = settings.keep_bonus
-    cells = [_cell_options(logp[c], int(lay.ids[c]), runtime, settings.options, bonus) for c in lay.cells]
+    content = content_symbols(vocab)
+    cells = [cell_options(logp[c], int(lay.ids[c]), vocab, content, settings) for c in lay.cells]
     out: dict[str, Drawn] = {}
     # choices that make the same document (either "(" of "((" deleted) share a place; a few spare ones
     for score, choice in best_choices([lp for _, lp in cells], 4 * count + 1):

@@ -95,10 +95,14 @@ class MaskedRepairSettings:
     resume_from: int = 2
     # "unmask": mask the stretch and unmask it (any masked model); "read": read a slip-trained model at
     # every cell of the stretch, its slots masked, and enumerate the best choices (masked_reading.py).
-    # "read" uses samples (choices), keep_bonus, slots_before/after, rounds and resume_from, and ranks by
-    # its own score; the masking fields (ratios, anchors, steps, ...) and ``ranking`` are the unmasker's.
+    # "read" uses samples (choices), keep_bonus, content_cost, options, slots_before/after, rounds and
+    # resume_from, and ranks by its own score; the masking fields (ratios, anchors, steps, ...) and
+    # ``ranking`` are the unmasker's.
     decoder: str = "unmask"
     options: int = 3  # "read": the most likely symbols considered per cell
+    # "read": nats more for an edit that writes, removes or replaces a word, name, number or string than
+    # for one of punctuation (people slip on brackets, separators and quotes far more than on names)
+    content_cost: float = 0.0
 
     def __post_init__(self) -> None:
         if self.decoder not in DECODERS:

@@ -35,6 +35,8 @@ from lastfix.model_runtime.windows import find_window
 from tests.model_training.test_masked_train import tiny_masked_model
 
 READ = MaskedRepairSettings(decoder="read", samples=8, ranking="sample", slots_before=64, slots_after=64)
+READ2 = MaskedRepairSettings(decoder="read", keep_bonus=2.0)
+READ3 = MaskedRepairSettings(decoder="read", keep_bonus=3.0, content_cost=1.0)
 
 
 @pytest.fixture(scope="module")
@@ -127,14 +129,14 @@ def _shipped_reader():
 
 
 @pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
-def test_the_reading_gain_believes_the_plain_fix_and_skips_what_one_slot_cannot_hold():
+def test_the_reading_gain_believes_the_plain_fix_over_a_broken_range_or_a_closer_too_many():
     shipped = _shipped_reader()
     g = get_grammar("excel")
     broken = g.tokenize("=SUM(A1:A10")
     fixes = [g.tokenize(t) for t in ("=SUM(A1:A10)", "=SUM(A1:A)", "=SUM(A1:A10))")]
-    close, broken_range, two_in_a_gap = reading_gains(shipped, broken, fixes, keep_bonus=2.0)
-    assert close is not None and broken_range is not None and close > broken_range
-    assert two_in_a_gap is None  # two closers in one gap: one slot cannot hold them
+    close, broken_range, two_closers = reading_gains(shipped, broken, fixes, settings_for(shipped))
+    assert None not in (close, broken_range, two_closers)
+    assert close > broken_range and close > two_closers
 
 
 def test_the_hybrid_reads_when_the_masked_model_says_read_and_describes_the_reading(tmp_path):
@@ -176,8 +178,8 @@ def test_reading_gains_do_not_depend_on_the_other_candidates(runtime):
     base = g.tokenize("=SUM(A1:A10+B1+B2+B3+B4")
     one = g.tokenize("=SUM(A1:A10)+B1+B2+B3+B4")
     other = g.tokenize("=SUM((A1:A10)+B1+B2+B3+B4)")
-    alone = reading_gains(runtime, base, [one], keep_bonus=2.0)
-    together = reading_gains(runtime, base, [other, one], keep_bonus=2.0)
+    alone = reading_gains(runtime, base, [one], READ2)
+    together = reading_gains(runtime, base, [other, one], READ2)
     assert alone[0] is not None and together[1] == pytest.approx(alone[0])
 
 
@@ -188,14 +190,16 @@ def test_reading_gains_of_no_change_two_insertions_and_an_overflowing_change(run
         runtime,
         base,
         [g.tokenize(t) for t in ("=sum(A1:A10", "=SUM(A1:A10))", "=SUM(A1:A10)")],
-        keep_bonus=3.0,
+        READ3,
     )
     assert same == 0.0  # the model's symbols do not change (function names fold case)
     # two closers in one gap are read at its one slot: one more insertion, one more keep bonus lost
     assert two is not None and plain is not None and two < plain
     long_base = g.tokenize("=" + "+".join(["A1"] * 20))
     far = g.tokenize("=(" + "+".join(["A1"] * 20) + ")")
-    assert reading_gains(runtime, long_base, [far], margin=2)[0] is None  # 41 tokens + slots overflow 32
+    assert (
+        reading_gains(runtime, long_base, [far], READ2, margin=2)[0] is None
+    )  # 41 tokens + slots overflow 32
 
 
 def test_a_resumed_reading_stays_distinct_ordered_and_deterministic(runtime):
