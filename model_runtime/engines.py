@@ -258,9 +258,15 @@ def _hybrid(
     )
     # the sampler first in merge precedence: a text both find keeps its edits, votes and noise level
     sources: list[CandidateSource] = [sampler, edits]
-    if model.masked is not None and settings_for(model.masked).decoder == "read":
-        # a slip-trained masked model reads the fixes straight off the broken window: it adds what the
-        # search's edit alphabet cannot write, and its reading is the ranking's "read" feature
+    reading = settings_for(model.masked) if model.masked is not None else None
+    if (
+        model.masked is not None
+        and reading is not None
+        and reading.decoder == "read"
+        and reading.hybrid_source
+    ):
+        # a slip-trained masked model reads fixes straight off the broken window, some the search's edit
+        # alphabet cannot write (its reading gain is a ranking feature whether or not it is a source)
         sources.append(MaskedSource(model.masked, seed=search.seed))
     return SourceEngine("hybrid", grammar, sources, policy, search, settings.k)
 

@@ -103,6 +103,9 @@ class MaskedRepairSettings:
     # "read": nats more for an edit that writes, removes or replaces a word, name, number or string than
     # for one of punctuation (people slip on brackets, separators and quotes far more than on names)
     content_cost: float = 0.0
+    # "read": the hybrid engine adds the reading to its candidate sources (measured per language with
+    # `lastfix bench --folds`: on when its cross-validated top-1 is higher with it)
+    hybrid_source: bool = False
 
     def __post_init__(self) -> None:
         if self.decoder not in DECODERS:

@@ -146,7 +146,12 @@ def test_the_hybrid_reads_when_the_masked_model_says_read_and_describes_the_read
     shutil.copytree(default_model_dir("excel"), folder)
     config_file = folder / "masked" / "config.json"
     config = json.loads(config_file.read_text())
-    config["repair"] = {**config.get("repair", {}), "decoder": "read", "keep_bonus": 4.0}
+    config["repair"] = {
+        **config.get("repair", {}),
+        "decoder": "read",
+        "keep_bonus": 4.0,
+        "hybrid_source": True,
+    }
     config_file.write_text(json.dumps(config))
     runtime = load_model(folder, "cpu", threads=1)
     described = create_engine(
@@ -158,7 +163,8 @@ def test_the_hybrid_reads_when_the_masked_model_says_read_and_describes_the_read
     plain = create_engine(
         get_grammar("excel"), load_model(default_model_dir("excel"), "cpu", threads=1), RepairSettings()
     )
-    shipped_reads = settings_for(load_masked_model(SHIPPED, device="cpu", threads=1)).decoder == "read"
+    shipped = settings_for(load_masked_model(SHIPPED, device="cpu", threads=1))
+    shipped_reads = shipped.decoder == "read" and shipped.hybrid_source
     assert any(isinstance(s, MaskedSource) for s in plain.sources) == shipped_reads
 
 
