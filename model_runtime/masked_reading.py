@@ -99,6 +99,7 @@ def cell_options(
     if typed not in top:
         top = np.append(top, typed)
     top = top[np.argsort(-scores[top], kind="stable")]
+    top = top[np.isfinite(scores[top])]  # the typed symbol always is; an impossible one is no option
     return top, scores[top]
 
 
