@@ -234,8 +234,9 @@ def _diffusion(
 def _hybrid(
     grammar: Grammar, runtime: LoadedModel | None, settings: RepairSettings, search: SearchSettings
 ) -> SourceEngine:
-    """The product: the symbolic search first, the sampler ranks and adds; the learned ranking shipped
-    with the model (its ranker.json, fitted on cross-validation folds) ranks, else the hand-set score."""
+    """The product: the symbolic search first, the sampler ranks and adds, and a slip-trained masked model's
+    reading where its settings say so (``hybrid_source``); the learned ranking shipped with the model (its
+    ranker.json, fitted on cross-validation folds) ranks, else the hand-set score."""
     model = _diffusion_runtime(runtime)
     ranker = model.ranker if settings.ranking == "learned" else None
     if ranker is not None and ranker.without_rules:  # rules without a cross-validated gain stay off
@@ -258,13 +259,7 @@ def _hybrid(
     )
     # the sampler first in merge precedence: a text both find keeps its edits, votes and noise level
     sources: list[CandidateSource] = [sampler, edits]
-    reading = settings_for(model.masked) if model.masked is not None else None
-    if (
-        model.masked is not None
-        and reading is not None
-        and reading.decoder == "read"
-        and reading.hybrid_source
-    ):
+    if model.masked is not None and settings_for(model.masked).hybrid_source:  # a "read" model's
         # a slip-trained masked model reads fixes straight off the broken window, some the search's edit
         # alphabet cannot write (its reading gain is a ranking feature whether or not it is a source)
         sources.append(MaskedSource(model.masked, seed=search.seed))

@@ -17,7 +17,7 @@ import numpy as np
 from lastfix.grammars.base import Token, common_ends
 
 from .canvas import align, with_slots
-from .masked_reading import content_symbols
+from .masked_reading import channel_bonus, content_symbols
 from .masked_repair import MaskedRepairSettings, window_scores
 from .masked_runtime import MaskedRuntime
 from .ranking import same_token
@@ -82,60 +82,48 @@ def reading_gains(
     context: int = 20,
 ) -> list[float | None]:
     """Per candidate, its reading score minus the input's under a slip-trained masked model, each cell
-    scored as masked_reading.py scores a choice (its log-probability, the settings' ``keep_bonus`` where
-    it stays as typed and ``content_cost`` off where an edit touches content); 0.0 when the model's
-    symbols do not change, None when the change does not fit the canvas.
+    scored as masked_reading.py scores a choice (its log-probability plus ``channel_bonus``); 0.0 when
+    the model's symbols do not change, None when the change does not fit the canvas.
 
-    The changed stretch, ``margin`` tokens either side, is laid with a slot in every gap and read once
-    with ``context`` input tokens around it; candidates that change the same stretch share the reading.
-    A gap that takes several tokens has one slot: its later tokens are read at that slot too. Rows are
-    read in groups of one length, so a candidate's gain does not depend on the others' (the model has no
-    padding mask)."""
+    The changed stretch, ``margin`` tokens either side, is laid with a slot in every gap and read with
+    ``context`` input tokens around it; candidates that change the same stretch share the reading. A gap
+    that takes several tokens has one slot: its later tokens are read at that slot too. Each reading is
+    its own ONNX run: the int8 graph quantises its activations per batch, so a row read beside others
+    would score differently with each set of neighbours."""
     vocab = runtime.vocab
     content = content_symbols(vocab)
     symbols = vocab.symbols_of(base)
-    rows: dict[tuple[int, int, int, int], int] = {}  # (start, a, b, end) -> its row
-    laid: list[list[int]] = []
-    plan: list[tuple[int, int, list[str], list[str], list[int]] | None] = []
+    rows: dict[tuple[int, int, int, int], np.ndarray] = {}  # (start, a, b, end) -> its reading
+    out: list[float | None] = []
     for cand in candidates:
         lo, hi_a, hi_b = common_ends(base, cand, same_token)
         a, b = max(0, lo - margin), min(len(base), hi_a + margin)
-        fixed = vocab.symbols_of(cand[a : hi_b + (b - hi_a)])
-        layout = with_slots(symbols[a:b], 0, b - a)
-        if fixed == symbols[a:b]:
-            plan.append((-1, 0, layout, layout, []))  # the same symbols: nothing to read
-            continue
-        inp, tgt = align(symbols[a:b], fixed, margin=len(symbols) + 1)
-        start, end = max(0, a - context), min(len(base), b + context)
-        while (a - start) + len(layout) + (end - b) + 1 > runtime.canvas and (start < a or end > b):
-            start, end = min(a, start + 1), max(b, end - 1)  # trim the context, never the stretch
-        if (a - start) + len(layout) + (end - b) + 1 > runtime.canvas:
-            plan.append(None)
-            continue
-        key = (start, a, b, end)
-        if key not in rows:
-            rows[key] = len(laid)
-            laid.append([vocab.id_of(s) for s in [*symbols[start:a], *layout, *symbols[b:end]]])
-        plan.append((rows[key], a - start, layout, tgt, _cells_of(inp, layout)))
-    logp = _read_rows(runtime, laid)
-    out: list[float | None] = []
-    for p in plan:
-        if p is None:
+        if 2 * (b - a) + 2 > runtime.canvas:  # the stretch and its slots alone overflow: align nothing
             out.append(None)
             continue
-        row, off, layout, tgt, at = p
-        if row < 0:
-            out.append(0.0)
+        fixed = vocab.symbols_of(cand[a : hi_b + (b - hi_a)])
+        if fixed == symbols[a:b]:
+            out.append(0.0)  # the same symbols: nothing to read
             continue
-        read = logp[row]
+        layout = with_slots(symbols[a:b], 0, b - a)
+        inp, tgt = align(symbols[a:b], fixed, margin=len(symbols) + 1)
+        start, end = max(0, a - context), min(len(base), b + context)
+        while (a - start) + len(layout) + (end - b) + 1 > runtime.canvas:  # the context gives way
+            start, end = min(a, start + 1), max(b, end - 1)
+        key = (start, a, b, end)
+        if key not in rows:
+            ids = [vocab.id_of(s) for s in [*symbols[start:a], *layout, *symbols[b:end]]]
+            row, _ = runtime.lay([ids])
+            rows[key] = runtime.log_probs(np.where(row == vocab.blank_id, runtime.mask_id, row))[0]
+        read, off = rows[key], a - start
+        at = _cells_of(inp, layout)
         typed = np.array([vocab.id_of(layout[c]) for c in at])  # an overflow cell's: its slot's blank
         wrote = np.array([vocab.id_of(s) for s in tgt])
-        got = read[[off + c for c in at], wrote].sum()
-        kept = read[np.arange(off, off + len(layout)), [vocab.id_of(s) for s in layout]].sum()
-        changed = wrote != typed  # an overflow cell is an insertion
-        touches = changed & (content[wrote] | content[typed])
-        cost = settings.keep_bonus * changed.sum() + settings.content_cost * touches.sum()
-        out.append(float(got - kept - cost))
+        got = read[[off + c for c in at], wrote] + channel_bonus(typed, wrote, content, settings)
+        kept_ids = np.array([vocab.id_of(s) for s in layout])
+        kept = read[np.arange(off, off + len(layout)), kept_ids] + settings.keep_bonus
+        extra = len(inp) - len(layout)  # a gap's later insertions: each forgoes a keep bonus too
+        out.append(float(got.sum() - kept.sum()) - settings.keep_bonus * extra)
     return out
 
 
@@ -151,17 +139,3 @@ def _cells_of(inp: Sequence[str], layout: Sequence[str]) -> list[int]:
         else:  # an overflow blank: read at the slot it follows
             at.append(max(0, j - 1))
     return at
-
-
-def _read_rows(runtime: MaskedRuntime, laid: Sequence[Sequence[int]]) -> list[np.ndarray]:
-    """log p [n, V] of each laid row (slots masked), rows of one length in one batch."""
-    out: list[np.ndarray] = [np.zeros((0, 0))] * len(laid)
-    by_length: dict[int, list[int]] = {}
-    for i, r in enumerate(laid):
-        by_length.setdefault(len(r), []).append(i)
-    for members in by_length.values():
-        batch, _ = runtime.lay([laid[i] for i in members])
-        batch = np.where(batch == runtime.vocab.blank_id, runtime.mask_id, batch)  # slots are read masked
-        for i, lp in zip(members, runtime.log_probs(batch), strict=True):
-            out[i] = lp
-    return out

@@ -19,6 +19,7 @@ are read again around their new error, and a second reading's score adds to the 
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Sequence
 
@@ -39,7 +40,7 @@ from .masked_repair import (
 from .masked_runtime import MaskedRuntime
 from .windows import Window
 
-__all__ = ["read_window", "best_choices", "cell_options", "content_symbols"]
+__all__ = ["read_window", "best_choices", "cell_options", "channel_bonus", "content_symbols"]
 
 
 def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tuple[int, ...]]]:
@@ -64,8 +65,10 @@ def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tup
 
 
 def content_symbols(vocab: Vocabulary) -> np.ndarray:
-    """[V] bool: the symbols that are words, names, numbers or strings (placeholders and ``<unk>``, the
-    user's own unknown word, included), as opposed to punctuation, blanks and the other specials."""
+    """[V] bool: the symbols that are words, names, numbers or strings, as opposed to punctuation, blanks
+    and the other specials. Every placeholder counts (Python's layout tokens ``<NEWLINE>``/``<INDENT>``/
+    ``<DEDENT>`` too: a line break or an indent is structure, not a slip of the fingers), and so does
+    ``<unk>``, the user's own unknown word."""
     return np.array(
         [
             s == UNK or is_placeholder(s) or (s not in SPECIALS and any(c.isalnum() for c in s))
@@ -75,6 +78,17 @@ def content_symbols(vocab: Vocabulary) -> np.ndarray:
     )
 
 
+def channel_bonus(
+    typed: np.ndarray, wrote: np.ndarray, content: np.ndarray, settings: MaskedRepairSettings
+) -> np.ndarray:
+    """What the reading adds to a cell's log-probability for writing ``wrote`` where ``typed`` was (a
+    slot's: blank), element-wise: the noisy channel's log P(broken | fixed) as two constants, the keep
+    bonus where the cell stays as typed and minus the content cost where an edit touches content."""
+    kept = wrote == typed
+    touches = ~kept & (content[wrote] | content[typed])
+    return np.where(kept, settings.keep_bonus, 0.0) - settings.content_cost * touches
+
+
 def cell_options(
     logp: np.ndarray,
     typed: int,
@@ -82,19 +96,15 @@ def cell_options(
     content: np.ndarray,
     settings: MaskedRepairSettings,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(ids, scores) of the ``options`` likeliest symbols of one cell, best first, the typed one (a slot's:
-    blank) always among them with ``keep_bonus`` added, and ``content_cost`` taken from every other one
-    that writes, removes or replaces content; never PAD or EOS, and ``<unk>`` only where the user typed a
-    symbol the vocabulary lacks."""
+    """(ids, scores) of the ``options`` likeliest symbols of one cell by log-probability plus
+    :func:`channel_bonus`, best first, the typed one (a slot's: blank) always among them; never PAD or
+    EOS, and ``<unk>`` only where the user typed a symbol the vocabulary lacks."""
     width = settings.options
-    scores = logp.astype(np.float64, copy=True)
-    if settings.content_cost:
-        scores -= settings.content_cost * (content | content[typed])
-        scores[typed] = logp[typed]
+    every = np.arange(len(logp))
+    scores = logp.astype(np.float64) + channel_bonus(np.full(len(logp), typed), every, content, settings)
     scores[[vocab.pad_id, vocab.eos_id]] = -np.inf
     if typed != vocab.unk_id:
         scores[vocab.unk_id] = -np.inf
-    scores[typed] += settings.keep_bonus
     top = np.argsort(-scores, kind="stable")[:width]
     if typed not in top:
         top = np.append(top, typed)
@@ -116,6 +126,7 @@ def _read(
     """The ``count`` best distinct documents of one reading of the window (``base`` added to their
     scores), and the layout read ([] when none fits)."""
     vocab = runtime.vocab
+    window = _room_for_stretch(window, tokens, settings, runtime.canvas)
     win_tokens = list(tokens[window.first : window.last])
     symbols = vocab.symbols_of(win_tokens)
     lay = lay_stretches(runtime, window, symbols, [masked_stretch(window, settings, runtime.canvas)])
@@ -141,6 +152,34 @@ def _read(
                 if len(out) == count:
                     break
     return list(out.values()), [lay]
+
+
+def _room_for_stretch(
+    window: Window, tokens: Sequence[Token], settings: MaskedRepairSettings, canvas: int
+) -> Window:
+    """The window narrowed (its farther side first) until the settings' stretch around the error fits the
+    canvas whole with its slots: a window sized for a model without slots gives way in its context, not
+    in the stretch the settings were chosen with. Unchanged when it fits or has no context to give."""
+    a = max(window.first, window.focus - settings.slots_before)
+    b = min(window.last, window.focus + settings.slots_after)
+    first, last = window.first, window.last
+    if b <= a:
+        return window
+    while (last - first) + (b - a + 1) + 1 > canvas and (first < a or last > b):
+        if first < a and (a - first >= last - b or last == b):
+            first += 1
+        else:
+            last -= 1
+    if (first, last) == (window.first, window.last):
+        return window
+    return dataclasses.replace(
+        window,
+        first=first,
+        last=last,
+        start=tokens[first].start,
+        end=tokens[last - 1].end,
+        focus_end=min(window.focus_end, last),
+    )
 
 
 def read_window(

@@ -13,8 +13,10 @@ Where to mask is settings data (``masked_stretches``): the stretch around the er
 error's statement, the end of scope of each open bracket; the samples are split over these layouts in
 the same batched run. With ``rounds`` > 1 the reverse process is resumed when no sample is valid: the
 samples whose first error moved furthest on are masked again around their new error (the paper's repair,
-resumed). Everything is bounded by work (samples x rounds) and deterministic for a seed. A model's own
-defaults are its config.json "repair" section (:func:`settings_for`), chosen by ``benchmarks.masked_cv``.
+resumed; :func:`reverse_process`, which the read decoder of ``masked_reading`` shares). Everything is
+bounded by work (samples x rounds) and deterministic for a seed. A model's own defaults are its
+config.json "repair" section (:func:`settings_for`, which also says which decoder a model is repaired
+with), chosen by ``benchmarks.masked_cv``.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ class MaskedRepairSettings:
             raise ValueError(f"unknown masked decoder {self.decoder!r}; valid names: {', '.join(DECODERS)}")
         if self.options < 1:
             raise ValueError(f"masked repair options must be at least 1 (got {self.options})")
+        if self.hybrid_source and self.decoder != "read":
+            raise ValueError('hybrid_source needs the "read" decoder (a slip-trained model)')
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> MaskedRepairSettings:
         """These settings with ``overrides`` (field -> value, lists as tuples); ValueError naming an
@@ -245,7 +249,8 @@ def _merged(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 @dataclass(frozen=True)
 class Drawn:
     """One sample: the document it makes, its edits of the document it was drawn on, its window's
-    symbols, the masking ratio it was drawn with and its log-probability."""
+    symbols, the masking ratio it was drawn with and its score (the unmasker's log-probability of what it
+    chose; a reading's also holds its keep bonuses and content costs)."""
 
     text: str
     edits: tuple[TextEdit, ...]

@@ -19,7 +19,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MaskedDataConfig", "MaskedBatch", "LengthSampler", "clean_row", "mask_rows", "make_batch"]
+# Blank-slot window sizes seen in training: the engine may slot a few tokens around the error or the
+# whole statement (DESIGN "Repair" step 1), so the model learns all of them.
+MARGINS = (0, 1, 2, 4, 1000)
+
+__all__ = [
+    "MARGINS",
+    "MaskedDataConfig",
+    "MaskedBatch",
+    "LengthSampler",
+    "clean_row",
+    "mask_rows",
+    "make_batch",
+]
 
 
 @dataclass(frozen=True)
@@ -41,9 +53,9 @@ class MaskedDataConfig:
     slip_share: float = 0.0
     slip_pool: int = 100_000
     slip_mask_t: float = 0.2
-    # tokens slotted either side of a slip, drawn per row (repair_data.MARGINS); a language whose repair
-    # reads whole snippets (Excel formulas fit the canvas) trains mostly on whole ones (1000)
-    slip_margins: tuple[int, ...] = (0, 1, 2, 4, 1000)
+    # tokens slotted either side of a slip, drawn per row; a language whose repair reads whole snippets
+    # (Excel formulas fit the canvas) trains mostly on whole ones (1000)
+    slip_margins: tuple[int, ...] = MARGINS
 
 
 @dataclass(frozen=True)

@@ -490,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--set", action="append", default=[], metavar="SECTION.NAME=VALUE")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
+    if args.resume and args.init_from:
+        p.error("--resume continues a run from its own checkpoint; --init-from starts a new one (not both)")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     torch.set_num_threads(args.threads)
     if args.resume or args.init_from:  # the run's (or the starting weights') sizes and vocabulary

@@ -24,13 +24,10 @@ from lastfix.model_runtime.canvas import align
 from .config import RunConfig
 from .corrupt import Corrupter
 from .data import EncodedSnippets, layout_symbols
+from .masked_data import MARGINS
 from .train import TrainData
 
 __all__ = ["MARGINS", "PairCanvases", "pair_canvases", "read_pairs", "corrupted_pairs", "build_repair_data"]
-
-# Blank-slot window sizes seen in training: the engine may slot a few tokens around the error or the
-# whole statement (DESIGN "Repair" step 1), so the model learns all of them.
-MARGINS = (0, 1, 2, 4, 1000)
 
 
 @dataclasses.dataclass(frozen=True)

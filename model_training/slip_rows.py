@@ -20,8 +20,8 @@ from lastfix.grammars.base import Grammar
 from lastfix.grammars.vocab import Vocabulary
 from lastfix.model_runtime.canvas import align
 
-from .masked_data import MaskedBatch, MaskedDataConfig
-from .repair_data import MARGINS, corrupted_pairs
+from .masked_data import MARGINS, MaskedBatch, MaskedDataConfig
+from .repair_data import corrupted_pairs
 
 __all__ = ["SlipRow", "slip_rows", "make_slip_batch"]
 
@@ -39,7 +39,7 @@ def slip_rows(
     margins: Sequence[int] = MARGINS,
 ) -> list[SlipRow]:
     """Up to ``count`` slipped snippets of ``texts``, each aligned with a stretch width drawn from
-    ``margins`` (default ``repair_data.MARGINS``: a few tokens around the slip up to the whole snippet);
+    ``margins`` (default ``masked_data.MARGINS``: a few tokens around the slip up to the whole snippet);
     those that do not fit the canvas with their EOS are dropped."""
     out: list[SlipRow] = []
     for broken, fixed in corrupted_pairs(grammar, vocab, texts, count, rng):

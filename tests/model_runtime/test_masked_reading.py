@@ -24,8 +24,8 @@ from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.engines import create_engine
 from lastfix.model_runtime.hints import hints_from_issues
 from lastfix.model_runtime.masked_likelihood import reading_gains
-from lastfix.model_runtime.masked_reading import best_choices, read_window
-from lastfix.model_runtime.masked_repair import MaskedRepairSettings, settings_for
+from lastfix.model_runtime.masked_reading import _room_for_stretch, best_choices, read_window
+from lastfix.model_runtime.masked_repair import MaskedRepairSettings, masked_stretch, settings_for
 from lastfix.model_runtime.masked_runtime import MASKED_GRAPH, load_masked_model
 from lastfix.model_runtime.masked_source import MaskedSource
 from lastfix.model_runtime.model_files import default_model_dir, load_model
@@ -179,14 +179,37 @@ def test_a_bad_repair_section_fails_when_the_model_loads(tmp_path):
         load_model(folder, "cpu", threads=1)
 
 
-def test_reading_gains_do_not_depend_on_the_other_candidates(runtime):
+@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
+def test_reading_gains_do_not_depend_on_the_other_candidates():
+    # the shipped int8 graph quantises activations per batch: rows of one length read together would
+    # score differently with each set of neighbours
+    shipped = load_masked_model(SHIPPED, device="cpu", threads=1)
     g = get_grammar("excel")
     base = g.tokenize("=SUM(A1:A10+B1+B2+B3+B4")
     one = g.tokenize("=SUM(A1:A10)+B1+B2+B3+B4")
+    same_length = g.tokenize("=SUM(A1:A10+B1+B2+B3)+B4")
     other = g.tokenize("=SUM((A1:A10)+B1+B2+B3+B4)")
-    alone = reading_gains(runtime, base, [one], READ2)
-    together = reading_gains(runtime, base, [other, one], READ2)
-    assert alone[0] is not None and together[1] == pytest.approx(alone[0])
+    alone = reading_gains(shipped, base, [one], READ2)
+    together = reading_gains(shipped, base, [same_length, other, one], READ2)
+    assert alone[0] is not None and together[2] == alone[0]
+
+
+def test_a_wide_window_gives_way_to_the_stretch_in_its_context():
+    text = "=" + "+".join(["A1"] * 12) + "+"
+    grammar, tokens, _, window = _window(text)
+    settings = dataclasses.replace(READ, slots_before=8, slots_after=4)
+    roomy = _room_for_stretch(window, tokens, settings, 32)
+    a, b = max(window.first, window.focus - 8), min(window.last, window.focus + 4)
+    assert roomy.first <= a and roomy.last >= b and roomy.focus == window.focus
+    assert masked_stretch(roomy, settings, 32) == (a, b)  # the whole stretch, not a narrowed one
+    assert roomy.size + (b - a + 1) + 1 <= 32 < window.size + (b - a + 1) + 1
+    assert text[roomy.start : roomy.end] == "".join(t.text for t in tokens[roomy.first : roomy.last])
+    assert _room_for_stretch(roomy, tokens, settings, 32) == roomy
+
+
+def test_a_hybrid_source_must_be_read():
+    with pytest.raises(ValueError, match="read"):
+        MaskedRepairSettings(hybrid_source=True)
 
 
 def test_reading_gains_of_no_change_two_insertions_and_an_overflowing_change(runtime):

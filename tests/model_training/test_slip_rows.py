@@ -99,3 +99,23 @@ def test_a_run_started_from_trained_weights_learns_to_read_slips(tmp_path):
         loss_after, _ = mdlm_loss(after, batch)
     assert float(loss_after) < 0.8 * float(loss_before)  # it learnt to read slips (new draws of them)
     assert slip_exact(after, held, tiny.vocab) >= slip_exact(before, held, tiny.vocab)
+
+
+def test_a_slip_batch_can_mask_typed_cells_too_and_reads_every_masked_one():
+    grammar = get_grammar("excel")
+    vocab = tiny_masked_model().vocab
+    rows = slip_rows(grammar, vocab, FORMULAS, 30, 32, np.random.default_rng(4))
+    mask = len(vocab)
+    batch = make_slip_batch(
+        rows,
+        np.arange(len(rows)),
+        MaskedDataConfig(slip_mask_t=0.9),
+        blank=vocab.blank_id,
+        eos=vocab.eos_id,
+        pad=vocab.pad_id,
+        mask=mask,
+        rng=np.random.default_rng(2),
+    )
+    typed = batch.content & (batch.x_t == mask) & (batch.x0 != vocab.blank_id)
+    assert typed.any()  # random masking reaches the typed tokens
+    assert not (batch.masked & ~batch.scored).any() and not (batch.masked & ~batch.content).any()
