@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from lastfix.grammars.base import Grammar, Token, apply_edits, is_placeholder
@@ -191,9 +191,10 @@ def read_window(
     settings: MaskedRepairSettings,
     *,
     seed: int = 0,
+    accept: Callable[[str], bool] | None = None,
 ) -> list[MaskedSample]:
-    """Distinct documents the model reads out of the window, best score first (validity is only checked
-    to decide whether to resume). ``seed`` is unused: a reading is deterministic."""
+    """Distinct documents the model reads out of the window, best score first (``accept``, default
+    validity, is only asked to decide whether to resume). ``seed`` is unused: a reading is deterministic."""
     del seed
     if window.last <= window.first or settings.samples < 1:
         return []
@@ -210,7 +211,7 @@ def read_window(
         base = 0.0 if parent is None else parent.logp
         return _read(grammar, runtime, at, at_tokens, at_window, settings, rows, base)
 
-    done = reverse_process(grammar, text, tokens, window, settings, draw)
+    done = reverse_process(grammar, text, tokens, window, settings, draw, accept)
     if done is None:
         return []
     found: dict[str, MaskedSample] = {}

@@ -396,13 +396,16 @@ def reverse_process(
     window: Window,
     settings: MaskedRepairSettings,
     draw: DrawRound,
+    accept: Callable[[str], bool] | None = None,
 ) -> tuple[list[Drawn], int, int] | None:
     """Every sample of every round, its edits of ``text`` (None: nothing could be laid), and the window
     tokens before and after every stretch drawn on (the context of a "pll" score: edits of later rounds
     stay inside the stretches).
 
-    A later round runs only while no sample of the last one is valid, on the ``resume_from`` samples whose
-    first error moved furthest on, ``samples`` rows among them: the paper's repair, resumed."""
+    A later round runs only while no sample of the last one is accepted (``accept``, default: the document
+    is valid; a quick fix's: its own error is gone, so it never resumes into another error), on the
+    ``resume_from`` samples whose first error moved furthest on, ``samples`` rows among them: the paper's
+    repair, resumed."""
     first, layouts = draw(None, text, tokens, window, settings.samples, 0, 0)
     if not layouts:
         return None
@@ -411,7 +414,7 @@ def reverse_process(
     drawn = list(first)
     latest = _distinct(first)
     for r in range(1, settings.rounds):
-        if any(grammar.is_valid(d.text) for d in latest):
+        if any((accept or grammar.is_valid)(d.text) for d in latest):
             break
         resumable = []
         for d in latest:
@@ -455,9 +458,10 @@ def repair_window(
     settings: MaskedRepairSettings = MaskedRepairSettings(),
     *,
     seed: int = 0,
+    accept: Callable[[str], bool] | None = None,
 ) -> list[MaskedSample]:
     """Distinct documents the masked model made of the window, best first (no validity check here, but
-    for deciding whether to resume)."""
+    ``accept``'s, default validity, for deciding whether to resume)."""
     if settings.ranking not in RANKINGS:
         raise ValueError(f"unknown ranking {settings.ranking!r}; valid names: {', '.join(RANKINGS)}")
     if window.last <= window.first or settings.samples < 1:
@@ -475,7 +479,7 @@ def repair_window(
         at_seed = seed + 7919 * r + 104729 * j
         return _draw(grammar, runtime, at, at_tokens, at_window, settings, rows, at_seed)
 
-    done = reverse_process(grammar, text, tokens, window, settings, draw)
+    done = reverse_process(grammar, text, tokens, window, settings, draw, accept)
     if done is None:
         return []
     drawn, head, tail = done

@@ -7,7 +7,7 @@ compose it with the others.
 Bounded by work, not by the clock (DESIGN "Repair" 5): it draws ``samples`` rows or choices
 (``quick_samples`` when an earlier source already found candidates) and skips the window only when the
 safety cap has fired, so the same input gives the same candidates on any machine. Its candidates carry
-votes (samples that made them) and, as ``noise``, the masking ratio of their first sample (0 for a
+votes (samples that made them; none for a reading, which is no sample) and, as ``noise``, the masking ratio of their first sample (0 for a
 reading); they are tagged "masked". Without settings of its own it repairs with the model's
 (``masked_repair.settings_for``: the defaults and the model's config.json "repair" section, chosen per
 language by ``benchmarks.masked_cv``).
@@ -70,7 +70,17 @@ class _MaskedRun(OneShotRun):
             settings = replace(settings, samples=source.quick_samples)
         repair = read_window if settings.decoder == "read" else repair_window
         samples = repair(
-            task.grammar, source.runtime, task.text, task.tokens, task.window, settings, seed=source.seed
+            task.grammar,
+            source.runtime,
+            task.text,
+            task.tokens,
+            task.window,
+            settings,
+            seed=source.seed,
+            accept=task.accept,  # a quick fix resumes only until its own error is gone
         )
+        # votes are samples that made a text (the paper's pooling, which fix on save trusts); a reading
+        # is no sample, so its candidates carry none
+        sampled = settings.decoder != "read"
         for s in samples:  # best first: the first accepted text of each kind keeps its place
-            self._keep(s.text, s.edits, s.votes, s.ratio)
+            self._keep(s.text, s.edits, s.votes if sampled else 0, s.ratio)
