@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 import torch
 from lastfix.grammars import get_grammar
-from lastfix.model_training.masked_data import MaskedDataConfig
+from lastfix.model_training.masked_data import MaskedBatch, MaskedDataConfig
 from lastfix.model_training.masked_train import (
     load_checkpoint,
     load_masked_run,
@@ -19,7 +19,7 @@ from lastfix.model_training.masked_train import (
     slip_exact,
     train_masked,
 )
-from lastfix.model_training.slip_rows import make_slip_batch, slip_rows
+from lastfix.model_training.slip_rows import SlipRow, make_slip_batch, slip_rows
 
 from .test_masked_train import FORMULAS, tiny_masked_model, tiny_run_config
 
@@ -37,21 +37,27 @@ def test_a_slip_row_is_the_broken_snippet_and_its_fix_cell_by_cell():
         assert tiny.vocab.blank_id in inp  # the slip's stretch is slotted
 
 
-def test_a_slip_batch_masks_the_slots_and_scores_the_stretch():
-    grammar = get_grammar("excel")
+def _slip_batch(seed: int, slip_mask_t: float) -> tuple[list[SlipRow], MaskedBatch]:
+    """A batch of every slip row of the tiny model's formulas (the tiny vocabulary's ids)."""
     vocab = tiny_masked_model().vocab
-    rows = slip_rows(grammar, vocab, FORMULAS, 30, 32, np.random.default_rng(1))
-    mask = len(vocab)
+    rows = slip_rows(get_grammar("excel"), vocab, FORMULAS, 30, 32, np.random.default_rng(seed))
     batch = make_slip_batch(
         rows,
         np.arange(len(rows)),
-        MaskedDataConfig(slip_mask_t=0.0),
+        MaskedDataConfig(slip_mask_t=slip_mask_t),
         blank=vocab.blank_id,
         eos=vocab.eos_id,
         pad=vocab.pad_id,
-        mask=mask,
+        mask=len(vocab),
         rng=np.random.default_rng(2),
     )
+    return rows, batch
+
+
+def test_a_slip_batch_masks_the_slots_and_scores_the_stretch():
+    vocab = tiny_masked_model().vocab
+    mask = len(vocab)
+    rows, batch = _slip_batch(1, 0.0)
     for b, (inp, tgt) in enumerate(rows):
         n = len(inp)
         assert batch.x0[b, :n].tolist() == tgt and batch.x0[b, n] == vocab.eos_id
@@ -102,20 +108,9 @@ def test_a_run_started_from_trained_weights_learns_to_read_slips(tmp_path):
 
 
 def test_a_slip_batch_can_mask_typed_cells_too_and_reads_every_masked_one():
-    grammar = get_grammar("excel")
     vocab = tiny_masked_model().vocab
-    rows = slip_rows(grammar, vocab, FORMULAS, 30, 32, np.random.default_rng(4))
     mask = len(vocab)
-    batch = make_slip_batch(
-        rows,
-        np.arange(len(rows)),
-        MaskedDataConfig(slip_mask_t=0.9),
-        blank=vocab.blank_id,
-        eos=vocab.eos_id,
-        pad=vocab.pad_id,
-        mask=mask,
-        rng=np.random.default_rng(2),
-    )
+    _, batch = _slip_batch(4, 0.9)
     typed = batch.content & (batch.x_t == mask) & (batch.x0 != vocab.blank_id)
     assert typed.any()  # random masking reaches the typed tokens
     assert not (batch.masked & ~batch.scored).any() and not (batch.masked & ~batch.content).any()
