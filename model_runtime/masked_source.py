@@ -7,10 +7,10 @@ compose it with the others.
 Bounded by work, not by the clock (DESIGN "Repair" 5): it draws ``samples`` rows or choices
 (``quick_samples`` when an earlier source already found candidates) and skips the window only when the
 safety cap has fired, so the same input gives the same candidates on any machine. Its candidates carry
-votes (samples that made them; none for a reading, which is no sample) and, as ``noise``, the masking ratio of their first sample (0 for a
-reading); they are tagged "masked". Without settings of its own it repairs with the model's
-(``masked_repair.settings_for``: the defaults and the model's config.json "repair" section, chosen per
-language by ``benchmarks.masked_cv``).
+votes (samples that made them; none for a reading, which is no sample) and, as ``noise``, the masking
+ratio of their first sample (0 for a reading); they are tagged "masked". Without settings of its own it
+repairs with the model's (``masked_repair.settings_for``: the defaults and the model's config.json
+"repair" section, chosen per language by ``benchmarks.masked_cv``).
 """
 
 from __future__ import annotations
