@@ -266,8 +266,7 @@ def rank_repairs(
     if lm is not None and lm.masked is not None and not deadline.cancelled():
         if policy.reads_masked:
             masked = masked_gains(lm.masked, base, [p[1] for p in priced])
-        reading = settings_for(lm.masked)
-        if policy.reads_reading and reading.decoder == "read":  # a slip-trained model
+        if policy.reads_reading and (reading := settings_for(lm.masked)).decoder == "read":  # slip-trained
             read = reading_gains(lm.masked, base, [p[1] for p in priced], reading)
     judged: list[Judged] = []
     for (s, cand, cost), masked_gain, read_gain in zip(priced, masked, read, strict=True):

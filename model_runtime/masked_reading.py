@@ -20,6 +20,7 @@ are read again around their new error, and a second reading's score adds to the 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 from collections.abc import Callable, Sequence
 
@@ -64,18 +65,21 @@ def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tup
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def content_symbols(vocab: Vocabulary) -> np.ndarray:
     """[V] bool: the symbols that are words, names, numbers or strings, as opposed to punctuation, blanks
     and the other specials. Every placeholder counts (Python's layout tokens ``<NEWLINE>``/``<INDENT>``/
     ``<DEDENT>`` too: a line break or an indent is structure, not a slip of the fingers), and so does
     ``<unk>``, the user's own unknown word."""
-    return np.array(
+    out = np.array(
         [
             s == UNK or is_placeholder(s) or (s not in SPECIALS and any(c.isalnum() for c in s))
             for s in vocab.symbols
         ],
         dtype=bool,
     )
+    out.flags.writeable = False  # cached: one per vocabulary, read by every reading
+    return out
 
 
 def channel_bonus(
@@ -196,8 +200,6 @@ def read_window(
     """Distinct documents the model reads out of the window, best score first (``accept``, default
     validity, is only asked to decide whether to resume). ``seed`` is unused: a reading is deterministic."""
     del seed
-    if window.last <= window.first or settings.samples < 1:
-        return []
 
     def draw(
         parent: Drawn | None,
@@ -214,6 +216,4 @@ def read_window(
     done = reverse_process(grammar, text, tokens, window, settings, draw, accept)
     if done is None:
         return []
-    found: dict[str, MaskedSample] = {}
-    collect(found, done[0])
-    return sorted(found.values(), key=lambda s: (-s.score, -s.votes))
+    return sorted(collect(done[0]), key=lambda s: (-s.score, -s.votes))

@@ -398,7 +398,8 @@ def reverse_process(
     draw: DrawRound,
     accept: Callable[[str], bool] | None = None,
 ) -> tuple[list[Drawn], int, int] | None:
-    """Every sample of every round, its edits of ``text`` (None: nothing could be laid), and the window
+    """Every sample of every round, its edits of ``text`` (None: nothing to draw, or nothing could be
+    laid), and the window
     tokens before and after every stretch drawn on (the context of a "pll" score: edits of later rounds
     stay inside the stretches).
 
@@ -406,6 +407,8 @@ def reverse_process(
     is valid; a quick fix's: its own error is gone, so it never resumes into another error), on the
     ``resume_from`` samples whose first error moved furthest on, ``samples`` rows among them: the paper's
     repair, resumed."""
+    if window.last <= window.first or settings.samples < 1:
+        return None
     first, layouts = draw(None, text, tokens, window, settings.samples, 0, 0)
     if not layouts:
         return None
@@ -464,8 +467,6 @@ def repair_window(
     ``accept``'s, default validity, for deciding whether to resume)."""
     if settings.ranking not in RANKINGS:
         raise ValueError(f"unknown ranking {settings.ranking!r}; valid names: {', '.join(RANKINGS)}")
-    if window.last <= window.first or settings.samples < 1:
-        return []
 
     def draw(
         parent: Drawn | None,
@@ -483,9 +484,7 @@ def repair_window(
     if done is None:
         return []
     drawn, head, tail = done
-    found: dict[str, MaskedSample] = {}
-    collect(found, drawn)
-    return ranked(runtime, list(found.values()), head, tail, settings)
+    return ranked(runtime, collect(drawn), head, tail, settings)
 
 
 def ranked(
@@ -522,8 +521,10 @@ def ranked(
     return sorted(samples, key=key)
 
 
-def collect(found: dict[str, MaskedSample], drawn: Sequence[Drawn]) -> None:
-    """Add samples to the distinct documents: a document's votes count its samples, its score the best."""
+def collect(drawn: Sequence[Drawn]) -> list[MaskedSample]:
+    """The distinct documents of the samples, in first-drawn order: a document's votes count its samples,
+    its score is the best."""
+    found: dict[str, MaskedSample] = {}
     for d in drawn:
         prev = found.get(d.text)
         if prev is None:
@@ -532,6 +533,7 @@ def collect(found: dict[str, MaskedSample], drawn: Sequence[Drawn]) -> None:
             found[d.text] = MaskedSample(
                 prev.text, prev.edits, prev.votes + 1, prev.ratio, max(prev.score, d.logp), prev.symbols
             )
+    return list(found.values())
 
 
 def _masks(
