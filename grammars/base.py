@@ -279,6 +279,12 @@ class Grammar(ABC):
         drops a proposal that leaves them unnested before judging it. None (the default): no such promise."""
         return None
 
+    def retype(self, text: str, tokens: Sequence[Token], i1: int, i2: int, symbol: str) -> str | None:
+        """Text for placeholder ``symbol`` written over ``tokens[i1:i2]`` that keeps what the user typed
+        (Excel: ``<CELL>`` over the ``10`` of ``A1:10`` is ``A10``), or None (the default) to write the
+        symbol's stand-in (:meth:`filler`)."""
+        return None
+
     def layout_symbols(self) -> tuple[str, str, str] | None:
         """(newline, indent, dedent) symbols where lines and indentation are tokens of empty text (Python):
         text made from symbols writes them as line breaks and indentation; None by default."""
@@ -326,6 +332,9 @@ class Grammar(ABC):
             if op == "equal":
                 continue
             inserted = [self.render(s) for s in new[j1:j2]]
+            if i1 < i2 and j2 - j1 == 1 and is_placeholder(new[j1]):
+                kept = self.retype(text, tokens, i1, i2, new[j1])
+                inserted = inserted if kept is None else [kept]
             if i1 < i2:  # replace or delete: the span of the old tokens
                 start, end = tokens[i1].start, tokens[i2 - 1].end
                 if not inserted:

@@ -17,7 +17,7 @@ import numpy as np
 from lastfix.grammars.base import Token, common_ends
 
 from .canvas import align, with_slots
-from .masked_reading import channel_bonus, content_symbols
+from .masked_reading import channel_bonus, symbol_kinds
 from .masked_repair import MaskedRepairSettings, window_scores
 from .masked_runtime import MaskedRuntime
 from .ranking import same_token
@@ -91,7 +91,7 @@ def reading_gains(
     its own ONNX run: the int8 graph quantises its activations per batch, so a row read beside others
     would score differently with each set of neighbours."""
     vocab = runtime.vocab
-    content = content_symbols(vocab)
+    kinds = symbol_kinds(vocab)
     symbols = vocab.symbols_of(base)
     rows: dict[tuple[int, int, int, int], np.ndarray] = {}  # (start, a, b, end) -> its reading
     out: list[float | None] = []
@@ -119,7 +119,7 @@ def reading_gains(
         at = _cells_of(inp, layout)
         typed = np.array([vocab.id_of(layout[c]) for c in at])  # an overflow cell's: its slot's blank
         wrote = np.array([vocab.id_of(s) for s in tgt])
-        got = read[[off + c for c in at], wrote] + channel_bonus(typed, wrote, content, settings)
+        got = read[[off + c for c in at], wrote] + channel_bonus(typed, wrote, kinds, settings)
         kept_ids = np.array([vocab.id_of(s) for s in layout])
         kept = read[np.arange(off, off + len(layout)), kept_ids] + settings.keep_bonus
         extra = len(inp) - len(layout)  # a gap's later insertions: each forgoes a keep bonus too

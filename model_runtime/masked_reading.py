@@ -41,7 +41,7 @@ from .masked_repair import (
 from .masked_runtime import MaskedRuntime
 from .windows import Window
 
-__all__ = ["read_window", "best_choices", "cell_options", "channel_bonus", "content_symbols"]
+__all__ = ["read_window", "best_choices", "cell_options", "channel_bonus", "SymbolKinds", "symbol_kinds"]
 
 
 def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tuple[int, ...]]]:
@@ -65,39 +65,78 @@ def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tup
     return out
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class SymbolKinds:
+    """[V] bool masks of one vocabulary that the noisy channel prices differently."""
+
+    # words, names, numbers, strings, as opposed to punctuation, blanks and the other specials. Every
+    # placeholder counts (Python's layout tokens ``<NEWLINE>``/``<INDENT>``/``<DEDENT>`` too: a line
+    # break or an indent is structure, not a slip of the fingers), and so does ``<unk>``, the user's own
+    # unknown word
+    content: np.ndarray
+    # values the user typed: placeholders (a cell, a name, a string) and promoted numbers and strings
+    values: np.ndarray
+    placeholders: np.ndarray
+    # [V] int: the placeholder a value symbol is one of (a promoted ``10`` is a ``<NUMBER>``), else -1
+    kind: np.ndarray
+
+
 @functools.lru_cache(maxsize=8)
-def content_symbols(vocab: Vocabulary) -> np.ndarray:
-    """[V] bool: the symbols that are words, names, numbers or strings, as opposed to punctuation, blanks
-    and the other specials. Every placeholder counts (Python's layout tokens ``<NEWLINE>``/``<INDENT>``/
-    ``<DEDENT>`` too: a line break or an indent is structure, not a slip of the fingers), and so does
-    ``<unk>``, the user's own unknown word."""
-    out = np.array(
-        [
-            s == UNK or is_placeholder(s) or (s not in SPECIALS and any(c.isalnum() for c in s))
-            for s in vocab.symbols
-        ],
-        dtype=bool,
+def symbol_kinds(vocab: Vocabulary) -> SymbolKinds:
+    """The vocabulary's :class:`SymbolKinds` (cached: one per vocabulary, read by every reading)."""
+    symbols = vocab.symbols
+
+    def kind_of(s: str) -> int:
+        if is_placeholder(s):
+            return vocab.id_of(s)
+        stand_for = "<NUMBER>" if s[:1].isdigit() else "<STRING>" if s[:1] in "\"'" else None
+        return vocab.id_of(stand_for) if stand_for in vocab.symbols else -1
+
+    kinds = SymbolKinds(
+        content=np.array(
+            [
+                s == UNK or is_placeholder(s) or (s not in SPECIALS and any(c.isalnum() for c in s))
+                for s in symbols
+            ],
+            dtype=bool,
+        ),
+        values=np.array(
+            [
+                is_placeholder(s) or (s not in SPECIALS and (s[:1].isdigit() or s[:1] in "\"'"))
+                for s in symbols
+            ],
+            dtype=bool,
+        ),
+        placeholders=np.array([is_placeholder(s) for s in symbols], dtype=bool),
+        kind=np.array([kind_of(s) if s not in SPECIALS else -1 for s in symbols], dtype=np.int64),
     )
-    out.flags.writeable = False  # cached: one per vocabulary, read by every reading
-    return out
+    for mask in (kinds.content, kinds.values, kinds.placeholders, kinds.kind):
+        mask.flags.writeable = False
+    return kinds
 
 
 def channel_bonus(
-    typed: np.ndarray, wrote: np.ndarray, content: np.ndarray, settings: MaskedRepairSettings
+    typed: np.ndarray, wrote: np.ndarray, kinds: SymbolKinds, settings: MaskedRepairSettings
 ) -> np.ndarray:
     """What the reading adds to a cell's log-probability for writing ``wrote`` where ``typed`` was (a
-    slot's: blank), element-wise: the noisy channel's log P(broken | fixed) as two constants, the keep
-    bonus where the cell stays as typed and minus the content cost where an edit touches content."""
+    slot's: blank), element-wise: the noisy channel's log P(broken | fixed) as constants: the keep
+    bonus where the cell stays as typed, minus the content cost where an edit touches content, or the
+    retype cost (where set) where a typed value becomes a placeholder of another kind (``10`` a cell,
+    ``"$A$1"`` a reference, ``yes`` a string): the user's characters stay (``Grammar.retype``)."""
     kept = wrote == typed
-    touches = ~kept & (content[wrote] | content[typed])
-    return np.where(kept, settings.keep_bonus, 0.0) - settings.content_cost * touches
+    touches = ~kept & (kinds.content[wrote] | kinds.content[typed])
+    cost = np.full(np.shape(touches), settings.content_cost)
+    if settings.retype_cost is not None:
+        retyped = ~kept & kinds.values[typed] & kinds.placeholders[wrote] & (kinds.kind[typed] != wrote)
+        cost = np.where(retyped, settings.retype_cost, cost)
+    return np.where(kept, settings.keep_bonus, 0.0) - cost * touches
 
 
 def cell_options(
     logp: np.ndarray,
     typed: int,
     vocab: Vocabulary,
-    content: np.ndarray,
+    kinds: SymbolKinds,
     settings: MaskedRepairSettings,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(ids, scores) of the ``options`` likeliest symbols of one cell by log-probability plus
@@ -105,7 +144,7 @@ def cell_options(
     EOS, and ``<unk>`` only where the user typed a symbol the vocabulary lacks."""
     width = settings.options
     every = np.arange(len(logp))
-    scores = logp.astype(np.float64) + channel_bonus(np.full(len(logp), typed), every, content, settings)
+    scores = logp.astype(np.float64) + channel_bonus(np.full(len(logp), typed), every, kinds, settings)
     scores[[vocab.pad_id, vocab.eos_id]] = -np.inf
     if typed != vocab.unk_id:
         scores[vocab.unk_id] = -np.inf
@@ -140,8 +179,8 @@ def _read(
     row[0, lay.cells[lay.slots]] = runtime.mask_id
     logp = runtime.log_probs(row)[0]
     # the prior that what was typed is right (a cost per edit: the noisy channel's log P(broken | fixed))
-    content = content_symbols(vocab)
-    cells = [cell_options(logp[c], int(lay.ids[c]), vocab, content, settings) for c in lay.cells]
+    kinds = symbol_kinds(vocab)
+    cells = [cell_options(logp[c], int(lay.ids[c]), vocab, kinds, settings) for c in lay.cells]
     out: dict[str, Drawn] = {}
     # choices that make the same document (either "(" of "((" deleted) share a place; a few spare ones
     for score, choice in best_choices([lp for _, lp in cells], 4 * count + 1):

@@ -105,6 +105,10 @@ class MaskedRepairSettings:
     # "read": nats more for an edit that writes, removes or replaces a word, name, number or string than
     # for one of punctuation (people slip on brackets, separators and quotes far more than on names)
     content_cost: float = 0.0
+    # "read": nats for an edit that writes a placeholder of another kind over a typed value, keeping
+    # its characters (``10`` -> ``A10``, ``"$A$1"`` -> ``$A$1``, ``7:00`` -> ``"7:00"``: Grammar.retype);
+    # None: the content cost, as for any other edit of content
+    retype_cost: float | None = None
     # "read": the hybrid engine adds the reading to its candidate sources (measured per language with
     # `lastfix bench --folds`: on when its cross-validated top-1 is higher with it)
     hybrid_source: bool = False

@@ -18,6 +18,8 @@ import numpy as np
 from lastfix.grammars.base import Grammar, Token, apply_edits, common_ends, is_placeholder
 from lastfix.grammars.vocab import SPECIALS, Vocabulary
 
+from .habit_slips import HabitSlip, habit_slip
+
 __all__ = ["RULES", "corrupt", "Corruption", "Corrupter"]
 
 BRACKETS = frozenset("()[]{}")
@@ -217,14 +219,28 @@ class Corruption:
 class Corrupter:
     """Corrupts real snippets of one language, keeping only corruptions its oracle rejects."""
 
-    def __init__(self, grammar: Grammar, vocab: Vocabulary, rules: Sequence[str] = tuple(RULES)) -> None:
+    def __init__(
+        self,
+        grammar: Grammar,
+        vocab: Vocabulary,
+        rules: Sequence[str] = tuple(RULES),
+        habits: Sequence[HabitSlip] = (),
+        habit_share: float = 0.0,
+    ) -> None:
         self.grammar = grammar
         self.vocab = vocab
         self.rules = tuple(rules)
+        self.habits = tuple(habits)
+        self.habit_share = habit_share  # of the calls that try one of ``habits`` first
 
     def __call__(self, text: str, rng: np.random.Generator, tries: int = 4) -> Corruption | None:
         tokens = self.grammar.tokenize(text)
         fixed = self.vocab.symbols_of(tokens)
+        if self.habits and self.habit_share > 0 and rng.random() < self.habit_share:
+            broken_text = habit_slip(self.habits, text, tokens, rng)
+            if broken_text is not None and broken_text.strip() and not self.grammar.is_valid(broken_text):
+                broken = self.vocab.symbols_of(self.grammar.tokenize(broken_text))
+                return Corruption(broken_text, broken, fixed)
         for _ in range(tries):
             edit = _corrupt_edit(fixed, rng, self.rules)
             if edit is None:

@@ -56,6 +56,8 @@ class MaskedDataConfig:
     # tokens slotted either side of a slip, drawn per row; a language whose repair reads whole snippets
     # (Excel formulas fit the canvas) trains mostly on whole ones (1000)
     slip_margins: tuple[int, ...] = MARGINS
+    # of the slip rows' tries, the share that write one of the language's habit slips (habit_slips.py)
+    habit_share: float = 0.0
 
 
 @dataclass(frozen=True)

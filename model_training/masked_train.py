@@ -370,7 +370,9 @@ def train_masked(
         # the pool is a function of the seed alone, so a resumed run draws from the same one
         pool_rng = np.random.default_rng([tc.seed, 11])
         pick = [texts[int(i)] for i in train_index]
-        slips = slip_rows(grammar, vocab, pick, dc.slip_pool, config.model.canvas, pool_rng, dc.slip_margins)
+        slips = slip_rows(
+            grammar, vocab, pick, dc.slip_pool, config.model.canvas, pool_rng, dc.slip_margins, dc.habit_share
+        )
         held = [texts[int(i)] for i in eval_index[: tc.eval_snippets]]
         canvas = config.model.canvas
         eval_slips = slip_rows(grammar, vocab, held, len(held), canvas, pool_rng, margins=(1000,))

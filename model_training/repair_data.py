@@ -24,6 +24,7 @@ from lastfix.model_runtime.canvas import align
 from .config import RunConfig
 from .corrupt import Corrupter
 from .data import EncodedSnippets, layout_symbols
+from .habit_slips import HABIT_SLIPS
 from .masked_data import MARGINS
 from .train import TrainData
 
@@ -85,10 +86,16 @@ def read_pairs(
 
 
 def corrupted_pairs(
-    grammar: Grammar, vocab: Vocabulary, texts: Sequence[str], count: int, rng: np.random.Generator
+    grammar: Grammar,
+    vocab: Vocabulary,
+    texts: Sequence[str],
+    count: int,
+    rng: np.random.Generator,
+    habit_share: float = 0.0,
 ) -> list[tuple[list[str], list[str]]]:
-    """Up to ``count`` (broken, fixed) symbol pairs: corruptions of ``texts`` that the oracle rejects."""
-    corrupter = Corrupter(grammar, vocab)
+    """Up to ``count`` (broken, fixed) symbol pairs: corruptions of ``texts`` that the oracle rejects;
+    ``habit_share`` of the tries write one of the language's habit slips first (``habit_slips.py``)."""
+    corrupter = Corrupter(grammar, vocab, habits=HABIT_SLIPS.get(grammar.name, ()), habit_share=habit_share)
     pairs: list[tuple[list[str], list[str]]] = []
     if not texts:
         return pairs

@@ -37,12 +37,14 @@ def slip_rows(
     canvas: int,
     rng: np.random.Generator,
     margins: Sequence[int] = MARGINS,
+    habit_share: float = 0.0,
 ) -> list[SlipRow]:
-    """Up to ``count`` slipped snippets of ``texts``, each aligned with a stretch width drawn from
-    ``margins`` (default ``masked_data.MARGINS``: a few tokens around the slip up to the whole snippet);
-    those that do not fit the canvas with their EOS are dropped."""
+    """Up to ``count`` slipped snippets of ``texts`` (``habit_share`` of them habit slips where the
+    language has some), each aligned with a stretch width drawn from ``margins`` (default
+    ``masked_data.MARGINS``: a few tokens around the slip up to the whole snippet); those that do not fit
+    the canvas with their EOS are dropped."""
     out: list[SlipRow] = []
-    for broken, fixed in corrupted_pairs(grammar, vocab, texts, count, rng):
+    for broken, fixed in corrupted_pairs(grammar, vocab, texts, count, rng, habit_share):
         inp, tgt = align(broken, fixed, margin=int(rng.choice(list(margins))))
         if len(inp) + 1 <= canvas:
             out.append(([vocab.id_of(s) for s in inp], [vocab.id_of(s) for s in tgt]))

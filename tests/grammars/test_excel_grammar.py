@@ -336,4 +336,5 @@ def test_edits_for_repairs_at_token_level_and_keeps_other_text():
     toks = G.tokenize(text)
     old = [t.kind for t in toks]
     new = old[:5] + ["<CELL>"] + old[6:]
-    assert apply_edits(text, G.edits_for(text, toks, old, new)) == "=SUM(A1:A1)"
+    # the cell keeps the typed row (a retype, grammars/excel/retypes.py), not the stand-in A1
+    assert apply_edits(text, G.edits_for(text, toks, old, new)) == "=SUM(A1:A10)"

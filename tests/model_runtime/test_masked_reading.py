@@ -24,7 +24,13 @@ from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.engines import create_engine
 from lastfix.model_runtime.hints import hints_from_issues
 from lastfix.model_runtime.masked_likelihood import reading_gains
-from lastfix.model_runtime.masked_reading import _room_for_stretch, best_choices, read_window
+from lastfix.model_runtime.masked_reading import (
+    _room_for_stretch,
+    best_choices,
+    channel_bonus,
+    read_window,
+    symbol_kinds,
+)
 from lastfix.model_runtime.masked_repair import MaskedRepairSettings, masked_stretch, settings_for
 from lastfix.model_runtime.masked_runtime import MASKED_GRAPH, load_masked_model
 from lastfix.model_runtime.masked_source import MaskedSource
@@ -241,3 +247,19 @@ def test_a_resumed_reading_stays_distinct_ordered_and_deterministic(runtime):
     assert [s.score for s in a] == sorted((s.score for s in a), reverse=True)
     for s in a:
         assert apply_edits(text, s.edits) == s.text
+
+
+@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
+def test_the_channel_prices_a_retype_apart_from_other_content_edits():
+    vocab = load_masked_model(SHIPPED, device="cpu", threads=1).vocab
+    kinds = symbol_kinds(vocab)
+    ids = [vocab.id_of(s) for s in ("10", "<CELL>", "<NUMBER>", "SUM", ",", "<STRING>")]
+    ten, cell, number, sum_, comma, string = ids
+    typed = np.array([ten, ten, sum_, ten, string, comma])
+    wrote = np.array([cell, number, cell, ten, cell, cell])
+    plain = MaskedRepairSettings(decoder="read", keep_bonus=2.0, content_cost=10.0)
+    retype = dataclasses.replace(plain, retype_cost=1.0)
+    assert channel_bonus(typed, wrote, kinds, plain).tolist() == [-10.0, -10.0, -10.0, 2.0, -10.0, -10.0]
+    # a number becoming a cell and a string becoming a cell are retypes; a number staying a number
+    # (written as its stand-in), a function name becoming a cell and punctuation becoming one are not
+    assert channel_bonus(typed, wrote, kinds, retype).tolist() == [-1.0, -10.0, -10.0, 2.0, -1.0, -10.0]

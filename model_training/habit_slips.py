@@ -1,0 +1,199 @@
+"""Habit slips: mistakes people make on purpose, because another tool or language taught them, written
+onto correct text so the masked model learns to undo them.
+
+The corrupter's slips (``corrupt.py``) are slips of the fingers over single tokens: a dropped bracket, a
+neighbouring key. A habit is a different kind of noise: one intention that the lexer sees as several
+tokens or as a token of another class (a cell typed as ``10``, a reference typed as text, a time typed as
+in a cell). Each habit here is the inverse of one of the language's named rewrites (for Excel,
+``grammars/excel/rewrites.py``), and says where the habit comes from. None was fitted on the benchmarks:
+they are applied to corpus text, and the oracle keeps only the slips it rejects (``Corrupter``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from lastfix.grammars.base import Token, TokenClass
+from lastfix.grammars.brackets import bracket_arguments
+
+__all__ = ["HabitSlip", "HABIT_SLIPS", "habit_slip"]
+
+# the broken text, or None where the habit has nothing to apply to in this text
+SlipText = Callable[[str, Sequence[Token], np.random.Generator], "str | None"]
+
+
+@dataclass(frozen=True)
+class HabitSlip:
+    """One named habit: where it comes from, and how it is written onto correct text."""
+
+    name: str
+    habit: str
+    apply: SlipText
+
+
+_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+_TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
+_CRITERION = re.compile(r"(<=|>=|<>|<|>|=)(\d+(\.\d+)?)")
+_CRITERIA_FUNCTIONS = frozenset({"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS"})
+_C_COMPARISONS = {">=": "=>", "<=": "=<", "<>": "!="}
+
+
+def _replace(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
+
+
+def _choose(rng: np.random.Generator, options: Sequence[int]) -> int | None:
+    return int(options[int(rng.integers(len(options)))]) if options else None
+
+
+def _range_ends(tokens: Sequence[Token]) -> list[int]:
+    """Indices of references that end a ``cell:cell`` range."""
+    return [
+        i
+        for i in range(2, len(tokens))
+        if tokens[i].cls is TokenClass.REFERENCE
+        and tokens[i - 1].text == ":"
+        and tokens[i - 2].cls is TokenClass.REFERENCE
+    ]
+
+
+def _row_only_range_end(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``A1:A10`` -> ``A1:10``."""
+    ends = []
+    for i in _range_ends(tokens):
+        a, b = _CELL.fullmatch(tokens[i - 2].text), _CELL.fullmatch(tokens[i].text)
+        if a and b and a.group(1).upper() == b.group(1).upper():
+            ends.append(i)
+    end = _choose(rng, ends)
+    if end is None:
+        return None
+    row = _CELL.fullmatch(tokens[end].text)
+    assert row is not None
+    return _replace(text, tokens[end].start, tokens[end].end, row.group(2))
+
+
+def _quoted_reference(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``$A$1:$B$1`` -> ``"$A$1":"$B$1"`` (both ends, or one)."""
+    i = _choose(
+        rng,
+        [
+            i
+            for i in _range_ends(tokens)
+            if _CELL.fullmatch(tokens[i - 2].text)
+            and _CELL.fullmatch(tokens[i].text)
+            and (i < 3 or not tokens[i - 3].text.endswith("!"))  # a sheet's cells are not typed as text
+        ],
+    )
+    if i is None:
+        return None
+    first, last = tokens[i - 2], tokens[i]
+    which = int(rng.integers(3))  # both, the first, the last
+    out = text
+    if which in (0, 2):
+        out = _replace(out, last.start, last.end, f'"{last.text}"')
+    if which in (0, 1):
+        out = _replace(out, first.start, first.end, f'"{first.text}"')
+    return out
+
+
+def _unquoted_time(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``"7:00"`` -> ``7:00``."""
+    i = _choose(
+        rng, [i for i, t in enumerate(tokens) if t.cls is TokenClass.STRING and _TIME.fullmatch(t.text[1:-1])]
+    )
+    if i is None:
+        return None
+    return _replace(text, tokens[i].start, tokens[i].end, tokens[i].text[1:-1])
+
+
+def _criterion_comparison(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``COUNTIF(C2:C25,">24")`` -> ``COUNTIF(C2:C25>24)``."""
+    spots = []
+    for i in range(len(tokens) - 1):
+        if tokens[i].text.upper() not in _CRITERIA_FUNCTIONS or tokens[i + 1].text != "(":
+            continue
+        for a, b in bracket_arguments(tokens, i + 1):
+            if (
+                b - a == 1
+                and tokens[a].cls is TokenClass.STRING
+                and _CRITERION.fullmatch(tokens[a].text[1:-1])
+            ):
+                if a >= 2 and tokens[a - 1].text == "," and tokens[a - 2].cls is TokenClass.REFERENCE:
+                    spots.append(a)
+    at = _choose(rng, spots)
+    if at is None:
+        return None
+    return _replace(text, tokens[at - 1].start, tokens[at].end, tokens[at].text[1:-1])
+
+
+def _semicolon_separators(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """Every ``,`` -> ``;``."""
+    commas = [t for t in tokens if t.text == "," and t.cls is TokenClass.PUNCT]
+    out = text
+    for t in reversed(commas):
+        out = _replace(out, t.start, t.end, ";")
+    return out if commas else None
+
+
+def _c_comparison(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``>=`` -> ``=>``, ``<=`` -> ``=<``, ``<>`` -> ``!=``."""
+    i = _choose(rng, [i for i, t in enumerate(tokens) if t.text in _C_COMPARISONS])
+    if i is None:
+        return None
+    return _replace(text, tokens[i].start, tokens[i].end, _C_COMPARISONS[tokens[i].text])
+
+
+def _infix_logic(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``AND(A1>5,B1<3)`` -> ``A1>5 AND B1<3``."""
+    spots = []
+    for i in range(len(tokens) - 1):
+        if tokens[i].text.upper() in ("AND", "OR") and tokens[i + 1].text == "(":
+            args = bracket_arguments(tokens, i + 1)
+            close = args[-1][1] if args else None
+            if len(args) == 2 and close is not None and close < len(tokens) and tokens[close].text == ")":
+                spots.append((i, args, close))
+    k = _choose(rng, range(len(spots)))
+    if k is None:
+        return None
+    i, ((a1, b1), (a2, b2)), close = spots[k]
+    left = text[tokens[a1].start : tokens[b1 - 1].end]
+    right = text[tokens[a2].start : tokens[b2 - 1].end]
+    return _replace(text, tokens[i].start, tokens[close].end, f"{left} {tokens[i].text} {right}")
+
+
+EXCEL_HABITS: tuple[HabitSlip, ...] = (
+    HabitSlip(
+        "row-only-range-end",
+        "a range's end written by its row, the column taken as said",
+        _row_only_range_end,
+    ),
+    HabitSlip(
+        "quoted-reference", "references written as text, as INDIRECT and ADDRESS take them", _quoted_reference
+    ),
+    HabitSlip("unquoted-time", "a time typed into a formula as it is typed into a cell", _unquoted_time),
+    HabitSlip(
+        "criterion-comparison",
+        "the comparison meant, instead of COUNTIF's criterion string",
+        _criterion_comparison,
+    ),
+    HabitSlip("semicolon-separators", "a European locale's ';' between arguments", _semicolon_separators),
+    HabitSlip("c-comparison", "comparisons written reversed or the C-family way", _c_comparison),
+    HabitSlip("infix-logic", "AND / OR between operands, as in most languages", _infix_logic),
+)
+
+# per language; a language without an entry has only the corrupter's slips of the fingers
+HABIT_SLIPS: dict[str, tuple[HabitSlip, ...]] = {"excel": EXCEL_HABITS}
+
+
+def habit_slip(
+    habits: Sequence[HabitSlip], text: str, tokens: Sequence[Token], rng: np.random.Generator
+) -> str | None:
+    """The text with one of ``habits`` written onto it (tried in a random order), or None if none applies."""
+    for k in rng.permutation(len(habits)):
+        broken = habits[int(k)].apply(text, tokens, rng)
+        if broken is not None and broken != text:
+            return broken
+    return None

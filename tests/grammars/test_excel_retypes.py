@@ -1,0 +1,45 @@
+"""Excel retypes (grammars/excel/retypes.py): a placeholder written over what the user typed keeps their
+characters where they read as that placeholder, and is the stand-in elsewhere."""
+
+from __future__ import annotations
+
+import pytest
+from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
+
+
+def _write(text: str, new: list[str]) -> str:
+    grammar = get_grammar("excel")
+    tokens = grammar.tokenize(text)
+    return apply_edits(text, grammar.edits_for(text, tokens, [t.kind for t in tokens], new))
+
+
+@pytest.mark.parametrize(
+    ("broken", "new", "fixed"),
+    [
+        ("=SUM(A1:10)", ["=", "SUM", "(", "<CELL>", ":", "<CELL>", ")"], "=SUM(A1:A10)"),
+        ("=SUM($B$2:7)", ["=", "SUM", "(", "<CELL>", ":", "<CELL>", ")"], "=SUM($B$2:$B$7)"),
+        ('=MIN("$A$1":"$B$1")', ["=", "MIN", "(", "<CELL>", ":", "<CELL>", ")"], "=MIN($A$1:$B$1)"),
+        ("=TIMEVALUE(7:00)", ["=", "TIMEVALUE", "(", "<STRING>", ")"], '=TIMEVALUE("7:00")'),
+        (
+            "=IF(A1,yes,no)",
+            ["=", "IF", "(", "<CELL>", ",", "<STRING>", ",", "<STRING>", ")"],
+            '=IF(A1,"yes","no")',
+        ),
+    ],
+)
+def test_a_retyped_value_keeps_what_was_typed(broken, new, fixed):
+    out = _write(broken, new)
+    assert out == fixed and get_grammar("excel").is_valid(out)
+
+
+@pytest.mark.parametrize(
+    ("broken", "new", "fixed"),
+    [
+        # a number that is no range's end, a string that is no reference
+        ("=SUM(10)", ["=", "SUM", "(", "<CELL>", ")"], "=SUM(A1)"),
+        ('=SUM("total")', ["=", "SUM", "(", "<CELL>", ")"], "=SUM(A1)"),
+    ],
+)
+def test_what_does_not_read_as_the_placeholder_gets_its_stand_in(broken, new, fixed):
+    assert _write(broken, new) == fixed
