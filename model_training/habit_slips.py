@@ -4,8 +4,8 @@ onto correct text so the masked model learns to undo them.
 The corrupter's slips (``corrupt.py``) are slips of the fingers over single tokens: a dropped bracket, a
 neighbouring key. A habit is a different kind of noise: one intention that the lexer sees as several
 tokens or as a token of another class (a cell typed as ``10``, a reference typed as text, a time typed as
-in a cell). Each habit here is the inverse of one of the language's named rewrites (for Excel,
-``grammars/excel/rewrites.py``), and says where the habit comes from. None was fitted on the benchmarks:
+in a cell). Each habit here is the inverse of one of the language's named rewrites
+(``grammars/<language>/rewrites.py``), and says where the habit comes from. None was fitted on the benchmarks:
 they are applied to corpus text, and the oracle keeps only the slips it rejects (``Corrupter``).
 """
 
@@ -184,8 +184,93 @@ EXCEL_HABITS: tuple[HabitSlip, ...] = (
     HabitSlip("infix-logic", "AND / OR between operands, as in most languages", _infix_logic),
 )
 
+_PS_C_OPERATORS = {"-eq": "==", "-ne": "!=", "-and": "&&", "-or": "||", "-not": "!"}
+_PS_PIPED_MEMBER = re.compile(r"ForEach-Object\s*\{\s*(\$_(?:\.\w+)+)\s*\}", re.IGNORECASE)
+
+
+def _ps_c_operators(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``$a -eq 1 -and $b`` -> ``$a == 1 && $b`` (one operator or all of them)."""
+    spots = [t for t in tokens if t.text.lower() in _PS_C_OPERATORS and t.cls is TokenClass.OPERATOR]
+    if not spots:
+        return None
+    chosen = spots if rng.random() < 0.5 else [spots[int(rng.integers(len(spots)))]]
+    out = text
+    for t in sorted(chosen, key=lambda t: -t.start):
+        out = _replace(out, t.start, t.end, _PS_C_OPERATORS[t.text.lower()])
+    return out
+
+
+def _ps_method_call_space(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``[Math]::Sqrt(9)`` -> ``[Math]::Sqrt (9)``."""
+    spots = [
+        i
+        for i in range(1, len(tokens) - 1)
+        if tokens[i - 1].text in (".", "::")
+        and tokens[i + 1].text == "("
+        and tokens[i].end == tokens[i + 1].start
+    ]
+    i = _choose(rng, spots)
+    return None if i is None else _replace(text, tokens[i].end, tokens[i].end, " ")
+
+
+def _ps_unclosed_string(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``"Administrator"`` -> ``"Administrator``: the closing quote forgotten."""
+    i = _choose(rng, [i for i, t in enumerate(tokens) if t.cls is TokenClass.STRING and len(t.text) >= 2])
+    if i is None or tokens[i].text[-1] not in "\"'":
+        return None
+    return _replace(text, tokens[i].end - 1, tokens[i].end, "")
+
+
+def _ps_call_operator(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``& "C:\\a b\\x.exe" -i`` -> ``"C:\\a b\\x.exe" -i``."""
+    i = _choose(
+        rng,
+        [
+            i
+            for i in range(len(tokens) - 1)
+            if tokens[i].text == "&" and tokens[i + 1].cls is TokenClass.STRING
+        ],
+    )
+    return None if i is None else _replace(text, tokens[i].start, tokens[i + 1].start, "")
+
+
+def _ps_unescaped_quotes(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``"He said `"hi`""`` -> ``"He said "hi""``."""
+    i = _choose(rng, [i for i, t in enumerate(tokens) if t.cls is TokenClass.STRING and '`"' in t.text])
+    if i is None:
+        return None
+    t = tokens[i]
+    return _replace(text, t.start, t.end, t.text.replace('`"', '"'))
+
+
+def _ps_piped_member(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
+    """``gci | ForEach-Object { $_.Name }`` -> ``gci | $_.Name``."""
+    found = list(_PS_PIPED_MEMBER.finditer(text))
+    if not found:
+        return None
+    m = found[int(rng.integers(len(found)))]
+    return _replace(text, m.start(), m.end(), m.group(1))
+
+
+POWERSHELL_HABITS: tuple[HabitSlip, ...] = (
+    HabitSlip("c-operators", "comparison and logic written the C-family way", _ps_c_operators),
+    HabitSlip(
+        "method-call-space", "a blank before a method's '(', as most languages allow", _ps_method_call_space
+    ),
+    HabitSlip("unclosed-string", "a string's closing quote forgotten", _ps_unclosed_string),
+    HabitSlip(
+        "call-operator", "a quoted program run without &, as cmd.exe and bash run it", _ps_call_operator
+    ),
+    HabitSlip(
+        "unescaped-quotes",
+        "quotes inside a string left unescaped (PowerShell escapes with `)",
+        _ps_unescaped_quotes,
+    ),
+    HabitSlip("piped-member", "$_ used after a pipe outside a script block", _ps_piped_member),
+)
+
 # per language; a language without an entry has only the corrupter's slips of the fingers
-HABIT_SLIPS: dict[str, tuple[HabitSlip, ...]] = {"excel": EXCEL_HABITS}
+HABIT_SLIPS: dict[str, tuple[HabitSlip, ...]] = {"excel": EXCEL_HABITS, "powershell": POWERSHELL_HABITS}
 
 
 def habit_slip(

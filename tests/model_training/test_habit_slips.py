@@ -1,5 +1,5 @@
-"""Habit slips (model_training/habit_slips.py): each Excel habit writes its mistake onto correct text,
-the oracle rejects it, and the corrupter uses them only when asked to."""
+"""Habit slips (model_training/habit_slips.py): each habit writes its mistake onto correct text, the
+language's oracle rejects it, and the corrupter uses them only when asked to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from lastfix.grammars import get_grammar
 from lastfix.model_training.corpus import build_vocabulary
 from lastfix.model_training.corrupt import Corrupter
-from lastfix.model_training.habit_slips import EXCEL_HABITS, HABIT_SLIPS, habit_slip
+from lastfix.model_training.habit_slips import EXCEL_HABITS, HABIT_SLIPS, POWERSHELL_HABITS, habit_slip
 
 # (habit, correct formula, the broken ones it may write)
 CASES = [
@@ -24,15 +24,30 @@ CASES = [
     ("c-comparison", "=IF(A1>=10,1,0)", {"=IF(A1=>10,1,0)"}),
     ("infix-logic", "=IF(AND(A1>5,B1<3),1,0)", {"=IF(A1>5 AND B1<3,1,0)"}),
 ]
-HABITS = {h.name: h for h in EXCEL_HABITS}
+POWERSHELL_CASES = [
+    (
+        "c-operators",
+        "if ($a -eq 1 -and $b) { $x }",
+        {"if ($a == 1 && $b) { $x }", "if ($a == 1 -and $b) { $x }", "if ($a -eq 1 && $b) { $x }"},
+    ),
+    ("method-call-space", "[Math]::Sqrt(9)", {"[Math]::Sqrt (9)"}),
+    ("unclosed-string", '$name = "Administrator"', {'$name = "Administrator'}),
+    ("call-operator", '& "C:\\a b\\x.exe" -i a', {'"C:\\a b\\x.exe" -i a'}),
+    ("unescaped-quotes", '$s = "He said `"hi`""', {'$s = "He said "hi""'}),
+    ("piped-member", "gci | ForEach-Object { $_.Name }", {"gci | $_.Name"}),
+]
+HABITS = {"excel": {h.name: h for h in EXCEL_HABITS}, "powershell": {h.name: h for h in POWERSHELL_HABITS}}
 
 
-@pytest.mark.parametrize(("name", "fixed", "broken"), CASES)
-def test_each_excel_habit_writes_its_mistake_and_the_oracle_rejects_it(name, fixed, broken):
-    grammar = get_grammar("excel")
+@pytest.mark.parametrize(
+    ("language", "name", "fixed", "broken"),
+    [("excel", *case) for case in CASES] + [("powershell", *case) for case in POWERSHELL_CASES],
+)
+def test_each_habit_writes_its_mistake_and_the_oracle_rejects_it(language, name, fixed, broken):
+    grammar = get_grammar(language)
     assert grammar.is_valid(fixed)
     rng = np.random.default_rng(0)
-    seen = {HABITS[name].apply(fixed, grammar.tokenize(fixed), rng) for _ in range(12)}
+    seen = {HABITS[language][name].apply(fixed, grammar.tokenize(fixed), rng) for _ in range(12)}
     assert seen <= broken and seen
     assert not any(grammar.is_valid(b) for b in seen)
 
@@ -49,7 +64,7 @@ def test_a_sheet_cell_is_not_quoted_on_its_own():
     grammar = get_grammar("excel")
     text = "=SUM(Data!A1:B2)"
     rng = np.random.default_rng(0)
-    assert HABITS["quoted-reference"].apply(text, grammar.tokenize(text), rng) is None
+    assert HABITS["excel"]["quoted-reference"].apply(text, grammar.tokenize(text), rng) is None
 
 
 def test_the_corrupter_writes_habits_only_when_asked():
