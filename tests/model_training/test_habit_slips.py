@@ -27,8 +27,8 @@ CASES = [
 POWERSHELL_CASES = [
     (
         "c-operators",
-        "if ($a -eq 1 -and $b) { $x }",
-        {"if ($a == 1 && $b) { $x }", "if ($a == 1 -and $b) { $x }", "if ($a -eq 1 && $b) { $x }"},
+        "if ($a -eq 1) { $x }",
+        {"if ($a == 1) { $x }"},
     ),
     ("method-call-space", "[Math]::Sqrt(9)", {"[Math]::Sqrt (9)"}),
     ("unclosed-string", '$name = "Administrator"', {'$name = "Administrator'}),
