@@ -6,7 +6,9 @@ operator or keyword; misspell a word; drop an argument; move a bracket or quote 
 parenthesis closed too early); type a look-alike separator (``;`` for ``,``, ``[`` for ``(``); or make
 two of these slips at once, as people often do. ``corrupt`` works on model symbols and is
 seeded; :class:`Corrupter` renders a corruption onto the real text and keeps it only when the
-language's oracle rejects the result, so every pair is a real syntax error with a known fix.
+language's oracle rejects the result, so every pair is a real syntax error with a known fix. Asked to
+(``habit_share``), it first tries one of the language's habit slips (``habit_slips.py``), mistakes made
+on purpose that no single-token slip writes.
 """
 
 from __future__ import annotations
