@@ -282,8 +282,14 @@ class Grammar(ABC):
     def retype(self, text: str, tokens: Sequence[Token], i1: int, i2: int, symbol: str) -> str | None:
         """Text for placeholder ``symbol`` written over ``tokens[i1:i2]`` that keeps what the user typed
         (Excel: ``<CELL>`` over the ``10`` of ``A1:10`` is ``A10``), or None (the default) to write the
-        symbol's stand-in (:meth:`filler`)."""
+        symbol's stand-in (:meth:`filler`). The shared :meth:`edits_for` asks it (a language that
+        overrides ``edits_for``, as Python does, has no retypes)."""
         return None
+
+    def retype_pairs(self) -> frozenset[tuple[str, str]]:
+        """(typed placeholder, written placeholder) pairs :meth:`retype` may keep characters for: what a
+        reading's noisy channel prices as a retype rather than new content; none by default."""
+        return frozenset()
 
     def layout_symbols(self) -> tuple[str, str, str] | None:
         """(newline, indent, dedent) symbols where lines and indentation are tokens of empty text (Python):

@@ -32,6 +32,7 @@ def masked_gains(
     *,
     margin: int = 2,
     context: int = 20,
+    retypes: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[float | None]:
     """Per candidate, PLL(its changed stretch) - PLL(the input's) + credit * added tokens (None: the
     change does not fit the model's canvas)."""
@@ -80,6 +81,7 @@ def reading_gains(
     *,
     margin: int = 2,
     context: int = 20,
+    retypes: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[float | None]:
     """Per candidate, its reading score minus the input's under a slip-trained masked model, each cell
     scored as masked_reading.py scores a choice (its log-probability plus ``channel_bonus``); 0.0 when
@@ -89,9 +91,10 @@ def reading_gains(
     ``context`` input tokens around it; candidates that change the same stretch share the reading. A gap
     that takes several tokens has one slot: its later tokens are read at that slot too. Each reading is
     its own ONNX run: the int8 graph quantises its activations per batch, so a row read beside others
-    would score differently with each set of neighbours."""
+    would score differently with each set of neighbours. ``retypes``: the language's retype pairs
+    (``Grammar.retype_pairs``), priced as the reading prices them."""
     vocab = runtime.vocab
-    kinds = symbol_kinds(vocab)
+    kinds = symbol_kinds(vocab, retypes)
     symbols = vocab.symbols_of(base)
     rows: dict[tuple[int, int, int, int], np.ndarray] = {}  # (start, a, b, end) -> its reading
     out: list[float | None] = []

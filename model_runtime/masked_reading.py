@@ -67,31 +67,37 @@ def best_choices(options: Sequence[np.ndarray], k: int) -> list[tuple[float, tup
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class SymbolKinds:
-    """[V] bool masks of one vocabulary that the noisy channel prices differently."""
+    """[V] masks of one vocabulary (and its language's retypes) that the noisy channel prices apart."""
 
     # words, names, numbers, strings, as opposed to punctuation, blanks and the other specials. Every
     # placeholder counts (Python's layout tokens ``<NEWLINE>``/``<INDENT>``/``<DEDENT>`` too: a line
     # break or an indent is structure, not a slip of the fingers), and so does ``<unk>``, the user's own
     # unknown word
     content: np.ndarray
-    # values the user typed: placeholders (a cell, a name, a string) and promoted numbers and strings
-    values: np.ndarray
-    placeholders: np.ndarray
-    # [V] int: the placeholder a value symbol is one of (a promoted ``10`` is a ``<NUMBER>``), else -1
+    # [V] int: the placeholder a typed value symbol is one of (itself, or ``<NUMBER>`` for a promoted
+    # ``10``, ``<STRING>`` for a promoted ``""``), else -1
     kind: np.ndarray
+    # kind * V + written id of every (typed placeholder, written placeholder) pair the grammar retypes
+    # (``Grammar.retype_pairs``: the user's characters stay)
+    retypes: np.ndarray
 
 
 @functools.lru_cache(maxsize=8)
-def symbol_kinds(vocab: Vocabulary) -> SymbolKinds:
-    """The vocabulary's :class:`SymbolKinds` (cached: one per vocabulary, read by every reading)."""
+def symbol_kinds(vocab: Vocabulary, retypes: frozenset[tuple[str, str]] = frozenset()) -> SymbolKinds:
+    """The :class:`SymbolKinds` of ``vocab`` with the language's retype pairs (cached: one per
+    vocabulary, read by every reading)."""
     symbols = vocab.symbols
+    ids = {s: i for i, s in enumerate(symbols)}
 
     def kind_of(s: str) -> int:
+        if s in SPECIALS:
+            return -1
         if is_placeholder(s):
-            return vocab.id_of(s)
+            return ids[s]
         stand_for = "<NUMBER>" if s[:1].isdigit() else "<STRING>" if s[:1] in "\"'" else None
-        return vocab.id_of(stand_for) if stand_for in vocab.symbols else -1
+        return ids.get(stand_for, -1) if stand_for is not None else -1
 
+    pairs = [ids[a] * len(symbols) + ids[b] for a, b in sorted(retypes) if a in ids and b in ids]
     kinds = SymbolKinds(
         content=np.array(
             [
@@ -100,17 +106,10 @@ def symbol_kinds(vocab: Vocabulary) -> SymbolKinds:
             ],
             dtype=bool,
         ),
-        values=np.array(
-            [
-                is_placeholder(s) or (s not in SPECIALS and (s[:1].isdigit() or s[:1] in "\"'"))
-                for s in symbols
-            ],
-            dtype=bool,
-        ),
-        placeholders=np.array([is_placeholder(s) for s in symbols], dtype=bool),
-        kind=np.array([kind_of(s) if s not in SPECIALS else -1 for s in symbols], dtype=np.int64),
+        kind=np.array([kind_of(s) for s in symbols], dtype=np.int64),
+        retypes=np.array(pairs, dtype=np.int64),
     )
-    for mask in (kinds.content, kinds.values, kinds.placeholders, kinds.kind):
+    for mask in (kinds.content, kinds.kind, kinds.retypes):
         mask.flags.writeable = False
     return kinds
 
@@ -121,13 +120,14 @@ def channel_bonus(
     """What the reading adds to a cell's log-probability for writing ``wrote`` where ``typed`` was (a
     slot's: blank), element-wise: the noisy channel's log P(broken | fixed) as constants: the keep
     bonus where the cell stays as typed, minus the content cost where an edit touches content, or the
-    retype cost (where set) where a typed value becomes a placeholder of another kind (``10`` a cell,
-    ``"$A$1"`` a reference, ``yes`` a string): the user's characters stay (``Grammar.retype``)."""
+    retype cost (where set) where a typed value becomes a placeholder the language retypes it to
+    (Excel: ``10`` a cell, ``"$A$1"`` a reference, ``yes`` a string): the user's characters stay."""
     kept = wrote == typed
     touches = ~kept & (kinds.content[wrote] | kinds.content[typed])
     cost = np.full(np.shape(touches), settings.content_cost)
-    if settings.retype_cost is not None:
-        retyped = ~kept & kinds.values[typed] & kinds.placeholders[wrote] & (kinds.kind[typed] != wrote)
+    if settings.retype_cost is not None and len(kinds.retypes):
+        kind = kinds.kind[typed]
+        retyped = ~kept & (kind >= 0) & np.isin(kind * len(kinds.kind) + wrote, kinds.retypes)
         cost = np.where(retyped, settings.retype_cost, cost)
     return np.where(kept, settings.keep_bonus, 0.0) - cost * touches
 
@@ -179,7 +179,7 @@ def _read(
     row[0, lay.cells[lay.slots]] = runtime.mask_id
     logp = runtime.log_probs(row)[0]
     # the prior that what was typed is right (a cost per edit: the noisy channel's log P(broken | fixed))
-    kinds = symbol_kinds(vocab)
+    kinds = symbol_kinds(vocab, grammar.retype_pairs())
     cells = [cell_options(logp[c], int(lay.ids[c]), vocab, kinds, settings) for c in lay.cells]
     out: dict[str, Drawn] = {}
     # choices that make the same document (either "(" of "((" deleted) share a place; a few spare ones

@@ -12,8 +12,9 @@ they are applied to corpus text, and the oracle keeps only the slips it rejects 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 from lastfix.grammars.base import Token, TokenClass
@@ -130,8 +131,12 @@ def _criterion_comparison(text: str, tokens: Sequence[Token], rng: np.random.Gen
 
 
 def _semicolon_separators(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
-    """Every ``,`` -> ``;``."""
-    commas = [t for t in tokens if t.text == "," and t.cls is TokenClass.PUNCT]
+    """Every argument separator ``,`` -> ``;`` (in an array constant ``;`` is a row break: valid, no slip)."""
+    commas, depth = [], 0
+    for t in tokens:
+        depth += (t.text == "{") - (t.text == "}")
+        if t.text == "," and t.cls is TokenClass.PUNCT and depth == 0:
+            commas.append(t)
     out = text
     for t in reversed(commas):
         out = _replace(out, t.start, t.end, ";")
@@ -184,7 +189,8 @@ EXCEL_HABITS: tuple[HabitSlip, ...] = (
     HabitSlip("infix-logic", "AND / OR between operands, as in most languages", _infix_logic),
 )
 
-_PS_C_OPERATORS = {"-eq": "==", "-ne": "!=", "-and": "&&", "-or": "||", "-not": "!"}
+# ("-not" -> "!" is no slip: PowerShell accepts "!")
+_PS_C_OPERATORS = {"-eq": "==", "-ne": "!=", "-and": "&&", "-or": "||"}
 _PS_PIPED_MEMBER = re.compile(r"ForEach-Object\s*\{\s*(\$_(?:\.\w+)+)\s*\}", re.IGNORECASE)
 
 
@@ -214,9 +220,20 @@ def _ps_method_call_space(text: str, tokens: Sequence[Token], rng: np.random.Gen
 
 
 def _ps_unclosed_string(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
-    """``"Administrator"`` -> ``"Administrator``: the closing quote forgotten."""
-    i = _choose(rng, [i for i, t in enumerate(tokens) if t.cls is TokenClass.STRING and len(t.text) >= 2])
-    if i is None or tokens[i].text[-1] not in "\"'":
+    """``$n = "Administrator"`` -> ``$n = "Administrator``: the closing quote forgotten at the line's end
+    (where the rewrite ``powershell.unclosed-string`` closes it)."""
+    i = _choose(
+        rng,
+        [
+            i
+            for i, t in enumerate(tokens)
+            if t.cls is TokenClass.STRING
+            and len(t.text) >= 2
+            and t.text[-1] in "\"'"
+            and text[t.end : t.end + 1] in ("", "\n", "\r")
+        ],
+    )
+    if i is None:
         return None
     return _replace(text, tokens[i].end - 1, tokens[i].end, "")
 
@@ -269,14 +286,18 @@ POWERSHELL_HABITS: tuple[HabitSlip, ...] = (
     HabitSlip("piped-member", "$_ used after a pipe outside a script block", _ps_piped_member),
 )
 
-# per language; a language without an entry has only the corrupter's slips of the fingers
-HABIT_SLIPS: dict[str, tuple[HabitSlip, ...]] = {"excel": EXCEL_HABITS, "powershell": POWERSHELL_HABITS}
+# per language name (a language added by a plug-in has none: only the corrupter's slips of the fingers)
+HABIT_SLIPS: Mapping[str, tuple[HabitSlip, ...]] = MappingProxyType(
+    {"excel": EXCEL_HABITS, "powershell": POWERSHELL_HABITS}
+)
 
 
 def habit_slip(
     habits: Sequence[HabitSlip], text: str, tokens: Sequence[Token], rng: np.random.Generator
 ) -> str | None:
-    """The text with one of ``habits`` written onto it (tried in a random order), or None if none applies."""
+    """The text with one of ``habits`` written onto it (tried in a random order), or None if none applies.
+    A habit that fits most snippets (a string to close) makes most of the habit rows, as it is most of the
+    chances to make that mistake."""
     for k in rng.permutation(len(habits)):
         broken = habits[int(k)].apply(text, tokens, rng)
         if broken is not None and broken != text:

@@ -375,6 +375,7 @@ def train_masked(
         )
         held = [texts[int(i)] for i in eval_index[: tc.eval_snippets]]
         canvas = config.model.canvas
+        # the corrupter's slips only, whatever habit_share is: slip_exact stays comparable across runs
         eval_slips = slip_rows(grammar, vocab, held, len(held), canvas, pool_rng, margins=(1000,))
         log.info("slip rows: %d training, %d held apart", len(slips), len(eval_slips))
     slip_sampler = LengthSampler([r for r, _ in slips], np.arange(len(slips))) if slips else None

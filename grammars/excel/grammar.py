@@ -23,7 +23,7 @@ from .checks import CHECKS
 from .functions import load_functions
 from .lexer import ERROR_LITERALS, Lexeme, lex
 from .parser import formula_error
-from .retypes import retype_text
+from .retypes import retype_pairs, retype_text
 from .rewrites import TOKEN_REWRITES, WINDOW_REWRITES
 
 __all__ = ["ExcelGrammar"]
@@ -146,6 +146,9 @@ class ExcelGrammar(Grammar):
 
     def retype(self, text: str, tokens: Sequence[Token], i1: int, i2: int, symbol: str) -> str | None:
         return retype_text(text, tokens, i1, i2, symbol)
+
+    def retype_pairs(self) -> frozenset[tuple[str, str]]:
+        return retype_pairs()
 
     def rewrites(self, text: str, tokens: Sequence[Token], first: int, last: int) -> list[Rewrite]:
         return run_rewrites(self._token_rewrites, self._window_rewrites, text, tokens, first, last)

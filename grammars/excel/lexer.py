@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Lexeme", "lex", "ERROR_LITERALS", "REF_START", "REF_END", "is_cell_text"]
+__all__ = ["Lexeme", "lex", "ERROR_LITERALS", "REF_START", "REF_END", "is_cell_text", "cell_column"]
 
 ERROR_LITERALS: tuple[str, ...] = (
     "#NULL!",
@@ -109,6 +109,12 @@ def is_cell_text(text: str) -> bool:
     for ch in m.group(1).upper():
         col = col * 26 + ord(ch) - 64
     return col <= _MAX_COL and 1 <= int(m.group(2)) <= _MAX_ROW
+
+
+def cell_column(text: str) -> str | None:
+    """The column of an A1 cell inside the grid as typed, with its ``$`` (``$A`` of ``$A$1``), or None."""
+    m = _CELL_PARTS.fullmatch(text)
+    return text[: m.end(1)] if m and is_cell_text(text) else None
 
 
 def _structured_end(text: str, i: int) -> int:

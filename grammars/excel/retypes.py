@@ -9,15 +9,13 @@ where the typed tokens do not read that way (the stand-in is written then, as fo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..base import Token, TokenClass
+from .lexer import cell_column, is_cell_text
 
-__all__ = ["Retype", "RETYPES", "retype_text"]
-
-_CELL = re.compile(r"(\$?[A-Za-z]{1,3}\$?)(\d+)")
+__all__ = ["Retype", "RETYPES", "retype_text", "retype_pairs"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +24,7 @@ class Retype:
 
     name: str
     symbol: str
+    typed: tuple[str, ...]  # the placeholders (token kinds) it may be written over
     habit: str
     text: Callable[[str, Sequence[Token], int, int], str | None]
 
@@ -34,8 +33,9 @@ def _cell_from_row(text: str, tokens: Sequence[Token], i1: int, i2: int) -> str 
     """``A1:10`` -> ``A10``: the row, in the column of the range's other end."""
     if i2 - i1 != 1 or i1 < 2 or tokens[i1 - 1].text != ":" or not tokens[i1].text.isdigit():
         return None
-    partner = _CELL.fullmatch(tokens[i1 - 2].text)
-    return partner.group(1) + tokens[i1].text if partner else None
+    column = cell_column(tokens[i1 - 2].text)
+    cell = None if column is None else column + tokens[i1].text
+    return cell if cell is not None and is_cell_text(cell) else None
 
 
 def _reference_from_text(text: str, tokens: Sequence[Token], i1: int, i2: int) -> str | None:
@@ -43,21 +43,42 @@ def _reference_from_text(text: str, tokens: Sequence[Token], i1: int, i2: int) -
     if i2 - i1 != 1 or tokens[i1].cls is not TokenClass.STRING:
         return None
     inside = tokens[i1].text[1:-1]
-    return inside if _CELL.fullmatch(inside) else None
+    return inside if is_cell_text(inside) else None
 
 
 def _text_from_typed(text: str, tokens: Sequence[Token], i1: int, i2: int) -> str | None:
-    """``7:00`` -> ``"7:00"``, ``yes`` -> ``"yes"``: what was typed, quoted."""
-    if i2 <= i1 or any(t.cls is TokenClass.STRING or '"' in t.text for t in tokens[i1:i2]):
+    """``7:00`` -> ``"7:00"``, ``yes`` -> ``"yes"``: what was typed, quoted. Only values (numbers, names
+    that are no function) and the colons of a time: a bracket or a separator in the span is the formula's
+    own, and quoting it would hide a slip inside the text."""
+    span = tokens[i1:i2]
+    if not span or span[0].text == ":" or span[-1].text == ":":
         return None
-    return '"' + text[tokens[i1].start : tokens[i2 - 1].end] + '"'
+    if not all(t.kind in _TYPED_VALUES or (t.text == ":" and t.cls is TokenClass.OPERATOR) for t in span):
+        return None
+    return '"' + text[span[0].start : span[-1].end] + '"'
+
+
+_TYPED_VALUES = frozenset({"<NUMBER>", "<NAME>"})
 
 
 RETYPES: tuple[Retype, ...] = (
-    Retype("cell-from-row", "<CELL>", "a range's end written by its row", _cell_from_row),
-    Retype("reference-from-text", "<CELL>", "a reference written as text", _reference_from_text),
-    Retype("text-from-typed", "<STRING>", "a time or a word typed as into a cell", _text_from_typed),
+    Retype("cell-from-row", "<CELL>", ("<NUMBER>",), "a range's end written by its row", _cell_from_row),
+    Retype(
+        "reference-from-text", "<CELL>", ("<STRING>",), "a reference written as text", _reference_from_text
+    ),
+    Retype(
+        "text-from-typed",
+        "<STRING>",
+        tuple(sorted(_TYPED_VALUES)),
+        "a time or a word typed as into a cell",
+        _text_from_typed,
+    ),
 )
+
+
+def retype_pairs() -> frozenset[tuple[str, str]]:
+    """(typed placeholder, written placeholder) of every retype: what the reading's channel prices as one."""
+    return frozenset((typed, r.symbol) for r in RETYPES for typed in r.typed)
 
 
 def retype_text(text: str, tokens: Sequence[Token], i1: int, i2: int, symbol: str) -> str | None:

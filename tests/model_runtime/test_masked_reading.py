@@ -19,6 +19,7 @@ import pytest
 from lastfix.grammars import get_grammar
 from lastfix.grammars.base import apply_edits
 from lastfix.grammars.errors import ModelLoadError
+from lastfix.grammars.vocab import SPECIALS, Vocabulary
 from lastfix.model_runtime.candidate_sources import WindowTask
 from lastfix.model_runtime.deadline import Deadline
 from lastfix.model_runtime.engines import create_engine
@@ -249,17 +250,37 @@ def test_a_resumed_reading_stays_distinct_ordered_and_deterministic(runtime):
         assert apply_edits(text, s.edits) == s.text
 
 
-@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
-def test_the_channel_prices_a_retype_apart_from_other_content_edits():
-    vocab = load_masked_model(SHIPPED, device="cpu", threads=1).vocab
-    kinds = symbol_kinds(vocab)
-    ids = [vocab.id_of(s) for s in ("10", "<CELL>", "<NUMBER>", "SUM", ",", "<STRING>")]
-    ten, cell, number, sum_, comma, string = ids
-    typed = np.array([ten, ten, sum_, ten, string, comma])
-    wrote = np.array([cell, number, cell, ten, cell, cell])
+def _bonus(language: str, symbols: tuple[str, ...], pairs, settings):
+    """channel_bonus over every (typed, wrote) pair of ``symbols`` in a vocabulary of them."""
+    vocab = Vocabulary(language, SPECIALS + symbols)
+    kinds = symbol_kinds(vocab, get_grammar(language).retype_pairs())
+    typed = np.array([vocab.id_of(a) for a, _ in pairs])
+    wrote = np.array([vocab.id_of(b) for _, b in pairs])
+    return channel_bonus(typed, wrote, kinds, settings).tolist()
+
+
+def test_the_channel_prices_only_the_languages_retypes_apart_from_other_content_edits():
     plain = MaskedRepairSettings(decoder="read", keep_bonus=2.0, content_cost=10.0)
     retype = dataclasses.replace(plain, retype_cost=1.0)
-    assert channel_bonus(typed, wrote, kinds, plain).tolist() == [-10.0, -10.0, -10.0, 2.0, -10.0, -10.0]
-    # a number becoming a cell and a string becoming a cell are retypes; a number staying a number
-    # (written as its stand-in), a function name becoming a cell and punctuation becoming one are not
-    assert channel_bonus(typed, wrote, kinds, retype).tolist() == [-1.0, -10.0, -10.0, 2.0, -1.0, -10.0]
+    excel = ("10", "SUM", ",", "<CELL>", "<NUMBER>", "<STRING>", "<NAME>")
+    pairs = [
+        ("10", "<CELL>"),  # a row that is a range's end: a retype
+        ("<STRING>", "<CELL>"),  # a reference typed as text: a retype
+        ("<NAME>", "<STRING>"),  # a word typed as into a cell: a retype
+        ("10", "<NUMBER>"),  # the number's own stand-in: new content
+        ("<CELL>", "<NUMBER>"),  # no retype writes a number over a cell
+        ("SUM", "<CELL>"),  # a function is no value
+        (",", "<CELL>"),
+        ("10", "10"),
+    ]
+    assert _bonus("excel", excel, pairs, plain) == [-10.0] * 7 + [2.0]
+    assert _bonus("excel", excel, pairs, retype) == [-1.0, -1.0, -1.0] + [-10.0] * 4 + [2.0]
+    # languages without retypes: Python's layout tokens and PowerShell's placeholders are new content
+    python = ("<NAME>", "<NEWLINE>", "<INDENT>", "<STRING>")
+    layout = [("<NEWLINE>", "<INDENT>"), ("<NAME>", "<NEWLINE>"), ("<NAME>", "<STRING>")]
+    assert _bonus("python", python, layout, retype) == [-10.0] * 3
+    powershell = ("<VARIABLE>", "<STRING>", "<ARG>")
+    assert _bonus("powershell", powershell, [("<VARIABLE>", "<STRING>"), ("<ARG>", "<STRING>")], retype) == [
+        -10.0,
+        -10.0,
+    ]

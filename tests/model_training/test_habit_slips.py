@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from lastfix.grammars import get_grammar
+from lastfix.grammars.base import apply_edits
 from lastfix.model_training.corpus import build_vocabulary
 from lastfix.model_training.corrupt import Corrupter
 from lastfix.model_training.habit_slips import EXCEL_HABITS, HABIT_SLIPS, POWERSHELL_HABITS, habit_slip
@@ -83,3 +84,19 @@ def test_the_corrupter_writes_habits_only_when_asked():
         rng = np.random.default_rng(k)
         rng.random()
         assert c.broken_text == habit_slip(EXCEL_HABITS, text, grammar.tokenize(text), rng)
+
+
+@pytest.mark.parametrize(
+    "fixed", ["=SUM(A1:A10)", "=MIN($A$1:$B$1)", '=TIMEVALUE("7:00")', "=IF(A1>=10,1,0)", "=IF(A2>7,7,A2)"]
+)
+def test_a_habit_undone_symbol_by_symbol_gives_back_the_users_text(fixed):
+    # the model learns the fixed symbols; the grammar's retypes write them back with the user's characters
+    grammar = get_grammar("excel")
+    for seed in range(6):
+        broken = habit_slip(EXCEL_HABITS, fixed, grammar.tokenize(fixed), np.random.default_rng(seed))
+        assert broken is not None
+        tokens = grammar.tokenize(broken)
+        edits = grammar.edits_for(
+            broken, tokens, [t.kind for t in tokens], [t.kind for t in grammar.tokenize(fixed)]
+        )
+        assert apply_edits(broken, edits) == fixed
