@@ -115,19 +115,28 @@ def symbol_kinds(vocab: Vocabulary, retypes: frozenset[tuple[str, str]] = frozen
 
 
 def channel_bonus(
-    typed: np.ndarray, wrote: np.ndarray, kinds: SymbolKinds, settings: MaskedRepairSettings
+    typed: np.ndarray,
+    wrote: np.ndarray,
+    kinds: SymbolKinds,
+    settings: MaskedRepairSettings,
+    retypable: np.ndarray | None = None,
 ) -> np.ndarray:
     """What the reading adds to a cell's log-probability for writing ``wrote`` where ``typed`` was (a
     slot's: blank), element-wise: the noisy channel's log P(broken | fixed) as constants: the keep
     bonus where the cell stays as typed, minus the content cost where an edit touches content, or the
     retype cost (where set) where a typed value becomes a placeholder the language retypes it to
-    (Excel: ``10`` a cell, ``"$A$1"`` a reference, ``yes`` a string): the user's characters stay."""
+    (Excel: ``10`` a cell, ``"$A$1"`` a reference, ``yes`` a string): the user's characters stay.
+    ``retypable`` (element-wise bool, where known): the grammar can write that retype with the typed
+    characters in their context (``Grammar.retype``); where it cannot, the stand-in would be written,
+    which is new content."""
     kept = wrote == typed
     touches = ~kept & (kinds.content[wrote] | kinds.content[typed])
     cost = np.full(np.shape(touches), settings.content_cost)
     if settings.retype_cost is not None and len(kinds.retypes):
         kind = kinds.kind[typed]
         retyped = ~kept & (kind >= 0) & np.isin(kind * len(kinds.kind) + wrote, kinds.retypes)
+        if retypable is not None:
+            retyped &= retypable
         cost = np.where(retyped, settings.retype_cost, cost)
     return np.where(kept, settings.keep_bonus, 0.0) - cost * touches
 
@@ -138,13 +147,18 @@ def cell_options(
     vocab: Vocabulary,
     kinds: SymbolKinds,
     settings: MaskedRepairSettings,
+    retypes_to: Sequence[int] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """(ids, scores) of the ``options`` likeliest symbols of one cell by log-probability plus
     :func:`channel_bonus`, best first, the typed one (a slot's: blank) always among them; never PAD or
-    EOS, and ``<unk>`` only where the user typed a symbol the vocabulary lacks."""
+    EOS, and ``<unk>`` only where the user typed a symbol the vocabulary lacks. ``retypes_to``: the
+    placeholders the grammar can retype the cell's typed token to, keeping its characters."""
     width = settings.options
     every = np.arange(len(logp))
-    scores = logp.astype(np.float64) + channel_bonus(np.full(len(logp), typed), every, kinds, settings)
+    retypable = np.zeros(len(logp), dtype=bool)
+    retypable[list(retypes_to)] = True
+    bonus = channel_bonus(np.full(len(logp), typed), every, kinds, settings, retypable)
+    scores = logp.astype(np.float64) + bonus
     scores[[vocab.pad_id, vocab.eos_id]] = -np.inf
     if typed != vocab.unk_id:
         scores[vocab.unk_id] = -np.inf
@@ -179,8 +193,13 @@ def _read(
     row[0, lay.cells[lay.slots]] = runtime.mask_id
     logp = runtime.log_probs(row)[0]
     # the prior that what was typed is right (a cost per edit: the noisy channel's log P(broken | fixed))
-    kinds = symbol_kinds(vocab, grammar.retype_pairs())
-    cells = [cell_options(logp[c], int(lay.ids[c]), vocab, kinds, settings) for c in lay.cells]
+    retypes = grammar.retype_pairs()
+    kinds = symbol_kinds(vocab, retypes)
+    to = _retypes_to(grammar, text, tokens, lay, sorted({w for _, w in retypes}), vocab)
+    cells = [
+        cell_options(logp[c], int(lay.ids[c]), vocab, kinds, settings, r)
+        for c, r in zip(lay.cells, to, strict=True)
+    ]
     out: dict[str, Drawn] = {}
     # choices that make the same document (either "(" of "((" deleted) share a place; a few spare ones
     for score, choice in best_choices([lp for _, lp in cells], 4 * count + 1):
@@ -195,6 +214,29 @@ def _read(
                 if len(out) == count:
                     break
     return list(out.values()), [lay]
+
+
+def _retypes_to(
+    grammar: Grammar,
+    text: str,
+    tokens: Sequence[Token],
+    lay: StretchLayout,
+    targets: Sequence[str],
+    vocab: Vocabulary,
+) -> list[list[int]]:
+    """Per cell of the layout, the ids of the ``targets`` placeholders the grammar can write over its
+    typed token keeping the characters (none for a slot). The stretch's token cells are its tokens from
+    ``lay.a`` on, in order."""
+    out: list[list[int]] = []
+    i = lay.a
+    for slot in lay.slots:
+        if slot or not targets:
+            out.append([])
+            i += 0 if slot else 1
+            continue
+        out.append([vocab.id_of(w) for w in targets if grammar.retype(text, tokens, i, i + 1, w) is not None])
+        i += 1
+    return out
 
 
 def _room_for_stretch(

@@ -26,13 +26,19 @@ from lastfix.model_runtime.engines import create_engine
 from lastfix.model_runtime.hints import hints_from_issues
 from lastfix.model_runtime.masked_likelihood import reading_gains
 from lastfix.model_runtime.masked_reading import (
+    _retypes_to,
     _room_for_stretch,
     best_choices,
     channel_bonus,
     read_window,
     symbol_kinds,
 )
-from lastfix.model_runtime.masked_repair import MaskedRepairSettings, masked_stretch, settings_for
+from lastfix.model_runtime.masked_repair import (
+    MaskedRepairSettings,
+    lay_stretches,
+    masked_stretch,
+    settings_for,
+)
 from lastfix.model_runtime.masked_runtime import MASKED_GRAPH, load_masked_model
 from lastfix.model_runtime.masked_source import MaskedSource
 from lastfix.model_runtime.model_files import default_model_dir, load_model
@@ -201,6 +207,25 @@ def test_reading_gains_do_not_depend_on_the_other_candidates():
     assert alone[0] is not None and together[2] == alone[0]
 
 
+@pytest.mark.skipif(not (SHIPPED / MASKED_GRAPH).is_file(), reason="no shipped masked Excel model")
+def test_a_reading_prices_a_retype_only_where_the_typed_token_can_keep_its_characters():
+    shipped = load_masked_model(SHIPPED, device="cpu", threads=1)
+    grammar, tokens, _, window = _window("=SUM(A1:10)+SUM(10)", shipped.canvas)
+    settings = dataclasses.replace(settings_for(shipped), decoder="read", slots_before=64, slots_after=64)
+    lay = lay_stretches(
+        shipped, window, shipped.vocab.symbols_of(tokens), [masked_stretch(window, settings, 64)]
+    )
+    to = _retypes_to(grammar, "=SUM(A1:10)+SUM(10)", tokens, lay, ["<CELL>", "<STRING>"], shipped.vocab)
+    cell, string = shipped.vocab.id_of("<CELL>"), shipped.vocab.id_of("<STRING>")
+    by_token = [r for r, slot in zip(to, lay.slots, strict=True) if not slot]
+    texts = [t.text for t in tokens[lay.a : lay.b]]
+    # the range's end may become a cell (A10) or text; the lone 10 only text; a function neither
+    assert by_token[texts.index("10")] == [cell, string]
+    assert by_token[len(texts) - 2] == [string]
+    assert by_token[texts.index("SUM")] == []
+    assert all(r == [] for r, slot in zip(to, lay.slots, strict=True) if slot)
+
+
 def test_a_wide_window_gives_way_to_the_stretch_in_its_context():
     text = "=" + "+".join(["A1"] * 12) + "+"
     grammar, tokens, _, window = _window(text)
@@ -250,13 +275,13 @@ def test_a_resumed_reading_stays_distinct_ordered_and_deterministic(runtime):
         assert apply_edits(text, s.edits) == s.text
 
 
-def _bonus(language: str, symbols: tuple[str, ...], pairs, settings):
+def _bonus(language: str, symbols: tuple[str, ...], pairs, settings, retypable=None):
     """channel_bonus over every (typed, wrote) pair of ``symbols`` in a vocabulary of them."""
     vocab = Vocabulary(language, SPECIALS + symbols)
     kinds = symbol_kinds(vocab, get_grammar(language).retype_pairs())
     typed = np.array([vocab.id_of(a) for a, _ in pairs])
     wrote = np.array([vocab.id_of(b) for _, b in pairs])
-    return channel_bonus(typed, wrote, kinds, settings).tolist()
+    return channel_bonus(typed, wrote, kinds, settings, retypable).tolist()
 
 
 def test_the_channel_prices_only_the_languages_retypes_apart_from_other_content_edits():
@@ -275,6 +300,9 @@ def test_the_channel_prices_only_the_languages_retypes_apart_from_other_content_
     ]
     assert _bonus("excel", excel, pairs, plain) == [-10.0] * 7 + [2.0]
     assert _bonus("excel", excel, pairs, retype) == [-1.0, -1.0, -1.0] + [-10.0] * 4 + [2.0]
+    # where the grammar cannot keep the typed characters in their context, the stand-in is new content
+    context = np.array([False, True, True, True, True, True, True, True])
+    assert _bonus("excel", excel, pairs, retype, context) == [-10.0, -1.0, -1.0] + [-10.0] * 4 + [2.0]
     # languages without retypes: Python's layout tokens and PowerShell's placeholders are new content
     python = ("<NAME>", "<NEWLINE>", "<INDENT>", "<STRING>")
     layout = [("<NEWLINE>", "<INDENT>"), ("<NAME>", "<NEWLINE>"), ("<NAME>", "<STRING>")]
