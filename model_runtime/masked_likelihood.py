@@ -32,7 +32,6 @@ def masked_gains(
     *,
     margin: int = 2,
     context: int = 20,
-    retypes: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[float | None]:
     """Per candidate, PLL(its changed stretch) - PLL(the input's) + credit * added tokens (None: the
     change does not fit the model's canvas)."""
