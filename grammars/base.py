@@ -338,9 +338,8 @@ class Grammar(ABC):
             if op == "equal":
                 continue
             inserted = [self.render(s) for s in new[j1:j2]]
-            if i1 < i2 and j2 - j1 == 1 and is_placeholder(new[j1]):
-                kept = self.retype(text, tokens, i1, i2, new[j1])
-                inserted = inserted if kept is None else [kept]
+            if i1 < i2:
+                inserted = self._retyped(text, tokens, i1, i2, new[j1:j2], inserted)
             if i1 < i2:  # replace or delete: the span of the old tokens
                 start, end = tokens[i1].start, tokens[i2 - 1].end
                 if not inserted:
@@ -351,6 +350,26 @@ class Grammar(ABC):
             right = text[end:]
             edits.append(TextEdit(start, end, self._join(left, inserted, right)))
         return edits
+
+    def _retyped(
+        self, text: str, tokens: Sequence[Token], i1: int, i2: int, new: Sequence[str], rendered: list[str]
+    ) -> list[str]:
+        """``rendered`` with the placeholders written over ``tokens[i1:i2]`` that :meth:`retype` can write
+        with the typed characters: one placeholder over the whole span (a time quoted), else the first
+        and the last written over the first and the last typed token (the alignment merges ``10`` ->
+        ``<CELL>`` with a ``)`` inserted after it into one replacement)."""
+        if not new:
+            return rendered
+        if len(new) == 1 and is_placeholder(new[0]):
+            kept = self.retype(text, tokens, i1, i2, new[0])
+            if kept is not None:
+                return [kept]
+        out = list(rendered)
+        for k, i in dict.fromkeys([(0, i1), (len(new) - 1, i2 - 1)]):
+            if is_placeholder(new[k]) and tokens[i].kind != new[k]:
+                kept = self.retype(text, tokens, i, i + 1, new[k])
+                out[k] = out[k] if kept is None else kept
+        return out
 
     def _join(self, left: str, pieces: Sequence[str], right: str) -> str:
         """Concatenate inserted pieces with the separators the language needs on both sides."""

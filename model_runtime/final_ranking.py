@@ -267,9 +267,7 @@ def rank_repairs(
         if policy.reads_masked:
             masked = masked_gains(lm.masked, base, [p[1] for p in priced])
         if policy.reads_reading and (reading := settings_for(lm.masked)).decoder == "read":  # slip-trained
-            read = reading_gains(
-                lm.masked, base, [p[1] for p in priced], reading, retypes=grammar.retype_pairs()
-            )
+            read = reading_gains(lm.masked, base, [p[1] for p in priced], reading)
     judged: list[Judged] = []
     for (s, cand, cost), masked_gain, read_gain in zip(priced, masked, read, strict=True):
         gain = ngram_gain(lm.ngram, lm.vocab, base, cand) if lm is not None and lm.ngram is not None else None

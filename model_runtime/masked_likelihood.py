@@ -80,7 +80,6 @@ def reading_gains(
     *,
     margin: int = 2,
     context: int = 20,
-    retypes: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[float | None]:
     """Per candidate, its reading score minus the input's under a slip-trained masked model, each cell
     scored as masked_reading.py scores a choice (its log-probability plus ``channel_bonus``); 0.0 when
@@ -90,10 +89,10 @@ def reading_gains(
     ``context`` input tokens around it; candidates that change the same stretch share the reading. A gap
     that takes several tokens has one slot: its later tokens are read at that slot too. Each reading is
     its own ONNX run: the int8 graph quantises its activations per batch, so a row read beside others
-    would score differently with each set of neighbours. ``retypes``: the language's retype pairs
-    (``Grammar.retype_pairs``), priced as the reading prices them."""
+    would score differently with each set of neighbours. A retype (``Grammar.retype``) is priced as new
+    content here: the gain sees symbols, not whether the candidate kept the typed characters."""
     vocab = runtime.vocab
-    kinds = symbol_kinds(vocab, retypes)
+    kinds = symbol_kinds(vocab)
     symbols = vocab.symbols_of(base)
     rows: dict[tuple[int, int, int, int], np.ndarray] = {}  # (start, a, b, end) -> its reading
     out: list[float | None] = []

@@ -195,7 +195,9 @@ def _read(
     # the prior that what was typed is right (a cost per edit: the noisy channel's log P(broken | fixed))
     retypes = grammar.retype_pairs()
     kinds = symbol_kinds(vocab, retypes)
-    to = _retypes_to(grammar, text, tokens, lay, sorted({w for _, w in retypes}), vocab)
+    to = _retypes_to(
+        grammar, text, win_tokens, lay.a - window.first, lay, sorted({w for _, w in retypes}), vocab
+    )
     cells = [
         cell_options(logp[c], int(lay.ids[c]), vocab, kinds, settings, r)
         for c, r in zip(lay.cells, to, strict=True)
@@ -219,22 +221,25 @@ def _read(
 def _retypes_to(
     grammar: Grammar,
     text: str,
-    tokens: Sequence[Token],
+    win_tokens: Sequence[Token],
+    first: int,
     lay: StretchLayout,
     targets: Sequence[str],
     vocab: Vocabulary,
 ) -> list[list[int]]:
     """Per cell of the layout, the ids of the ``targets`` placeholders the grammar can write over its
-    typed token keeping the characters (none for a slot). The stretch's token cells are its tokens from
-    ``lay.a`` on, in order."""
+    typed token keeping the characters (none for a slot), judged on the window's tokens as ``edits_for``
+    writes them. The reading lays one stretch: its token cells are ``win_tokens[first:]`` in order."""
     out: list[list[int]] = []
-    i = lay.a
+    i = first
     for slot in lay.slots:
         if slot or not targets:
             out.append([])
             i += 0 if slot else 1
             continue
-        out.append([vocab.id_of(w) for w in targets if grammar.retype(text, tokens, i, i + 1, w) is not None])
+        out.append(
+            [vocab.id_of(w) for w in targets if grammar.retype(text, win_tokens, i, i + 1, w) is not None]
+        )
         i += 1
     return out
 

@@ -39,26 +39,26 @@ def _cell_from_row(text: str, tokens: Sequence[Token], i1: int, i2: int) -> str 
 
 
 def _reference_from_text(text: str, tokens: Sequence[Token], i1: int, i2: int) -> str | None:
-    """``"$A$1"`` -> ``$A$1``: the reference inside the quotes."""
+    """``"$A$1":"$B$1"`` -> ``$A$1:$B$1``: the reference inside the quotes, at an end of a range (a lone
+    ``INDIRECT("B2")`` is text on purpose)."""
     if i2 - i1 != 1 or tokens[i1].cls is not TokenClass.STRING:
+        return None
+    if not ((i1 > 0 and tokens[i1 - 1].text == ":") or (i2 < len(tokens) and tokens[i2].text == ":")):
         return None
     inside = tokens[i1].text[1:-1]
     return inside if is_cell_text(inside) else None
 
 
-def _text_from_typed(text: str, tokens: Sequence[Token], i1: int, i2: int) -> str | None:
-    """``7:00`` -> ``"7:00"``, ``yes`` -> ``"yes"``: what was typed, quoted. Only values (numbers, names
-    that are no function) and the colons of a time: a bracket or a separator in the span is the formula's
-    own, and quoting it would hide a slip inside the text."""
+def _time_from_typed(text: str, tokens: Sequence[Token], i1: int, i2: int) -> str | None:
+    """``7:00`` -> ``"7:00"``: a time typed as into a cell, quoted. Only numbers joined by colons: a lone
+    number or name is as likely meant as it stands, and a bracket or separator is the formula's own."""
     span = tokens[i1:i2]
-    if not span or span[0].text == ":" or span[-1].text == ":":
+    if len(span) < 3 or len(span) % 2 == 0:
         return None
-    if not all(t.kind in _TYPED_VALUES or (t.text == ":" and t.cls is TokenClass.OPERATOR) for t in span):
+    numbers, colons = span[::2], span[1::2]
+    if not all(t.kind == "<NUMBER>" for t in numbers) or not all(t.text == ":" for t in colons):
         return None
     return '"' + text[span[0].start : span[-1].end] + '"'
-
-
-_TYPED_VALUES = frozenset({"<NUMBER>", "<NAME>"})
 
 
 RETYPES: tuple[Retype, ...] = (
@@ -66,13 +66,7 @@ RETYPES: tuple[Retype, ...] = (
     Retype(
         "reference-from-text", "<CELL>", ("<STRING>",), "a reference written as text", _reference_from_text
     ),
-    Retype(
-        "text-from-typed",
-        "<STRING>",
-        tuple(sorted(_TYPED_VALUES)),
-        "a time or a word typed as into a cell",
-        _text_from_typed,
-    ),
+    Retype("time-from-typed", "<STRING>", ("<NUMBER>",), "a time typed as into a cell", _time_from_typed),
 )
 
 
@@ -82,8 +76,13 @@ def retype_pairs() -> frozenset[tuple[str, str]]:
 
 
 def retype_text(text: str, tokens: Sequence[Token], i1: int, i2: int, symbol: str) -> str | None:
-    """The first retype of ``symbol`` that reads ``tokens[i1:i2]``, or None."""
+    """The first retype of ``symbol`` over a token of its ``typed`` kinds that reads ``tokens[i1:i2]``,
+    or None."""
+    if i2 <= i1:
+        return None
     for retype in RETYPES:
-        if retype.symbol == symbol and (kept := retype.text(text, tokens, i1, i2)) is not None:
+        if retype.symbol != symbol or tokens[i1].kind not in retype.typed:
+            continue
+        if (kept := retype.text(text, tokens, i1, i2)) is not None:
             return kept
     return None

@@ -22,9 +22,16 @@ def _write(text: str, new: list[str]) -> str:
         ('=MIN("$A$1":"$B$1")', ["=", "MIN", "(", "<CELL>", ":", "<CELL>", ")"], "=MIN($A$1:$B$1)"),
         ("=TIMEVALUE(7:00)", ["=", "TIMEVALUE", "(", "<STRING>", ")"], '=TIMEVALUE("7:00")'),
         (
-            "=IF(A1,yes,no)",
-            ["=", "IF", "(", "<CELL>", ",", "<STRING>", ",", "<STRING>", ")"],
-            '=IF(A1,"yes","no")',
+            "=IF(C1<07:00:00,1,0)",
+            ["=", "IF", "(", "<CELL>", "<", "<STRING>", ",", "<NUMBER>", ",", "<NUMBER>", ")"],
+            '=IF(C1<"07:00:00",1,0)',
+        ),
+        # the alignment merges the retyped end with the missing ")" into one replacement
+        ("=SUM(A1:10", ["=", "SUM", "(", "<CELL>", ":", "<CELL>", ")"], "=SUM(A1:A10)"),
+        (
+            "=SUM(A1:10,,B2)",
+            ["=", "SUM", "(", "<CELL>", ":", "<CELL>", ",", "<CELL>", ")"],
+            "=SUM(A1:A10,B2)",
         ),
     ],
 )
@@ -36,9 +43,17 @@ def test_a_retyped_value_keeps_what_was_typed(broken, new, fixed):
 @pytest.mark.parametrize(
     ("broken", "new", "fixed"),
     [
-        # a number that is no range's end, a string that is no reference, a row or a cell off the grid
+        # a number that is no range's end, a string that is no range's end or no reference, a row or a
+        # cell off the grid, a lone number or name (as likely meant as it stands)
         ("=SUM(10)", ["=", "SUM", "(", "<CELL>", ")"], "=SUM(A1)"),
         ('=SUM("total")', ["=", "SUM", "(", "<CELL>", ")"], "=SUM(A1)"),
+        ('=INDIRECT("B2")', ["=", "INDIRECT", "(", "<CELL>", ")"], "=INDIRECT(A1)"),
+        ("=SUM(1,2)", ["=", "SUM", "(", "<STRING>", ",", "<NUMBER>", ")"], '=SUM("",2)'),
+        (
+            "=IF(A1,yes,no)",
+            ["=", "IF", "(", "<CELL>", ",", "<STRING>", ",", "<STRING>", ")"],
+            '=IF(A1,"","")',
+        ),
         ("=SUM(A1:0)", ["=", "SUM", "(", "<CELL>", ":", "<CELL>", ")"], "=SUM(A1:A1)"),
         ('=SUM("ZZZ1")', ["=", "SUM", "(", "<CELL>", ")"], "=SUM(A1)"),
         # a bracket or a separator in the span is the formula's own: quoting it would hide the slip

@@ -215,13 +215,15 @@ def test_a_reading_prices_a_retype_only_where_the_typed_token_can_keep_its_chara
     lay = lay_stretches(
         shipped, window, shipped.vocab.symbols_of(tokens), [masked_stretch(window, settings, 64)]
     )
-    to = _retypes_to(grammar, "=SUM(A1:10)+SUM(10)", tokens, lay, ["<CELL>", "<STRING>"], shipped.vocab)
-    cell, string = shipped.vocab.id_of("<CELL>"), shipped.vocab.id_of("<STRING>")
+    win = tokens[window.first : window.last]
+    targets = ["<CELL>", "<STRING>"]
+    to = _retypes_to(grammar, "=SUM(A1:10)+SUM(10)", win, lay.a - window.first, lay, targets, shipped.vocab)
+    cell = shipped.vocab.id_of("<CELL>")
     by_token = [r for r, slot in zip(to, lay.slots, strict=True) if not slot]
     texts = [t.text for t in tokens[lay.a : lay.b]]
-    # the range's end may become a cell (A10) or text; the lone 10 only text; a function neither
-    assert by_token[texts.index("10")] == [cell, string]
-    assert by_token[len(texts) - 2] == [string]
+    # the range's end may become a cell (A10); the lone 10 is a number as it stands; a function neither
+    assert by_token[texts.index("10")] == [cell]
+    assert by_token[len(texts) - 2] == []
     assert by_token[texts.index("SUM")] == []
     assert all(r == [] for r, slot in zip(to, lay.slots, strict=True) if slot)
 
@@ -291,18 +293,19 @@ def test_the_channel_prices_only_the_languages_retypes_apart_from_other_content_
     pairs = [
         ("10", "<CELL>"),  # a row that is a range's end: a retype
         ("<STRING>", "<CELL>"),  # a reference typed as text: a retype
-        ("<NAME>", "<STRING>"),  # a word typed as into a cell: a retype
+        ("<NUMBER>", "<STRING>"),  # the first number of a time typed as into a cell: a retype
         ("10", "<NUMBER>"),  # the number's own stand-in: new content
         ("<CELL>", "<NUMBER>"),  # no retype writes a number over a cell
         ("SUM", "<CELL>"),  # a function is no value
+        ("<NAME>", "<STRING>"),  # a name is as likely meant as it stands
         (",", "<CELL>"),
         ("10", "10"),
     ]
-    assert _bonus("excel", excel, pairs, plain) == [-10.0] * 7 + [2.0]
-    assert _bonus("excel", excel, pairs, retype) == [-1.0, -1.0, -1.0] + [-10.0] * 4 + [2.0]
+    assert _bonus("excel", excel, pairs, plain) == [-10.0] * 8 + [2.0]
+    assert _bonus("excel", excel, pairs, retype) == [-1.0, -1.0, -1.0] + [-10.0] * 5 + [2.0]
     # where the grammar cannot keep the typed characters in their context, the stand-in is new content
-    context = np.array([False, True, True, True, True, True, True, True])
-    assert _bonus("excel", excel, pairs, retype, context) == [-10.0, -1.0, -1.0] + [-10.0] * 4 + [2.0]
+    context = np.array([False, True, True, True, True, True, True, True, True])
+    assert _bonus("excel", excel, pairs, retype, context) == [-10.0, -1.0, -1.0] + [-10.0] * 5 + [2.0]
     # languages without retypes: Python's layout tokens and PowerShell's placeholders are new content
     python = ("<NAME>", "<NEWLINE>", "<INDENT>", "<STRING>")
     layout = [("<NEWLINE>", "<INDENT>"), ("<NAME>", "<NEWLINE>"), ("<NAME>", "<STRING>")]
