@@ -69,10 +69,10 @@ def test_the_masked_model_prefers_closing_a_range_to_breaking_it():
     assert close is not None and broken_range is not None and close > broken_range
 
 
-def test_the_shipped_excel_model_loads_its_masked_model_beside_it():
-    runtime = load_model(default_model_dir("excel"), "cpu", threads=1)
-    assert runtime.masked is not None and runtime.masked.language == "excel"
-    assert load_model(default_model_dir("powershell"), "cpu", threads=1).masked is None
+def test_each_shipped_model_loads_its_masked_model_beside_it():
+    for language in ("excel", "powershell", "python"):
+        runtime = load_model(default_model_dir(language), "cpu", threads=1)
+        assert runtime.masked is not None and runtime.masked.language == language
 
 
 def test_the_hybrid_ranks_with_the_shipped_ranker_and_leaves_its_rules_off():
