@@ -338,9 +338,8 @@ class Grammar(ABC):
             if op == "equal":
                 continue
             inserted = [self.render(s) for s in new[j1:j2]]
-            if i1 < i2:
-                inserted = self._retyped(text, tokens, i1, i2, new[j1:j2], inserted)
             if i1 < i2:  # replace or delete: the span of the old tokens
+                inserted = self._retyped(text, tokens, i1, i2, new[j1:j2], inserted)
                 start, end = tokens[i1].start, tokens[i2 - 1].end
                 if not inserted:
                     end = _skip_spaces(text, end) if _space_before(text, start) or start == 0 else end

@@ -233,9 +233,8 @@ def _retypes_to(
     out: list[list[int]] = []
     i = first
     for slot in lay.slots:
-        if slot or not targets:
+        if slot:
             out.append([])
-            i += 0 if slot else 1
             continue
         out.append(
             [vocab.id_of(w) for w in targets if grammar.retype(text, win_tokens, i, i + 1, w) is not None]

@@ -19,6 +19,7 @@ from types import MappingProxyType
 import numpy as np
 from lastfix.grammars.base import Token, TokenClass
 from lastfix.grammars.brackets import bracket_arguments
+from lastfix.grammars.excel.lexer import cell_column, is_cell_text
 
 __all__ = ["HabitSlip", "HABIT_SLIPS", "habit_slip"]
 
@@ -35,7 +36,6 @@ class HabitSlip:
     apply: SlipText
 
 
-_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 _CRITERION = re.compile(r"(<=|>=|<>|<|>|=)(\d+(\.\d+)?)")
 _CRITERIA_FUNCTIONS = frozenset({"COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "AVERAGEIF", "AVERAGEIFS"})
@@ -63,17 +63,19 @@ def _range_ends(tokens: Sequence[Token]) -> list[int]:
 
 def _row_only_range_end(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
     """``A1:A10`` -> ``A1:10``."""
-    ends = []
-    for i in _range_ends(tokens):
-        a, b = _CELL.fullmatch(tokens[i - 2].text), _CELL.fullmatch(tokens[i].text)
-        if a and b and a.group(1).upper() == b.group(1).upper():
-            ends.append(i)
+
+    def letters(cell: str) -> str | None:
+        column = cell_column(cell)
+        return None if column is None else column.replace("$", "").upper()
+
+    ends = [i for i in _range_ends(tokens) if letters(tokens[i].text) is not None]
+    ends = [i for i in ends if letters(tokens[i].text) == letters(tokens[i - 2].text)]
     end = _choose(rng, ends)
     if end is None:
         return None
-    row = _CELL.fullmatch(tokens[end].text)
-    assert row is not None
-    return _replace(text, tokens[end].start, tokens[end].end, row.group(2))
+    cell = tokens[end].text
+    row = cell[len(cell_column(cell) or "") :].lstrip("$")
+    return _replace(text, tokens[end].start, tokens[end].end, row)
 
 
 def _quoted_reference(text: str, tokens: Sequence[Token], rng: np.random.Generator) -> str | None:
@@ -83,8 +85,8 @@ def _quoted_reference(text: str, tokens: Sequence[Token], rng: np.random.Generat
         [
             i
             for i in _range_ends(tokens)
-            if _CELL.fullmatch(tokens[i - 2].text)
-            and _CELL.fullmatch(tokens[i].text)
+            if is_cell_text(tokens[i - 2].text)
+            and is_cell_text(tokens[i].text)
             and (i < 3 or not tokens[i - 3].text.endswith("!"))  # a sheet's cells are not typed as text
         ],
     )

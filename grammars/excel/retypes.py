@@ -70,9 +70,13 @@ RETYPES: tuple[Retype, ...] = (
 )
 
 
+# (typed placeholder, written placeholder) of every retype: what the reading's channel prices as one
+_PAIRS = frozenset((typed, r.symbol) for r in RETYPES for typed in r.typed)
+
+
 def retype_pairs() -> frozenset[tuple[str, str]]:
-    """(typed placeholder, written placeholder) of every retype: what the reading's channel prices as one."""
-    return frozenset((typed, r.symbol) for r in RETYPES for typed in r.typed)
+    """(typed placeholder, written placeholder) of every retype (built once: every reading asks)."""
+    return _PAIRS
 
 
 def retype_text(text: str, tokens: Sequence[Token], i1: int, i2: int, symbol: str) -> str | None:
